@@ -1,0 +1,575 @@
+"""The pure calculation of one act: Sécurité sociale first, then each layer (CALCUL.md).
+
+No I/O, no CLI: `simuler(contrat, formule, acte, etat)` returns a `Resultat` that carries its own
+explanation (which contract line, which dated parameters, which cap bound each amount) and what
+the act consumed of the beneficiary's annual state.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import expressions as ex
+from .contrat import Contrat, Ligne, condition_age
+from .erreurs import ActeInvalide, ErreurSimulateur
+from .etat import Consommation, EtatBeneficiaire, ajouter_mois
+from .montant import arrondi, texte_fr, texte_taux
+from .natures import TAUX_MEDICAMENTS, Nature, nature as trouver_nature
+from .parametres import ParametreIndisponible, ValeurDatee, charger_parametres
+
+ZERO = Decimal(0)
+CENT = Decimal(100)
+NATURES_MEDECIN = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie",
+                             "hospitalisation-honoraires"})
+_VIDE = EtatBeneficiaire()
+
+
+@dataclass(slots=True)
+class Acte:
+    nature: str
+    date: dt.date
+    br: Decimal
+    frais_reels: Decimal
+    quantite: int = 1
+    dptm: bool | None = None
+    panier: str | None = None
+    limite: Decimal | None = None
+    age: int | None = None
+    regime: str = "general"
+    taux: Decimal | None = None
+    monture: Decimal | None = None
+    verres: tuple | None = None          # sorted pair of lens classes
+    psychiatrie: bool = False
+    smr: str | None = None
+    acte_lourd: bool = False
+    oreille: str | None = None
+    changement_vue: bool = False
+    date_adhesion: dt.date | None = None
+    certificat_radiation: bool = False
+    fin_traitement: dt.date | None = None
+
+
+@dataclass(slots=True)
+class Etape:
+    """One line of the explanation tree: who paid, why, what bound it."""
+    payeur: str
+    montant: Decimal
+    regle: str = ""
+    calcul: list = field(default_factory=list)
+    parametres: list = field(default_factory=list)
+    borne: str = ""
+
+
+@dataclass(slots=True)
+class Part:
+    niveau: str
+    colonne: str
+    montant: Decimal
+    garantie: str
+    ligne: str            # file:line of the guarantee cell, or ""
+    libelle: str
+    convention: str
+
+
+@dataclass(slots=True)
+class Resultat:
+    contrat: str
+    formule: str
+    nature: str
+    date: dt.date
+    frais_reels: Decimal
+    base_remboursement: Decimal
+    taux_securite_sociale: Decimal
+    ss_brut: Decimal
+    securite_sociale: Decimal
+    participation_forfaitaire: Decimal
+    parts: list
+    total_rembourse: Decimal
+    reste_a_charge: Decimal
+    forfait_apres_cancer: Decimal = ZERO
+    explication: list = field(default_factory=list)
+    consommations: list = field(default_factory=list)
+    renouvellements: list = field(default_factory=list)
+    avertissements: list = field(default_factory=list)
+
+    def en_dict(self) -> dict:
+        """The machine form of INTERFACE.md (amounts as strings with two decimals)."""
+        from .montant import texte_json
+        d = {
+            "contrat": self.contrat, "formule": self.formule, "nature": self.nature, "date": self.date.isoformat(),
+            "frais_reels": texte_json(self.frais_reels), "base_remboursement": texte_json(self.base_remboursement),
+            "taux_securite_sociale": texte_taux(self.taux_securite_sociale),
+            "securite_sociale": texte_json(self.securite_sociale),
+            "participation_forfaitaire": texte_json(self.participation_forfaitaire),
+            "forfait_apres_cancer": texte_json(self.forfait_apres_cancer),
+            "parts": [{"niveau": p.niveau, "colonne": p.colonne, "montant": texte_json(p.montant), "garantie": p.garantie,
+                       "ligne": p.ligne, "libelle": p.libelle, "convention": p.convention} for p in self.parts],
+            "total_rembourse": texte_json(self.total_rembourse), "reste_a_charge": texte_json(self.reste_a_charge),
+        }
+        if self.avertissements:
+            d["avertissements"] = list(self.avertissements)
+        return d
+
+    def explication_dict(self) -> list:
+        from .montant import texte_json
+        return [{"payeur": e.payeur, "montant": texte_json(e.montant), "regle": e.regle, "calcul": list(e.calcul),
+                 "parametres": [{"nom": p.nom, "valeur": texte_taux(p.valeur), "depuis": p.depuis.isoformat(),
+                                 "reference": p.reference, "source": p.source} for p in e.parametres],
+                 "borne": e.borne} for e in self.explication]
+
+
+class _Lecture:
+    """Reads dated parameters at the act's date and remembers which were read, for the explanation."""
+    __slots__ = ("p", "date", "lus")
+
+    def __init__(self, parametres, date):
+        self.p = parametres
+        self.date = date
+        self.lus = []
+
+    def __call__(self, nom: str, date: dt.date | None = None) -> Decimal:
+        v = self.p.valeur(nom, date or self.date)
+        self.lus.append(v)
+        return v.valeur
+
+    def optionnel(self, nom: str) -> Decimal | None:
+        try:
+            return self(nom)
+        except ParametreIndisponible:
+            return None
+
+    def prendre(self) -> list:
+        lus, self.lus = self.lus, []
+        return lus
+
+
+def _fr(x: Decimal) -> str:
+    return texte_fr(x)
+
+
+# ------------------------------------------------------------------ line selection
+
+def _valeur_condition(acte: Acte, cle: str, ss_taux: Decimal):
+    if cle == "dptm":
+        return acte.dptm
+    if cle == "panier":
+        return acte.panier
+    if cle == "age":
+        return acte.age
+    if cle == "psychiatrie":
+        return acte.psychiatrie
+    if cle == "verres":
+        return acte.verres
+    if cle == "correction":
+        return acte.verres[0] if acte.verres and acte.verres[0] == acte.verres[1] else None
+    if cle == "taux":
+        return ss_taux
+    if cle == "smr":
+        return acte.smr
+    if cle == "acte_lourd":
+        return acte.acte_lourd
+    return None
+
+
+_OPTIONS = {"dptm": "--dptm ou --non-dptm (le médecin adhère-t-il à l'OPTAM / OPTAM-CO, DPTM ?)",
+            "panier": "--panier 100-sante, maitrise ou libre",
+            "age": "--age (âge du bénéficiaire en années)",
+            "verres": "--verres (classes des deux verres, ex. simple+complexe)",
+            "correction": "--verres (classe du verre)",
+            "smr": "--smr (majeur, modere, faible)"}
+
+
+def choisir_ligne(contrat: Contrat, acte: Acte, ss_taux: Decimal) -> Ligne | None:
+    candidates = contrat.par_nature.get(acte.nature)
+    if not candidates:
+        return None
+    manquants: dict[str, Ligne] = {}
+    for ligne in candidates:
+        ok = True
+        manque = None
+        for cle, attendu in ligne.si.items():
+            if cle == "_texte":
+                continue
+            v = _valeur_condition(acte, cle, ss_taux)
+            if v is None:
+                manque = cle
+                continue
+            if cle == "age":
+                if not condition_age(attendu, v):
+                    ok = False
+                    break
+            elif v != attendu:
+                ok = False
+                break
+        if ok and manque is None:
+            return ligne
+        if ok and manque is not None:
+            manquants.setdefault(manque, ligne)
+    if manquants:
+        cle, ligne = next(iter(manquants.items()))
+        raise ActeInvalide(
+            f"la garantie « {ligne.libelle} » du contrat {contrat.id} dépend de « {cle} », que l'acte ne précise pas : "
+            f"ajoutez {_OPTIONS.get(cle, '--' + cle)}")
+    return None
+
+
+# ------------------------------------------------------------------ the calculation
+
+def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = None, parametres=None) -> Resultat:
+    """One act through SS then each layer of the formula; `etat` is only read."""
+    nat = trouver_nature(acte.nature)
+    form = contrat.formule(formule)
+    etat = etat or _VIDE
+    lire = _Lecture(parametres or charger_parametres(), acte.date)
+    annee = acte.date.year
+    fr, br, q = acte.frais_reels, acte.br, acte.quantite
+    if fr < 0 or br < 0:
+        raise ActeInvalide("un montant négatif n'est pas un acte : frais réels et BR sont positifs ou nuls")
+    if q < 1:
+        raise ActeInvalide(f"quantité {q} invalide : au moins 1 (jours, séances, boîtes)")
+    explication: list[Etape] = []
+    consommations: list[Consommation] = []
+    avertissements: list[str] = []
+
+    # 1. Sécurité sociale ---------------------------------------------------------------
+    taux = _taux_ss(nat, acte, lire)
+    calcul_ss = []
+    base = min(br, fr)
+    if acte.acte_lourd and nat.taux is not None:
+        forfait_al = lire("forfait_actes_lourds.montant")
+        ss_brut = max(arrondi(base * taux / CENT) - forfait_al, ZERO)
+        calcul_ss.append(f"acte lourd : {_fr(base)} × {texte_taux(taux)} % − forfait actes lourds {_fr(forfait_al)} = {_fr(ss_brut)}")
+    else:
+        ss_brut = arrondi(base * taux / CENT)
+        if taux:
+            calcul_ss.append(f"min(BR {_fr(br)}, FR {_fr(fr)}) × {texte_taux(taux)} % = {_fr(ss_brut)}")
+        else:
+            calcul_ss.append("nature non remboursée par la Sécurité sociale : 0 €" if nat.taux is None else "taux 0 %")
+    pf = ZERO
+    franchise = ZERO
+    if ss_brut > 0 and nat.pf and not nat.hospitalier and not (acte.age is not None and acte.age < int(lire("participation_forfaitaire.age_exoneration"))):
+        unite = lire("participation_forfaitaire.montant")
+        plafond = lire("participation_forfaitaire.plafond_annuel")
+        deja_pf = etat.consomme(annee, ("pf",))
+        pf = min(unite * q, max(plafond - deja_pf, ZERO), ss_brut)
+        calcul_ss.append(f"participation forfaitaire {_fr(unite)} × {q} retenue : {_fr(pf)}"
+                         + (f" (plafond annuel {_fr(plafond)}, déjà retenu {_fr(deja_pf)})" if deja_pf else ""))
+        if pf:
+            consommations.append(Consommation(annee, ("pf",), pf))
+    elif nat.pf and acte.age is not None and acte.age < 18:
+        calcul_ss.append("pas de participation forfaitaire avant 18 ans")
+    if ss_brut > 0 and nat.franchise and not (acte.age is not None and acte.age < 18):
+        unite = lire(f"franchise.{nat.franchise}")
+        plafond = lire("franchise.plafond_annuel")
+        deja_fr = etat.consomme(annee, ("franchise",))
+        franchise = min(unite * q, max(plafond - deja_fr, ZERO), ss_brut - pf)
+        calcul_ss.append(f"franchise médicale {_fr(unite)} × {q} retenue : {_fr(franchise)}")
+        if franchise:
+            consommations.append(Consommation(annee, ("franchise",), franchise))
+    rss = ss_brut - pf - franchise
+    explication.append(Etape("Sécurité sociale", rss, f"taux {texte_taux(taux)} % ({acte.regime})", calcul_ss, lire.prendre()))
+
+    # 2. Forfait après cancer (003) -----------------------------------------------------------
+    forfait_ac = ZERO
+    if nat.categorie == "apres-cancer":
+        forfait_ac = _forfait_apres_cancer(nat, acte, etat, lire, explication, consommations)
+
+    # 3. Complementary layers ---------------------------------------------------------------------
+    ligne = choisir_ligne(contrat, acte, taux)
+    deja = ss_brut + forfait_ac
+    parts: list[Part] = []
+    caps = _plafonds_reglementaires(contrat, nat, acte, br, fr, lire) if form.colonnes else []
+    if ligne is None and form.colonnes:
+        explication.append(Etape("Contrat", ZERO, f"le contrat {contrat.id} n'a pas de ligne pour la nature {acte.nature}",
+                                 ["aucune couche complémentaire ne paie"]))
+    refus = _refus(contrat, nat, acte, etat, lire, ligne) if ligne is not None else None
+    tm_total = max(min(br, fr) - ss_brut, ZERO)
+    stage = _delai_de_stage(contrat, acte)
+    plafond_annuel = next((p for p in contrat.plafonds_annuels if acte.nature in p.natures), None)
+    verse_avant = ZERO
+    for col_id in form.colonnes:
+        col = contrat.colonnes[col_id]
+        niv = contrat.niveaux[col.niveau]
+        cellule = ligne.cellules.get(col_id) if ligne is not None else None
+        ref = f"{contrat.fichier}:{ligne.cellule_lignes.get(col_id, ligne.ligne)}" if ligne is not None else ""
+        garantie = cellule.texte if cellule is not None else "–"
+        etape = Etape(f"{niv.libelle} ({col.libelle})" if niv.libelle != col.libelle else niv.libelle, ZERO,
+                      (f"{ref} « {ligne.libelle} »" + (f" [{ligne.condition_texte()}]" if ligne.si else "") +
+                       f", colonne {col_id} : « {garantie} »") if ligne is not None else "aucune ligne")
+        reste = fr - deja
+        paye = ZERO
+        if cellule is None or cellule.rien or ligne is None:
+            etape.calcul.append("rien au-delà de la Sécurité sociale" if cellule is not None and cellule.rien else "cette colonne ne prévoit rien pour cette ligne")
+        elif refus:
+            etape.calcul.append(refus)
+            etape.borne = "renouvellement"
+        elif stage == "exclu" :
+            etape.calcul.append(f"{contrat.delai_de_stage.libelle} : non pris en charge pendant les {contrat.delai_de_stage.duree_mois} premiers mois")
+            etape.borne = "délai de stage"
+        else:
+            inclusif = (niv.convention == "inclut-ss" and not cellule.additif) or cellule.inclusif_force
+            etape.calcul.append(("convention : montant total, Sécurité sociale et niveaux précédents inclus"
+                                 if inclusif else "convention : montant ajouté en complément")
+                                + (f" (« {niv.citation} »)" if niv.citation else ""))
+            cle_base = (contrat.id, ligne.index, col_id)
+            somme, details, envs, conso = _valeur(cellule, nat, acte, br, fr, ss_brut, lire, etat, annee, cle_base)
+            etape.calcul.extend(details)
+            plafond = somme - deja if inclusif else somme
+            if inclusif and deja:
+                etape.calcul.append(f"{_fr(somme)} − déjà payé {_fr(deja)} = {_fr(plafond)}")
+            bornes = [(reste, "frais réels restant à charge")]
+            if cellule.limite:
+                if acte.limite is None:
+                    raise ActeInvalide(f"la garantie « {ligne.libelle} » ({garantie}) est limitée aux {cellule.limite} : "
+                                       f"donnez le {cellule.limite} de l'acte avec --limite")
+                bornes.append((acte.limite - deja, f"{cellule.limite} {_fr(acte.limite)} (SS et toutes les couches incluses)"))
+            for montant, libelle in caps:
+                bornes.append((montant - deja, libelle))
+            if stage == "tm":
+                bornes.append((tm_total - (deja - ss_brut - forfait_ac), f"{contrat.delai_de_stage.libelle} : ticket modérateur seulement"))
+            place, borne_commune = min(bornes, key=lambda b: b[0])
+            place = max(place, ZERO)
+            paye, borne = (max(plafond, ZERO), "plafond de la ligne")
+            if place < paye:
+                paye, borne = place, borne_commune
+            # annual envelopes, for what the other terms left
+            for env, valeur_env, cle_env in envs:
+                libre = max(min(valeur_env, place - paye), ZERO)
+                if libre > 0:
+                    conso.append(Consommation(annee, cle_env, libre))
+                    borne = f"enveloppe « {env.texte} »" if libre == valeur_env else borne
+                etape.calcul.append(f"enveloppe « {env.texte} » : reste {_fr(valeur_env)} cette année → {_fr(libre)}")
+                paye += libre
+            if plafond_annuel is not None and paye > 0:
+                paye, b = _plafond_annuel(plafond_annuel, contrat, etat, annee, paye, tm_total - (deja - ss_brut - forfait_ac),
+                                          verse_avant, etape, conso)
+                borne = b or borne
+            paye = arrondi(paye)
+            etape.borne = borne
+            consommations.extend(conso)
+        etape.montant = paye
+        etape.parametres = lire.prendre()
+        explication.append(etape)
+        parts.append(Part(col.niveau, col_id, paye, garantie, ref, ligne.libelle if ligne is not None else "",
+                          niv.convention))
+        deja += paye
+        verse_avant += paye
+
+    if ligne is not None and nat.renouvellement and sum(p.montant for p in parts) > 0:
+        renouv = _cle_renouvellement(nat, acte)
+        if renouv:
+            consommations_r = [(renouv, acte.date)]
+        else:
+            consommations_r = []
+    else:
+        consommations_r = []
+
+    total = rss + forfait_ac + sum((p.montant for p in parts), ZERO)
+    rac = fr - total
+    assert rac >= 0, "la somme des payeurs dépasse les frais réels"
+    return Resultat(contrat.id, form.id, acte.nature, acte.date, fr, br, taux, ss_brut, rss, pf + franchise, parts, total, rac,
+                    forfait_ac, explication, consommations, consommations_r, avertissements)
+
+
+def _taux_ss(nat: Nature, acte: Acte, lire: _Lecture) -> Decimal:
+    if acte.taux is not None:
+        if not (ZERO <= acte.taux <= CENT):
+            raise ActeInvalide(f"taux {acte.taux} % invalide : entre 0 et 100")
+        return acte.taux
+    if nat.taux is None:
+        return ZERO
+    if acte.regime not in ("general", "alsace-moselle"):
+        raise ActeInvalide(f"régime inconnu « {acte.regime} » : general ou alsace-moselle")
+    groupe = nat.taux
+    if nat.code == "medicaments" and acte.smr:
+        groupe = TAUX_MEDICAMENTS.get(acte.smr, groupe)
+    if acte.acte_lourd:
+        return CENT
+    return lire(f"taux_ss.{acte.regime}.{groupe}")
+
+
+def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire, etat, annee, cle_base):
+    """Sum of the non-envelope terms; envelopes are returned with what is left of them."""
+    somme = ZERO
+    details: list[str] = []
+    envs = []
+    conso: list[Consommation] = []
+    q = acte.quantite
+    for i, t in enumerate(expr.termes):
+        cle = cle_base + (i,)
+        if isinstance(t, ex.TauxBR):
+            v = br * t.taux / CENT
+            details.append(f"{texte_taux(t.taux)} % × BR {_fr(br)} = {_fr(v)}")
+        elif isinstance(t, ex.SecuriteSociale):
+            v = ss_brut
+            details.append(f"Sécurité sociale (brute) = {_fr(v)}")
+        elif isinstance(t, ex.FraisReels):
+            v = fr * t.taux / CENT
+            details.append(f"{texte_taux(t.taux)} % des frais réels = {_fr(v)}")
+        elif isinstance(t, ex.Fixe):
+            v = t.montant
+            details.append(f"forfait {_fr(v)}")
+        elif isinstance(t, ex.ParUnite):
+            n = 2 if (t.unite == "verre" and acte.nature == "optique-equipement") else q
+            v = t.montant * n
+            details.append(f"{_fr(t.montant)} / {t.unite} × {n} = {_fr(v)}")
+        elif isinstance(t, ex.ParJour):
+            if t.jours_max is None:
+                v = t.montant * q
+                details.append(f"{_fr(t.montant)} / jour × {q} jours = {_fr(v)}")
+            else:
+                pris = int(etat.consomme(annee, cle))
+                dans = max(min(q, t.jours_max - pris), 0)
+                apres = q - dans
+                v = t.montant * dans + (t.puis or ZERO) * apres
+                details.append(f"{pris} jours déjà pris cette année sur {t.jours_max} : {dans} jours × {_fr(t.montant)}"
+                               + (f" + {apres} jours × {_fr(t.puis or ZERO)}" if apres else "") + f" = {_fr(v)}")
+                conso.append(Consommation(annee, cle, Decimal(q)))
+        elif isinstance(t, ex.ParActe):
+            pris = int(etat.consomme(annee, cle))
+            n = max(min(q, t.par_an - pris), 0)
+            v = t.montant * n
+            details.append(f"{pris} acte(s) déjà pris cette année sur {t.par_an} : {n} × {_fr(t.montant)} = {_fr(v)}")
+            if n:
+                conso.append(Consommation(annee, cle, Decimal(n)))
+        elif isinstance(t, ex.PartPMSS):
+            pmss = lire("pmss")
+            v = pmss * t.fraction
+            details.append(f"{t.texte} : PMSS {annee} {_fr(pmss)} × {texte_taux(t.fraction)} = {_fr(v)}")
+        elif isinstance(t, ex.Enveloppe):
+            if t.fraction_pmss is not None:
+                pmss = lire("pmss")
+                total = pmss * t.fraction_pmss
+                details.append(f"enveloppe annuelle {t.texte} : PMSS {annee} {_fr(pmss)} × {texte_taux(t.fraction_pmss)} = {_fr(total)}")
+            else:
+                total = t.montant
+            pris = etat.consomme(annee, cle)
+            envs.append((t, max(total - pris, ZERO), cle))
+            continue
+        elif isinstance(t, ex.LimiteForfait):
+            if not nat.forfait:
+                raise ActeInvalide(f"« {t.texte} » : la nature {nat.code} n'a pas de forfait réglementaire")
+            nom = nat.forfait
+            if nom == "forfait_journalier":
+                nom += ".psychiatrie" if acte.psychiatrie else ".general"
+            forfait = lire(nom)
+            v = min(fr, forfait * q)
+            details.append(f"frais réels {_fr(fr)} limités au forfait réglementaire {_fr(forfait)} × {q} = {_fr(v)}")
+        elif isinstance(t, ex.CentPourCentSante):
+            if acte.limite is None:
+                raise ActeInvalide(f"la garantie 100 % Santé « {t.texte} » est limitée au {t.limite} : donnez-le avec --limite")
+            v = min(fr, acte.limite)
+            details.append(f"100 % Santé : min(FR {_fr(fr)}, {t.limite} {_fr(acte.limite)}) = {_fr(v)}")
+        elif isinstance(t, ex.ForfaitOptique):
+            if acte.monture is None:
+                raise ActeInvalide(f"« {t.texte} » : donnez la part de la monture dans les frais réels avec --monture")
+            if acte.monture > fr:
+                raise ActeInvalide(f"monture {_fr(acte.monture)} supérieure aux frais réels {_fr(fr)}")
+            couvert = (fr - acte.monture) + (min(acte.monture, t.monture_max) if t.monture_max is not None else acte.monture)
+            v = min(t.montant, couvert)
+            details.append(f"forfait {_fr(t.montant)}, verres {_fr(fr - acte.monture)} + monture min({_fr(acte.monture)}, "
+                           f"{_fr(t.monture_max or acte.monture)}) = {_fr(couvert)} → {_fr(v)}")
+        else:  # pragma: no cover
+            raise ErreurSimulateur(f"terme non géré : {t!r}")
+        somme += v
+    return somme, details, envs, conso
+
+
+def _plafonds_reglementaires(contrat: Contrat, nat: Nature, acte: Acte, br, fr, lire) -> list:
+    """Caps binding SS + every layer (contrat responsable, R871-2)."""
+    caps = []
+    if not contrat.responsable:
+        return caps
+    code = nat.code
+    if code == "optique-equipement" and acte.panier == "libre":
+        if acte.verres is None:
+            raise ActeInvalide("contrat responsable, équipement de classe B : donnez les classes des verres avec --verres (ex. simple+simple)")
+        cle = "-".join(acte.verres)
+        plafond = lire.optionnel(f"responsable.optique.plafond.{cle}")
+        if plafond is not None:
+            caps.append((plafond, f"plafond responsable équipement {cle} {_fr(plafond)} (SS incluse)"))
+        monture_max = lire.optionnel("responsable.monture_plafond")
+        if monture_max is not None:
+            if acte.monture is None:
+                raise ActeInvalide("contrat responsable, équipement de classe B : donnez la part de la monture avec --monture")
+            caps.append(((fr - acte.monture) + min(acte.monture, monture_max),
+                         f"plafond responsable monture {_fr(monture_max)} (SS incluse)"))
+    elif code == "optique-monture" and acte.panier == "libre":
+        monture_max = lire.optionnel("responsable.monture_plafond")
+        if monture_max is not None:
+            caps.append((monture_max, f"plafond responsable monture {_fr(monture_max)} (SS incluse)"))
+    elif code == "aide-auditive" and acte.panier == "libre":
+        p = lire.optionnel("responsable.aide_auditive_plafond")
+        if p is not None:
+            caps.append((p * acte.quantite, f"plafond responsable aide auditive {_fr(p)} par oreille (SS incluse)"))
+    elif code in NATURES_MEDECIN and acte.dptm is False:
+        d = lire.optionnel("responsable.non_dptm.depassement_max_br")
+        if d is not None:
+            caps.append((br + br * d / CENT, f"plafond responsable médecin non DPTM : BR + {texte_taux(d)} % BR (SS incluse)"))
+    return caps
+
+
+def _cle_renouvellement(nat: Nature, acte: Acte):
+    if nat.renouvellement == "optique" and acte.nature == "optique-equipement":
+        return ("renouvellement", "optique")
+    if nat.renouvellement == "aide-auditive":
+        return ("renouvellement", "aide-auditive", acte.oreille or "?")
+    return None
+
+
+def _refus(contrat, nat: Nature, acte: Acte, etat: EtatBeneficiaire, lire, ligne) -> str | None:
+    """Renewal periods (optics, hearing aids): the contract pays nothing before the next allowed date."""
+    cle = _cle_renouvellement(nat, acte)
+    if not cle or not etat.derniers.get(cle):
+        return None
+    dernier = etat.derniers[cle][-1]
+    if nat.renouvellement == "optique":
+        age_jeune = int(lire("renouvellement.optique.age_jeune"))
+        jeune = acte.age is not None and acte.age < age_jeune
+        ans = int(lire("renouvellement.optique.jeune_annees" if (jeune or acte.changement_vue) else "renouvellement.optique.adulte_annees"))
+    else:
+        ans = int(lire("renouvellement.aide_auditive_annees"))
+    permis = ajouter_mois(dernier, 12 * ans)
+    if acte.date < permis:
+        return (f"renouvellement non pris en charge avant le {permis.isoformat()} "
+                f"(dernier équipement le {dernier.isoformat()}, période de {ans} an(s))")
+    return None
+
+
+def _delai_de_stage(contrat: Contrat, acte: Acte) -> str | None:
+    d = contrat.delai_de_stage
+    if d is None or acte.date_adhesion is None:
+        return None
+    if d.sauf_certificat and acte.certificat_radiation:
+        return None
+    if acte.date >= ajouter_mois(acte.date_adhesion, d.duree_mois):
+        return None
+    if acte.nature in d.natures_exclues:
+        return "exclu"
+    if acte.nature in d.natures_ticket_moderateur:
+        return "tm"
+    return None
+
+
+def _plafond_annuel(p, contrat, etat, annee, paye, tm_reste, verse_avant, etape, conso):
+    cle = (contrat.id, "plafond-annuel", p.libelle)
+    pris = etat.consomme(annee, cle) + verse_avant
+    reste_plafond = max(p.montant - pris, ZERO)
+    borne = None
+    if paye > reste_plafond:
+        plancher = max(min(tm_reste, paye), ZERO) if p.au_dela == "ticket-moderateur" else ZERO
+        nouveau = max(reste_plafond, plancher)
+        etape.calcul.append(f"{p.libelle} {_fr(p.montant)} : déjà versé {_fr(pris)} cette année, reste {_fr(reste_plafond)}"
+                            + (f" ; au-delà, ticket modérateur {_fr(plancher)}" if p.au_dela == "ticket-moderateur" else ""))
+        paye = nouveau
+        borne = f"{p.libelle} ({_fr(p.montant)} par année civile)"
+    conso.append(Consommation(annee, cle, arrondi(paye)))
+    return paye, borne
+
+
+def _forfait_apres_cancer(nat, acte, etat, lire, explication, consommations) -> Decimal:
+    """Placeholder until the 003 forfait is implemented: it pays nothing and says so."""
+    explication.append(Etape("Forfait après cancer", ZERO, "parcours de soins global après cancer (003)",
+                             ["non encore calculé par cette version"]))
+    return ZERO

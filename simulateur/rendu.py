@@ -1,0 +1,73 @@
+"""Rich rendering and French number formatting: the only place that knows about terminals."""
+from __future__ import annotations
+
+from .montant import texte_fr, texte_taux
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+    return Console(stderr=stderr, highlight=False)
+
+
+def table_resultat(r, contrat):
+    from rich.table import Table
+    from rich import box
+    titre = f"{contrat.nom or contrat.id} — formule {r.formule}"
+    t = Table(title=titre, box=box.SIMPLE_HEAVY, title_justify="left", show_footer=False)
+    t.add_column("Payeur")
+    t.add_column("Garantie", overflow="fold")
+    t.add_column("Montant", justify="right")
+    t.add_row("Frais réels", f"BR {texte_fr(r.base_remboursement)}", texte_fr(r.frais_reels), style="bold")
+    garantie_ss = f"{texte_taux(r.taux_securite_sociale)} % × BR"
+    if r.participation_forfaitaire:
+        garantie_ss += f", dont {texte_fr(r.participation_forfaitaire)} retenus (participation forfaitaire / franchise)"
+    t.add_row("Sécurité sociale", garantie_ss, texte_fr(r.securite_sociale))
+    if r.nature.startswith("apres-cancer"):
+        t.add_row("Forfait après cancer (ARS)", "parcours de soins global après cancer", texte_fr(r.forfait_apres_cancer))
+    for p in r.parts:
+        niv = contrat.niveaux[p.niveau]
+        col = contrat.colonnes[p.colonne]
+        nom = col.libelle if col.libelle != niv.libelle else niv.libelle
+        t.add_row(nom, p.garantie, texte_fr(p.montant))
+    t.add_section()
+    t.add_row("Total remboursé", "", texte_fr(r.total_rembourse), style="bold green")
+    rac = "Reste à charge"
+    t.add_row(rac, "dont participation forfaitaire / franchises" if r.participation_forfaitaire else "",
+              texte_fr(r.reste_a_charge), style="bold red" if r.reste_a_charge else "bold")
+    return t
+
+
+def arbre_explication(r):
+    from rich.tree import Tree
+    from rich.markup import escape
+    racine = Tree(f"[bold]Explication[/] — {escape(r.nature)} du {r.date.isoformat()}, frais réels {texte_fr(r.frais_reels)}, "
+                  f"BR {texte_fr(r.base_remboursement)}")
+    for e in r.explication:
+        n = racine.add(f"[bold]{escape(e.payeur)}[/] : {texte_fr(e.montant)}")
+        if e.regle:
+            n.add(f"règle : {escape(e.regle)}")
+        for c in e.calcul:
+            n.add(escape(c))
+        if e.borne:
+            n.add(f"[yellow]limité par : {escape(e.borne)}[/]")
+        for p in e.parametres:
+            n.add(f"[dim]{escape(p.nom)} = {texte_taux(p.valeur)} (depuis le {p.depuis.isoformat()} ; {escape(p.reference)})[/]")
+    racine.add(f"[bold]Reste à charge[/] = {texte_fr(r.frais_reels)} − {texte_fr(r.total_rembourse)} = {texte_fr(r.reste_a_charge)}")
+    return racine
+
+
+def table_garanties(contrat):
+    from rich.table import Table
+    from rich import box
+    t = Table(title=f"{contrat.nom} ({contrat.id})", caption=contrat.source, box=box.SIMPLE, title_justify="left")
+    t.add_column("Nature des frais", overflow="fold", ratio=3)
+    for col in contrat.colonnes.values():
+        niv = contrat.niveaux.get(col.niveau)
+        t.add_column(col.libelle + ("" if niv is None else ("\n(SS incluse)" if niv.convention == "inclut-ss" else "\n(en complément)")),
+                     overflow="fold", ratio=2)
+    for section, lignes in contrat.sections():
+        t.add_row(f"[bold]{section}[/]", *[""] * len(contrat.colonnes))
+        for l in lignes:
+            lib = l.libelle
+            t.add_row(lib, *[(l.cellules[c].texte if c in l.cellules else "–") for c in contrat.colonnes])
+    return t
