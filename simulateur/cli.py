@@ -4,7 +4,6 @@ Data on stdout, messages on stderr; exit 0 success, 1 rows/checks failed, 2 bad 
 """
 from __future__ import annotations
 
-import json
 import sys
 from typing import Optional
 
@@ -100,6 +99,7 @@ def simuler(
 
     c, r = _proteger(faire)
     if format == "json":
+        import json
         d = r.en_dict()
         if explique:
             d["explication"] = r.explication_dict()
@@ -122,6 +122,7 @@ def contrats(format: str = typer.Option("table", "--format", help="table ou json
 
     liste = _proteger(faire)
     if format == "json":
+        import json
         sys.stdout.write(json.dumps([{"id": c.id, "nom": c.nom, "assureur": c.assureur, "source": c.source,
                                       "responsable": c.responsable, "formules": list(c.formules),
                                       "niveaux": list(c.niveaux)} for c in liste], ensure_ascii=False, indent=2) + "\n")
@@ -143,6 +144,7 @@ def contrat_(id: str = typer.Argument(..., help="Identifiant ou chemin du contra
     from .contrat import charger_contrat
     c = _proteger(lambda: charger_contrat(id))
     if format == "json":
+        import json
         sys.stdout.write(json.dumps({
             "id": c.id, "nom": c.nom, "assureur": c.assureur, "source": c.source, "responsable": c.responsable,
             "niveaux": [{"id": n.id, "libelle": n.libelle, "convention": n.convention} for n in c.niveaux.values()],
@@ -161,6 +163,7 @@ def natures(format: str = typer.Option("table", "--format", help="table ou json.
     """Le catalogue des natures d'actes (codes de --nature)."""
     from .natures import CATEGORIES, NATURES
     if format == "json":
+        import json
         sys.stdout.write(json.dumps([{"code": n.code, "libelle": n.libelle, "categorie": n.categorie,
                                       "rembourse_ss": n.taux is not None, "groupe_taux": n.taux,
                                       "participation_forfaitaire": n.pf, "franchise": n.franchise}
@@ -175,6 +178,12 @@ def natures(format: str = typer.Option("table", "--format", help="table ou json.
         ss = "non remboursé" if n.taux is None else f"taux {n.taux}" + (" + PF" if n.pf else "") + (f" + franchise" if n.franchise else "")
         t.add_row(n.code, n.libelle, CATEGORIES.get(n.categorie, n.categorie), ss)
     rendu.console().print(t)
+
+
+from . import cli_comparer, cli_lot, cli_valider  # noqa: E402  (each adds its commands to `app`)
+
+for _module in (cli_lot, cli_comparer, cli_valider):
+    _module.enregistrer(app)
 
 
 def main():

@@ -27,7 +27,7 @@ TAILLE_MAX = 2_000_000
 NOEUDS_MAX = 200_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Niveau:
     id: str
     libelle: str
@@ -35,21 +35,21 @@ class Niveau:
     citation: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Colonne:
     id: str
     niveau: str
     libelle: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Formule:
     id: str
     libelle: str
     colonnes: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Ligne:
     index: int
     libelle: str
@@ -69,7 +69,7 @@ class Ligne:
         return self.si.get("_texte", {})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class PlafondAnnuel:
     libelle: str
     natures: tuple[str, ...]
@@ -78,7 +78,7 @@ class PlafondAnnuel:
     ligne: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class DelaiDeStage:
     duree_mois: int
     natures_ticket_moderateur: tuple[str, ...]
@@ -88,7 +88,7 @@ class DelaiDeStage:
     ligne: int
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Contrat:
     id: str
     nom: str
@@ -567,20 +567,22 @@ def charger_contrat(nom: str | os.PathLike) -> Contrat:
         marque = None
     if cle in _CACHE and _CACHE[cle][0] == marque:
         return _CACHE[cle][1]
-    try:
-        texte = chemin.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ContratInvalide([Probleme(str(chemin), None, "le fichier n'est pas en UTF-8", indice="réenregistrez-le en UTF-8")],
-                              illisible=True) from None
-    except OSError as e:
-        raise ContratIntrouvable(f"impossible de lire {chemin} : {e.strerror}") from None
-    contrat = lire_contrat(texte, _nom_affiche(chemin))
+    livre = chemin.resolve().parent == dossier_contrats().resolve()
+    if livre:
+        from .cache import charger
+        contrat = charger("contrat-" + chemin.stem, [chemin], lambda: _lire_fichier(chemin, f"contrats/{chemin.name}"))
+    else:
+        contrat = _lire_fichier(chemin, str(nom))
     _CACHE[cle] = (marque, contrat)
     return contrat
 
 
-def _nom_affiche(chemin: Path) -> str:
+def _lire_fichier(chemin: Path, affiche: str) -> Contrat:
     try:
-        return os.path.relpath(chemin)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(chemin)
+        texte = chemin.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContratInvalide([Probleme(affiche, None, "le fichier n'est pas en UTF-8", indice="réenregistrez-le en UTF-8")],
+                              illisible=True) from None
+    except OSError as e:
+        raise ContratIntrouvable(f"impossible de lire {chemin} : {e.strerror}") from None
+    return lire_contrat(texte, affiche)

@@ -12,14 +12,14 @@ from decimal import Decimal
 ZERO = Decimal(0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Consommation:
     annee: int
     cle: tuple
     quantite: Decimal
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class EtatBeneficiaire:
     consommations: dict = field(default_factory=dict)     # (annee, cle) -> Decimal
     derniers: dict = field(default_factory=dict)          # renewal key -> [dates]

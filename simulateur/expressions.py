@@ -47,7 +47,7 @@ def normaliser(texte: str) -> str:
 
 # ---------------------------------------------------------------- terms
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Terme:
     texte: str
     enveloppe = False          # annual envelope: valued after the other terms
@@ -57,34 +57,34 @@ class Terme:
         return self.texte
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class TauxBR(Terme):
     taux: Decimal = Decimal(0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class SecuriteSociale(Terme):
     inclusif_force = True
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class FraisReels(Terme):
     taux: Decimal = CENT
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Fixe(Terme):
     montant: Decimal = Decimal(0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ParUnite(Terme):
     """`25 € / verre`, `80 € / appareil`, `200 € / œil`: × quantity (or × lenses of an equipment)."""
     montant: Decimal = Decimal(0)
     unite: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ParJour(Terme):
     """`30 € / jour`, optionally capped in days per civil year, optionally tiered."""
     montant: Decimal = Decimal(0)
@@ -92,20 +92,20 @@ class ParJour(Terme):
     puis: Decimal | None = None           # `pendant 60 jours par an, puis 25 € / jour`
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ParActe(Terme):
     """`40 € par acte, limité à 4 actes par an`."""
     montant: Decimal = Decimal(0)
     par_an: int = 0
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PartPMSS(Terme):
     """`1/3 PMSS`, `2 % PMSS`: a one-off amount in PMSS of the act's year."""
     fraction: Decimal = Decimal(0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Enveloppe(Terme):
     """`crédit 50 € par année civile`, `40 € / an`: what is left this civil year."""
     enveloppe = True
@@ -113,26 +113,26 @@ class Enveloppe(Terme):
     fraction_pmss: Decimal | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class LimiteForfait(Terme):
     """`100 % FR limité au forfait réglementaire`: FR within the nature's dated forfait × quantity."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CentPourCentSante(Terme):
     """`RSS + 100 % des frais restant à charge après SS, dans la limite des PLV`."""
     inclusif_force = True
     limite: str = "PLV"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ForfaitOptique(Terme):
     """`forfait de 200 € dont au maximum 100 € pour la monture`."""
     montant: Decimal = Decimal(0)
     monture_max: Decimal | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Expression:
     texte: str
     termes: list = field(default_factory=list)
@@ -150,45 +150,55 @@ class Expression:
 _N = r"(\d+(?:\.\d+)?)"
 _RIEN = {"", "-", "_", "--", "neant", "non", "non pris en charge", "sans objet", "0", "0 €"}
 
-_MOTIFS = [
+_SOURCES_MOTIFS = [
     # (regex on a normalised term, builder)
-    (re.compile(rf"^{_N} % br$"), lambda m, t: TauxBR(t, taux=Decimal(m[1]))),
-    (re.compile(rf"^{_N} % / {_N} % br$"), lambda m, t: SecuriteSociale(t)),
-    (re.compile(r"^(securite sociale|rss|remboursement securite sociale)$"), lambda m, t: SecuriteSociale(t)),
-    (re.compile(rf"^(?:{_N} % (?:des )?fr|(?:100 % des )?frais reels)$"),
+    (rf"^{_N} % br$", lambda m, t: TauxBR(t, taux=Decimal(m[1]))),
+    (rf"^{_N} % / {_N} % br$", lambda m, t: SecuriteSociale(t)),
+    (r"^(securite sociale|rss|remboursement securite sociale)$", lambda m, t: SecuriteSociale(t)),
+    (rf"^(?:{_N} % (?:des )?fr|(?:100 % des )?frais reels)$",
      lambda m, t: FraisReels(t, taux=Decimal(m[1]) if m[1] else CENT)),
-    (re.compile(rf"^(?:{_N} % (?:des )?fr|(?:100 % des )?frais reels) limite au forfait reglementaire(?: en vigueur)?$"),
+    (rf"^(?:{_N} % (?:des )?fr|(?:100 % des )?frais reels) limite au forfait reglementaire(?: en vigueur)?$",
      lambda m, t: LimiteForfait(t)),
-    (re.compile(r"^prise en charge$"), lambda m, t: LimiteForfait(t)),
-    (re.compile(rf"^forfait (?:de )?{_N} € dont (?:au )?maximum {_N} € pour la monture$"),
+    (r"^prise en charge$", lambda m, t: LimiteForfait(t)),
+    (rf"^forfait (?:de )?{_N} € dont (?:au )?maximum {_N} € pour la monture$",
      lambda m, t: ForfaitOptique(t, montant=Decimal(m[1]), monture_max=Decimal(m[2]))),
-    (re.compile(rf"^forfait (?:de )?{_N} €$"), lambda m, t: Fixe(t, montant=Decimal(m[1]))),
-    (re.compile(rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| annuel| par annee civile)?$"),
+    (rf"^forfait (?:de )?{_N} €$", lambda m, t: Fixe(t, montant=Decimal(m[1]))),
+    (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| annuel| par annee civile)?$",
      lambda m, t: (Enveloppe(t, fraction_pmss=Decimal(m[1]) / CENT)
                    if re.search(r"credit|par an|annuel|annee", t) else PartPMSS(t, fraction=Decimal(m[1]) / CENT))),
-    (re.compile(r"^(\d+) / (\d+) (?:du )?pmss$"), lambda m, t: PartPMSS(t, fraction=Decimal(m[1]) / Decimal(m[2]))),
-    (re.compile(rf"^(?:credit (?:annuel )?(?:de )?)?{_N} € (?:par annee civile|par an|/ an|annuel)(?: / beneficiaire| par beneficiaire)?$"),
+    (r"^(\d+) / (\d+) (?:du )?pmss$", lambda m, t: PartPMSS(t, fraction=Decimal(m[1]) / Decimal(m[2]))),
+    (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} € (?:par annee civile|par an|/ an|annuel)(?: / beneficiaire| par beneficiaire)?$",
      lambda m, t: Enveloppe(t, montant=Decimal(m[1]))),
-    (re.compile(rf"^credit (?:annuel )?(?:de )?{_N} €$"), lambda m, t: Enveloppe(t, montant=Decimal(m[1]))),
-    (re.compile(rf"^{_N} € (?:/|par) jour pendant (\d+) jours (?:maximum )?par an, puis {_N} € (?:/|par) jour$"),
+    (rf"^credit (?:annuel )?(?:de )?{_N} €$", lambda m, t: Enveloppe(t, montant=Decimal(m[1]))),
+    (rf"^{_N} € (?:/|par) jour pendant (\d+) jours (?:maximum )?par an, puis {_N} € (?:/|par) jour$",
      lambda m, t: ParJour(t, montant=Decimal(m[1]), jours_max=int(m[2]), puis=Decimal(m[3]))),
-    (re.compile(rf"^{_N} € (?:/|par) jour, (\d+) jours (?:/|par) an$"),
+    (rf"^{_N} € (?:/|par) jour, (\d+) jours (?:/|par) an$",
      lambda m, t: ParJour(t, montant=Decimal(m[1]), jours_max=int(m[2]))),
-    (re.compile(rf"^{_N} € (?:/|par) jour(?:, illimite)?$"), lambda m, t: ParJour(t, montant=Decimal(m[1]))),
-    (re.compile(rf"^{_N} € (?:/|par) (?:acte|seance)s?, (?:limite a |dans la limite de )?(\d+) (?:actes |seances )?(?:/|par) an(?: / beneficiaire| par beneficiaire)?$"),
+    (rf"^{_N} € (?:/|par) jour(?:, illimite)?$", lambda m, t: ParJour(t, montant=Decimal(m[1]))),
+    (rf"^{_N} € (?:/|par) (?:acte|seance)s?, (?:limite a |dans la limite de )?(\d+) (?:actes |seances )?(?:/|par) an(?: / beneficiaire| par beneficiaire)?$",
      lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=int(m[2]))),
-    (re.compile(rf"^{_N} € / (\d+) seances? par an(?: / beneficiaire| par beneficiaire)?$"),
+    (rf"^{_N} € / (\d+) seances? par an(?: / beneficiaire| par beneficiaire)?$",
      lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=int(m[2]))),
-    (re.compile(rf"^{_N} € (?:/|par) (verre|appareil|oeil|seance|acte|boite|unite)$"),
+    (rf"^{_N} € (?:/|par) (verre|appareil|oeil|seance|acte|boite|unite)$",
      lambda m, t: ParUnite(t, montant=Decimal(m[1]), unite=m[2])),
-    (re.compile(rf"^{_N} €$"), lambda m, t: Fixe(t, montant=Decimal(m[1]))),
+    (rf"^{_N} €$", lambda m, t: Fixe(t, montant=Decimal(m[1]))),
 ]
 
-_CENT_SANTE = re.compile(
+_CENT_SANTE_SOURCE = (
     r"^(?:rss|securite sociale) \+ 100 % des frais (?:restant|restants) a (?:charge|sa charge)"
     r"(?: apres (?:ss|securite sociale|rss))?(?:, )?(?: ?dans la limite des (hlf|plv))$"
 )
-_LIMITE = re.compile(r",? dans la limite des (hlf|plv)$")
+_LIMITE_SOURCE = r",? dans la limite des (hlf|plv)$"
+_COMPILES: list = []
+
+
+def _motifs():
+    """Patterns are compiled on first parse only: a cached contract never pays for them."""
+    if not _COMPILES:
+        _COMPILES.append([(re.compile(m), f) for m, f in _SOURCES_MOTIFS])
+        _COMPILES.append(re.compile(_CENT_SANTE_SOURCE))
+        _COMPILES.append(re.compile(_LIMITE_SOURCE))
+    return _COMPILES
 
 
 def analyser(texte) -> Expression:
@@ -211,19 +221,20 @@ def analyser(texte) -> Expression:
     if t.startswith("en complement "):
         expr.additif = True
         t = t[len("en complement "):]
-    m = _CENT_SANTE.match(t)
+    motifs, cent_sante, limite = _motifs()
+    m = cent_sante.match(t)
     if m:
         expr.termes = [CentPourCentSante(texte.strip(), limite=m[1].upper())]
         expr.limite = m[1].upper()
         return expr
     t = re.sub(r", illimite$", "", t)
-    m = _LIMITE.search(t)
+    m = limite.search(t)
     if m:
         expr.limite = m[1].upper()
         t = t[: m.start()].strip()
     morceaux = [p.strip() for p in t.split(" + ")]
     for morceau in morceaux:
-        terme = _terme(morceau)
+        terme = _terme(morceau, motifs)
         if terme is None:
             raise ExpressionInvalide(f"« {texte} » : je ne comprends pas « {morceau} » ; {FORMES}")
         expr.termes.append(terme)
@@ -232,8 +243,8 @@ def analyser(texte) -> Expression:
     return expr
 
 
-def _terme(morceau: str):
-    for motif, fabrique in _MOTIFS:
+def _terme(morceau: str, motifs):
+    for motif, fabrique in motifs:
         m = motif.match(morceau)
         if m:
             return fabrique(m, morceau)

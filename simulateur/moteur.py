@@ -25,7 +25,7 @@ NATURES_MEDECIN = frozenset({"consultation-generaliste", "consultation-specialis
 _VIDE = EtatBeneficiaire()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Acte:
     nature: str
     date: dt.date
@@ -50,7 +50,7 @@ class Acte:
     fin_traitement: dt.date | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Etape:
     """One line of the explanation tree: who paid, why, what bound it."""
     payeur: str
@@ -61,7 +61,7 @@ class Etape:
     borne: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Part:
     niveau: str
     colonne: str
@@ -72,7 +72,7 @@ class Part:
     convention: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Resultat:
     contrat: str
     formule: str
@@ -216,8 +216,13 @@ def choisir_ligne(contrat: Contrat, acte: Acte, ss_taux: Decimal) -> Ligne | Non
 
 # ------------------------------------------------------------------ the calculation
 
-def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = None, parametres=None) -> Resultat:
-    """One act through SS then each layer of the formula; `etat` is only read."""
+def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = None, parametres=None,
+            expliquer: bool = True) -> Resultat:
+    """One act through SS then each layer of the formula; `etat` is only read.
+
+    `expliquer=False` (batches) skips writing the explanation text; every amount is the same.
+    """
+    expl = expliquer
     nat = trouver_nature(acte.nature)
     form = contrat.formule(formule)
     etat = etat or _VIDE
@@ -239,13 +244,13 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
     if acte.acte_lourd and nat.taux is not None:
         forfait_al = lire("forfait_actes_lourds.montant")
         ss_brut = max(arrondi(base * taux / CENT) - forfait_al, ZERO)
-        calcul_ss.append(f"acte lourd : {_fr(base)} × {texte_taux(taux)} % − forfait actes lourds {_fr(forfait_al)} = {_fr(ss_brut)}")
+        expl and calcul_ss.append(f"acte lourd : {_fr(base)} × {texte_taux(taux)} % − forfait actes lourds {_fr(forfait_al)} = {_fr(ss_brut)}")
     else:
         ss_brut = arrondi(base * taux / CENT)
         if taux:
-            calcul_ss.append(f"min(BR {_fr(br)}, FR {_fr(fr)}) × {texte_taux(taux)} % = {_fr(ss_brut)}")
+            expl and calcul_ss.append(f"min(BR {_fr(br)}, FR {_fr(fr)}) × {texte_taux(taux)} % = {_fr(ss_brut)}")
         else:
-            calcul_ss.append("nature non remboursée par la Sécurité sociale : 0 €" if nat.taux is None else "taux 0 %")
+            expl and calcul_ss.append("nature non remboursée par la Sécurité sociale : 0 €" if nat.taux is None else "taux 0 %")
     pf = ZERO
     franchise = ZERO
     if ss_brut > 0 and nat.pf and not nat.hospitalier and not (acte.age is not None and acte.age < int(lire("participation_forfaitaire.age_exoneration"))):
@@ -253,18 +258,18 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
         plafond = lire("participation_forfaitaire.plafond_annuel")
         deja_pf = etat.consomme(annee, ("pf",))
         pf = min(unite * q, max(plafond - deja_pf, ZERO), ss_brut)
-        calcul_ss.append(f"participation forfaitaire {_fr(unite)} × {q} retenue : {_fr(pf)}"
+        expl and calcul_ss.append(f"participation forfaitaire {_fr(unite)} × {q} retenue : {_fr(pf)}"
                          + (f" (plafond annuel {_fr(plafond)}, déjà retenu {_fr(deja_pf)})" if deja_pf else ""))
         if pf:
             consommations.append(Consommation(annee, ("pf",), pf))
     elif nat.pf and acte.age is not None and acte.age < 18:
-        calcul_ss.append("pas de participation forfaitaire avant 18 ans")
+        expl and calcul_ss.append("pas de participation forfaitaire avant 18 ans")
     if ss_brut > 0 and nat.franchise and not (acte.age is not None and acte.age < 18):
         unite = lire(f"franchise.{nat.franchise}")
         plafond = lire("franchise.plafond_annuel")
         deja_fr = etat.consomme(annee, ("franchise",))
         franchise = min(unite * q, max(plafond - deja_fr, ZERO), ss_brut - pf)
-        calcul_ss.append(f"franchise médicale {_fr(unite)} × {q} retenue : {_fr(franchise)}")
+        expl and calcul_ss.append(f"franchise médicale {_fr(unite)} × {q} retenue : {_fr(franchise)}")
         if franchise:
             consommations.append(Consommation(annee, ("franchise",), franchise))
     rss = ss_brut - pf - franchise
@@ -295,29 +300,29 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
         ref = f"{contrat.fichier}:{ligne.cellule_lignes.get(col_id, ligne.ligne)}" if ligne is not None else ""
         garantie = cellule.texte if cellule is not None else "–"
         etape = Etape(f"{niv.libelle} ({col.libelle})" if niv.libelle != col.libelle else niv.libelle, ZERO,
-                      (f"{ref} « {ligne.libelle} »" + (f" [{ligne.condition_texte()}]" if ligne.si else "") +
-                       f", colonne {col_id} : « {garantie} »") if ligne is not None else "aucune ligne")
+                      ((f"{ref} « {ligne.libelle} »" + (f" [{ligne.condition_texte()}]" if ligne.si else "") +
+                        f", colonne {col_id} : « {garantie} »") if ligne is not None else "aucune ligne") if expl else "")
         reste = fr - deja
         paye = ZERO
         if cellule is None or cellule.rien or ligne is None:
-            etape.calcul.append("rien au-delà de la Sécurité sociale" if cellule is not None and cellule.rien else "cette colonne ne prévoit rien pour cette ligne")
+            expl and etape.calcul.append("rien au-delà de la Sécurité sociale" if cellule is not None and cellule.rien else "cette colonne ne prévoit rien pour cette ligne")
         elif refus:
-            etape.calcul.append(refus)
+            expl and etape.calcul.append(refus)
             etape.borne = "renouvellement"
         elif stage == "exclu" :
-            etape.calcul.append(f"{contrat.delai_de_stage.libelle} : non pris en charge pendant les {contrat.delai_de_stage.duree_mois} premiers mois")
+            expl and etape.calcul.append(f"{contrat.delai_de_stage.libelle} : non pris en charge pendant les {contrat.delai_de_stage.duree_mois} premiers mois")
             etape.borne = "délai de stage"
         else:
             inclusif = (niv.convention == "inclut-ss" and not cellule.additif) or cellule.inclusif_force
-            etape.calcul.append(("convention : montant total, Sécurité sociale et niveaux précédents inclus"
+            expl and etape.calcul.append(("convention : montant total, Sécurité sociale et niveaux précédents inclus"
                                  if inclusif else "convention : montant ajouté en complément")
                                 + (f" (« {niv.citation} »)" if niv.citation else ""))
             cle_base = (contrat.id, ligne.index, col_id)
-            somme, details, envs, conso = _valeur(cellule, nat, acte, br, fr, ss_brut, lire, etat, annee, cle_base)
-            etape.calcul.extend(details)
+            somme, details, envs, conso = _valeur(cellule, nat, acte, br, fr, ss_brut, lire, etat, annee, cle_base, expl)
+            expl and etape.calcul.extend(details)
             plafond = somme - deja if inclusif else somme
             if inclusif and deja:
-                etape.calcul.append(f"{_fr(somme)} − déjà payé {_fr(deja)} = {_fr(plafond)}")
+                expl and etape.calcul.append(f"{_fr(somme)} − déjà payé {_fr(deja)} = {_fr(plafond)}")
             bornes = [(reste, "frais réels restant à charge")]
             if cellule.limite:
                 if acte.limite is None:
@@ -339,7 +344,7 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
                 if libre > 0:
                     conso.append(Consommation(annee, cle_env, libre))
                     borne = f"enveloppe « {env.texte} »" if libre == valeur_env else borne
-                etape.calcul.append(f"enveloppe « {env.texte} » : reste {_fr(valeur_env)} cette année → {_fr(libre)}")
+                expl and etape.calcul.append(f"enveloppe « {env.texte} » : reste {_fr(valeur_env)} cette année → {_fr(libre)}")
                 paye += libre
             if plafond_annuel is not None and paye > 0:
                 paye, b = _plafond_annuel(plafond_annuel, contrat, etat, annee, paye, tm_total - (deja - ss_brut - forfait_ac),
@@ -389,7 +394,7 @@ def _taux_ss(nat: Nature, acte: Acte, lire: _Lecture) -> Decimal:
     return lire(f"taux_ss.{acte.regime}.{groupe}")
 
 
-def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire, etat, annee, cle_base):
+def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire, etat, annee, cle_base, expl=True):
     """Sum of the non-envelope terms; envelopes are returned with what is left of them."""
     somme = ZERO
     details: list[str] = []
@@ -400,48 +405,48 @@ def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire,
         cle = cle_base + (i,)
         if isinstance(t, ex.TauxBR):
             v = br * t.taux / CENT
-            details.append(f"{texte_taux(t.taux)} % × BR {_fr(br)} = {_fr(v)}")
+            expl and details.append(f"{texte_taux(t.taux)} % × BR {_fr(br)} = {_fr(v)}")
         elif isinstance(t, ex.SecuriteSociale):
             v = ss_brut
-            details.append(f"Sécurité sociale (brute) = {_fr(v)}")
+            expl and details.append(f"Sécurité sociale (brute) = {_fr(v)}")
         elif isinstance(t, ex.FraisReels):
             v = fr * t.taux / CENT
-            details.append(f"{texte_taux(t.taux)} % des frais réels = {_fr(v)}")
+            expl and details.append(f"{texte_taux(t.taux)} % des frais réels = {_fr(v)}")
         elif isinstance(t, ex.Fixe):
             v = t.montant
-            details.append(f"forfait {_fr(v)}")
+            expl and details.append(f"forfait {_fr(v)}")
         elif isinstance(t, ex.ParUnite):
             n = 2 if (t.unite == "verre" and acte.nature == "optique-equipement") else q
             v = t.montant * n
-            details.append(f"{_fr(t.montant)} / {t.unite} × {n} = {_fr(v)}")
+            expl and details.append(f"{_fr(t.montant)} / {t.unite} × {n} = {_fr(v)}")
         elif isinstance(t, ex.ParJour):
             if t.jours_max is None:
                 v = t.montant * q
-                details.append(f"{_fr(t.montant)} / jour × {q} jours = {_fr(v)}")
+                expl and details.append(f"{_fr(t.montant)} / jour × {q} jours = {_fr(v)}")
             else:
                 pris = int(etat.consomme(annee, cle))
                 dans = max(min(q, t.jours_max - pris), 0)
                 apres = q - dans
                 v = t.montant * dans + (t.puis or ZERO) * apres
-                details.append(f"{pris} jours déjà pris cette année sur {t.jours_max} : {dans} jours × {_fr(t.montant)}"
+                expl and details.append(f"{pris} jours déjà pris cette année sur {t.jours_max} : {dans} jours × {_fr(t.montant)}"
                                + (f" + {apres} jours × {_fr(t.puis or ZERO)}" if apres else "") + f" = {_fr(v)}")
                 conso.append(Consommation(annee, cle, Decimal(q)))
         elif isinstance(t, ex.ParActe):
             pris = int(etat.consomme(annee, cle))
             n = max(min(q, t.par_an - pris), 0)
             v = t.montant * n
-            details.append(f"{pris} acte(s) déjà pris cette année sur {t.par_an} : {n} × {_fr(t.montant)} = {_fr(v)}")
+            expl and details.append(f"{pris} acte(s) déjà pris cette année sur {t.par_an} : {n} × {_fr(t.montant)} = {_fr(v)}")
             if n:
                 conso.append(Consommation(annee, cle, Decimal(n)))
         elif isinstance(t, ex.PartPMSS):
             pmss = lire("pmss")
             v = pmss * t.fraction
-            details.append(f"{t.texte} : PMSS {annee} {_fr(pmss)} × {texte_taux(t.fraction)} = {_fr(v)}")
+            expl and details.append(f"{t.texte} : PMSS {annee} {_fr(pmss)} × {texte_taux(t.fraction)} = {_fr(v)}")
         elif isinstance(t, ex.Enveloppe):
             if t.fraction_pmss is not None:
                 pmss = lire("pmss")
                 total = pmss * t.fraction_pmss
-                details.append(f"enveloppe annuelle {t.texte} : PMSS {annee} {_fr(pmss)} × {texte_taux(t.fraction_pmss)} = {_fr(total)}")
+                expl and details.append(f"enveloppe annuelle {t.texte} : PMSS {annee} {_fr(pmss)} × {texte_taux(t.fraction_pmss)} = {_fr(total)}")
             else:
                 total = t.montant
             pris = etat.consomme(annee, cle)
@@ -455,12 +460,12 @@ def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire,
                 nom += ".psychiatrie" if acte.psychiatrie else ".general"
             forfait = lire(nom)
             v = min(fr, forfait * q)
-            details.append(f"frais réels {_fr(fr)} limités au forfait réglementaire {_fr(forfait)} × {q} = {_fr(v)}")
+            expl and details.append(f"frais réels {_fr(fr)} limités au forfait réglementaire {_fr(forfait)} × {q} = {_fr(v)}")
         elif isinstance(t, ex.CentPourCentSante):
             if acte.limite is None:
                 raise ActeInvalide(f"la garantie 100 % Santé « {t.texte} » est limitée au {t.limite} : donnez-le avec --limite")
             v = min(fr, acte.limite)
-            details.append(f"100 % Santé : min(FR {_fr(fr)}, {t.limite} {_fr(acte.limite)}) = {_fr(v)}")
+            expl and details.append(f"100 % Santé : min(FR {_fr(fr)}, {t.limite} {_fr(acte.limite)}) = {_fr(v)}")
         elif isinstance(t, ex.ForfaitOptique):
             if acte.monture is None:
                 raise ActeInvalide(f"« {t.texte} » : donnez la part de la monture dans les frais réels avec --monture")
@@ -468,7 +473,7 @@ def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire,
                 raise ActeInvalide(f"monture {_fr(acte.monture)} supérieure aux frais réels {_fr(fr)}")
             couvert = (fr - acte.monture) + (min(acte.monture, t.monture_max) if t.monture_max is not None else acte.monture)
             v = min(t.montant, couvert)
-            details.append(f"forfait {_fr(t.montant)}, verres {_fr(fr - acte.monture)} + monture min({_fr(acte.monture)}, "
+            expl and details.append(f"forfait {_fr(t.montant)}, verres {_fr(fr - acte.monture)} + monture min({_fr(acte.monture)}, "
                            f"{_fr(t.monture_max or acte.monture)}) = {_fr(couvert)} → {_fr(v)}")
         else:  # pragma: no cover
             raise ErreurSimulateur(f"terme non géré : {t!r}")
@@ -560,7 +565,7 @@ def _plafond_annuel(p, contrat, etat, annee, paye, tm_reste, verse_avant, etape,
     if paye > reste_plafond:
         plancher = max(min(tm_reste, paye), ZERO) if p.au_dela == "ticket-moderateur" else ZERO
         nouveau = max(reste_plafond, plancher)
-        etape.calcul.append(f"{p.libelle} {_fr(p.montant)} : déjà versé {_fr(pris)} cette année, reste {_fr(reste_plafond)}"
+        expl and etape.calcul.append(f"{p.libelle} {_fr(p.montant)} : déjà versé {_fr(pris)} cette année, reste {_fr(reste_plafond)}"
                             + (f" ; au-delà, ticket modérateur {_fr(plancher)}" if p.au_dela == "ticket-moderateur" else ""))
         paye = nouveau
         borne = f"{p.libelle} ({_fr(p.montant)} par année civile)"

@@ -8,8 +8,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from .erreurs import ActeInvalide
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, eq=False)
 class Nature:
     code: str
     libelle: str
@@ -113,7 +115,7 @@ TAUX_MEDICAMENTS = {
 }
 
 
-class NatureInconnue(ValueError):
+class NatureInconnue(ActeInvalide):
     pass
 
 

@@ -1,0 +1,135 @@
+"""The command line as scripts see it: goldens of whole outputs, messages and exit codes."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from simulateur.cli import app
+
+GOLDENS = Path(__file__).parent / "goldens"
+CASSES = Path(__file__).parent / "contrats_casses"
+runner = CliRunner()
+
+# CALCUL.md §6: the worked example (000, Base + Option 2, specialist DPTM)
+EXEMPLE = ["simuler", "cabinets-dentaires", "--formule", "option-2", "--nature", "consultation-specialiste",
+           "--br", "31,50", "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
+
+
+def lancer(*args):
+    return runner.invoke(app, list(args), env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+
+
+def golden(nom: str, texte: str):
+    chemin = GOLDENS / nom
+    if os.environ.get("SIMULATEUR_GOLDEN") == "maj" or not chemin.exists():
+        chemin.write_text(texte, encoding="utf-8")
+    assert texte == chemin.read_text(encoding="utf-8"), f"sortie différente de {chemin} (SIMULATEUR_GOLDEN=maj pour la régénérer après vérification)"
+
+
+def test_exemple_calcul_json():
+    r = lancer(*EXEMPLE, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    # CALCUL.md §6, computed by hand there: SS 20,05 ; base 9,45 ; option 47,25 ; RAC 3,25
+    assert d["securite_sociale"] == "20.05"
+    assert d["participation_forfaitaire"] == "2.00"
+    assert [(p["niveau"], p["montant"], p["garantie"]) for p in d["parts"]] == [("base", "9.45", "100 % BR"), ("option", "47.25", "+ 150 % BR")]
+    assert d["total_rembourse"] == "76.75" and d["reste_a_charge"] == "3.25"
+    assert d["taux_securite_sociale"] == "70" and d["base_remboursement"] == "31.50" and d["frais_reels"] == "80.00"
+    golden("simuler-exemple.json", r.stdout)
+
+
+def test_exemple_calcul_table():
+    r = lancer(*EXEMPLE)
+    assert r.exit_code == 0
+    assert "20,05 €" in r.stdout and "9,45 €" in r.stdout and "47,25 €" in r.stdout and "3,25 €" in r.stdout
+    golden("simuler-exemple.txt", r.stdout)
+
+
+def test_explique_cite_la_ligne_et_le_parametre():
+    r = lancer(*EXEMPLE, "--explique")
+    assert r.exit_code == 0
+    assert "contrats/cabinets-dentaires.yaml:" in r.stdout
+    assert "participation_forfaitaire.montant = 2" in r.stdout
+    assert "limité par" in r.stdout
+    r = lancer(*EXEMPLE, "--explique", "--format", "json")
+    d = json.loads(r.stdout)
+    assert d["explication"][0]["payeur"] == "Sécurité sociale"
+    assert any(p["nom"] == "taux_ss.general.medecins" for p in d["explication"][0]["parametres"])
+
+
+def test_montant_francais_avec_milliers():
+    # 000, hospitalisation, frais de séjour Base 100 % BR: BR 3 541 €, FR 3 541 €, SS 80 % = 2 832,80, base 708,20
+    r = lancer("simuler", "cabinets-dentaires", "-f", "base", "-n", "hospitalisation-sejour", "--br", "3541",
+               "--frais-reels", "3 541,00 €", "--date", "2025-03-01")
+    assert r.exit_code == 0, r.stderr
+    assert "2\u202f832,80 €" in r.stdout and "708,20 €" in r.stdout
+
+
+def test_contrats_json():
+    r = lancer("contrats", "--format", "json")
+    assert r.exit_code == 0
+    d = {c["id"]: c for c in json.loads(r.stdout)}
+    assert d["cabinets-dentaires"]["formules"] == ["base", "option-1", "option-2", "option-3"]
+
+
+def test_contrat_table():
+    r = lancer("contrat", "cabinets-dentaires")
+    assert r.exit_code == 0
+    assert "Option 3" in r.stdout and "forfait de 200 €" in r.stdout
+    golden("contrat-cabinets-dentaires.txt", r.stdout)
+
+
+def test_natures():
+    r = lancer("natures", "--format", "json")
+    codes = [n["code"] for n in json.loads(r.stdout)]
+    for code in ("consultation-generaliste", "optique-equipement", "aide-auditive", "apres-cancer-bilan", "maternite"):
+        assert code in codes
+
+
+@pytest.mark.parametrize("args, mots", [
+    (["simuler", "inconnu", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10"], ["contrat inconnu", "inconnu"]),
+    (["simuler", "cabinets-dentair", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10"], ["cabinets-dentaires"]),
+    (["simuler", "cabinets-dentaires", "-f", "option-9", "-n", "biologie", "--br", "10", "--frais-reels", "10"], ["formule inconnue", "option-9"]),
+    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "consultation-generalist", "--br", "30", "--frais-reels", "30"],
+     ["nature inconnue", "consultation-generaliste"]),
+    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "-10", "--frais-reels", "10"], ["négatif"]),
+    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "dix", "--frais-reels", "10"], ["n'est pas un montant"]),
+    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10", "--date", "2025-02-30"],
+     ["impossible"]),
+    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "consultation-generaliste", "--br", "30", "--frais-reels", "30",
+      "--date", "2025-06-01"], ["DPTM", "--dptm"]),
+    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "dentaire-prothese", "--br", "120", "--frais-reels", "500",
+      "--date", "2025-06-01"], ["panier"]),
+    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10", "--date", "2017-01-01"],
+     ["taux_ss.general.biologie"]),
+])
+def test_erreurs(args, mots):
+    r = lancer(*args)
+    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    for mot in mots:
+        assert mot in r.stderr, r.stderr
+
+
+def test_contrat_syntaxe(tmp_path):
+    f = tmp_path / "casse.yaml"
+    f.write_text("contrat:\n  id: x\n  nom: [oups\n", encoding="utf-8")
+    r = lancer("simuler", str(f), "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10")
+    assert r.exit_code == 2
+    assert f"{f}:" in r.stderr and "syntaxe YAML" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_contrat_cle_inconnue(tmp_path):
+    source = (Path(__file__).parent.parent / "contrats" / "cabinets-dentaires.yaml").read_text(encoding="utf-8")
+    f = tmp_path / "cle.yaml"
+    f.write_text(source.replace("  responsable:", "  responsabel: true\n  responsable:", 1), encoding="utf-8")
+    r = lancer("simuler", str(f), "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10")
+    assert r.exit_code == 2
+    assert "clé inconnue « responsabel »" in r.stderr and "responsable" in r.stderr
+    ligne = next(i for i, l in enumerate(f.read_text().splitlines(), 1) if "responsabel" in l)
+    assert f"{f}:{ligne}:" in r.stderr
