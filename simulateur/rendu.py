@@ -59,15 +59,18 @@ def arbre_explication(r):
 def table_garanties(contrat):
     from rich.table import Table
     from rich import box
-    t = Table(title=f"{contrat.nom} ({contrat.id})", caption=contrat.source, box=box.SIMPLE, title_justify="left")
-    t.add_column("Nature des frais", overflow="fold", ratio=3)
+    from rich.markup import escape
+    t = Table(title=f"{escape(contrat.nom)} ({contrat.id})", caption=escape(contrat.source), box=box.SIMPLE, title_justify="left", expand=True)
+    t.add_column("Nature des frais\n[dim](code de --nature)[/]", overflow="fold", ratio=5)
     for col in contrat.colonnes.values():
         niv = contrat.niveaux.get(col.niveau)
-        t.add_column(col.libelle + ("" if niv is None else ("\n(SS incluse)" if niv.convention == "inclut-ss" else "\n(en complément)")),
-                     overflow="fold", ratio=2)
-    for section, lignes in contrat.sections():
-        t.add_row(f"[bold]{section}[/]", *[""] * len(contrat.colonnes))
+        t.add_column(escape(col.libelle) + ("" if niv is None else ("\n(SS incluse)" if niv.convention == "inclut-ss" else "\n(en complément)")),
+                     overflow="fold", ratio=3)
+    for i, (section, lignes) in enumerate(contrat.sections()):
+        if i:
+            t.add_section()
+        t.add_row(f"[bold]{escape(section)}[/]", *[""] * len(contrat.colonnes))
         for l in lignes:
-            lib = l.libelle
-            t.add_row(lib, *[(l.cellules[c].texte if c in l.cellules else "–") for c in contrat.colonnes])
+            lib = escape(l.libelle) + "\n[dim]" + escape(", ".join(l.natures)) + "[/]"
+            t.add_row(lib, *[escape(l.cellules[c].texte) if c in l.cellules else "–" for c in contrat.colonnes])
     return t

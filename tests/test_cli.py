@@ -80,8 +80,13 @@ def test_contrats_json():
 def test_contrat_table():
     r = lancer("contrat", "cabinets-dentaires")
     assert r.exit_code == 0
-    assert "Option 3" in r.stdout and "forfait de 200 €" in r.stdout
+    assert "Option 3" in r.stdout and "optique-equipement" in r.stdout
     golden("contrat-cabinets-dentaires.txt", r.stdout)
+    d = json.loads(lancer("contrat", "cabinets-dentaires", "--format", "json").stdout)
+    # TABLEAUX §000, Optique classe B: "forfait de 200 € dont au maximum 100 € pour la monture", + 65 €, + 150 €, + 220 €
+    classe_b = next(l for l in d["garanties"] if "optique-equipement" in l["natures"] and l["si"].get("panier") == "libre")
+    assert classe_b["cellules"] == {"base": "forfait de 200 € dont au maximum 100 € pour la monture",
+                                    "option-1": "+ 65 €", "option-2": "+ 150 €", "option-3": "+ 220 €"}
 
 
 def test_natures():
