@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from .erreurs import ContratInvalide, ContratIntrouvable, Probleme
-from .expressions import Expression, ExpressionInvalide, analyser
+from .expressions import Expression, ExpressionInvalide, ParActe, ParJour, analyser
 from .montant import MontantInvalide, lire_montant
 from .natures import NATURES, suggestion
 
@@ -25,6 +25,10 @@ CLASSES_VERRES = ("simple", "complexe", "tres-complexe")
 SMR = ("majeur", "important", "modere", "faible", "irremplacable")
 TAILLE_MAX = 2_000_000
 NOEUDS_MAX = 200_000
+# Bounds that keep hostile files linear (the "did you mean" suggestions and the overlap check are
+# quadratic); real contracts are far below (000: 4 columns, at most 4 lines per nature).
+ENTREES_MAX = 100            # niveaux, colonnes, formules
+LIGNES_PAR_NATURE_MAX = 50
 
 
 @dataclass(slots=True, eq=False)
@@ -47,6 +51,7 @@ class Formule:
     id: str
     libelle: str
     colonnes: tuple[str, ...]
+    responsable: bool | None = None   # None: the contract's `responsable`; else this formula's own status
 
 
 @dataclass(slots=True, eq=False)
@@ -60,6 +65,8 @@ class Ligne:
     ligne: int                # line in the YAML file
     cellule_lignes: dict      # colonne -> line
     note: str = ""
+    composition: dict | None = None   # {"monture": nature, "verres": nature}: valued from those natures' lines
+    compteurs: str = ""               # lines with the same name share their annual state (envelopes, counts, days)
 
     def condition_texte(self) -> str:
         return ", ".join(f"{k} {v}" if k == "age" else f"{k}={v}" for k, v in self.si_texte.items()) if self.si else ""
@@ -89,6 +96,20 @@ class DelaiDeStage:
 
 
 @dataclass(slots=True, eq=False)
+class ExceptionResponsable:
+    """A known, documented departure from a contrat responsable rule (`contrat.exceptions_responsable`).
+
+    `simulateur valider` reports the findings it covers as « exception déclarée » instead of failing;
+    the engine ignores it. Rule ids are checked by `simulateur.validation` (see docs/format-contrat.md).
+    """
+    regle: str                 # a rule id of simulateur.validation.REGLES, or "toutes"
+    motif: str
+    formules: tuple[str, ...]  # empty: every formula
+    natures: tuple[str, ...]   # empty: every nature
+    ligne: int
+
+
+@dataclass(slots=True, eq=False)
 class Contrat:
     id: str
     nom: str
@@ -104,6 +125,7 @@ class Contrat:
     plafonds_annuels: list = field(default_factory=list)
     delai_de_stage: DelaiDeStage | None = None
     par_nature: dict = field(default_factory=dict)
+    exceptions_responsable: list = field(default_factory=list)
 
     def formule(self, id_formule: str) -> Formule:
         try:
@@ -244,6 +266,26 @@ def _composer(texte: str, fichier: str):
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+def _composition(lect: _Lecteur, noeud, chemin):
+    """`composition: {monture: optique-monture, verres: optique-verre}` (docs/format-contrat.md)."""
+    m = lect.mapping(noeud, chemin, ("monture", "verres"), ("monture", "verres"))
+    if not m or len(m) != 2:
+        return None
+    out = {}
+    for cle, (v, _k) in m.items():
+        t = lect.texte(v, f"{chemin}.{cle}")
+        if t is None:
+            return None
+        if t not in NATURES:
+            lect.pb(v, f"nature inconnue « {t} »{suggestion(t, NATURES)}", f"{chemin}.{cle}", "la liste des natures : simulateur natures")
+            return None
+        out[cle] = t
+    return out
+
+
+_ENUMERES = {"panier": PANIERS, "correction": CLASSES_VERRES, "smr": SMR}
+
+
 def _condition(lect: _Lecteur, noeud, chemin):
     m = lect.mapping(noeud, chemin, ("dptm", "panier", "age", "psychiatrie", "verres", "correction", "taux", "smr", "acte_lourd"))
     if m is None:
@@ -251,6 +293,24 @@ def _condition(lect: _Lecteur, noeud, chemin):
     si = {"_texte": {}}
     for cle, (v, _k) in m.items():
         c = f"{chemin}.{cle}"
+        if cle in _ENUMERES and isinstance(v, yaml.SequenceNode):
+            # `smr: [majeur, important]`: the line applies to any of the listed values
+            valeurs = []
+            for x in v.value:
+                tx = lect.texte(x, c)
+                if tx is None:
+                    continue
+                if tx.strip().lower() not in _ENUMERES[cle]:
+                    lect.pb(x, f"valeur « {tx} » inconnue pour « {cle} »{suggestion(tx.strip().lower(), _ENUMERES[cle])}", c,
+                            "valeurs : " + ", ".join(_ENUMERES[cle]))
+                else:
+                    valeurs.append(tx.strip().lower())
+            if not valeurs:
+                lect.pb(v, f"liste vide pour « {cle} »", c, "donnez au moins une valeur")
+                continue
+            si["_texte"][cle] = " ou ".join(valeurs)
+            si[cle] = frozenset(valeurs)
+            continue
         t = lect.texte(v, c)
         if t is None:
             continue
@@ -299,13 +359,16 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
     """Parse a contract text; raises ContratInvalide listing every problem found."""
     racine = _composer(texte, fichier)
     lect = _Lecteur(fichier)
+    _balises(racine, lect)
     top = lect.mapping(racine, "", ("contrat", "niveaux", "colonnes", "formules", "garanties", "plafonds_annuels", "delai_de_stage"),
                        ("contrat", "niveaux", "colonnes", "formules", "garanties")) or {}
 
     meta = {}
     if "contrat" in top:
-        m = lect.mapping(top["contrat"][0], "contrat", ("id", "nom", "assureur", "source", "responsable", "notes", "date_effet"),
+        m = lect.mapping(top["contrat"][0], "contrat", ("id", "nom", "assureur", "source", "responsable", "notes", "date_effet",
+                                                        "exceptions_responsable"),
                          ("id", "nom", "source", "responsable")) or {}
+        meta["_exceptions"] = m["exceptions_responsable"][0] if "exceptions_responsable" in m else None
         for cle in ("id", "nom", "assureur", "source", "notes", "date_effet"):
             if cle in m:
                 meta[cle] = lect.texte(m[cle][0], f"contrat.{cle}")
@@ -316,7 +379,7 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
 
     niveaux = {}
     if "niveaux" in top:
-        m = lect.mapping(top["niveaux"][0], "niveaux") or {}
+        m = _borner(lect, top["niveaux"][0], "niveaux", lect.mapping(top["niveaux"][0], "niveaux") or {})
         for nid, (v, k) in m.items():
             c = f"niveaux.{nid}"
             mm = lect.mapping(v, c, ("libelle", "convention", "citation"), ("libelle", "convention")) or {}
@@ -332,7 +395,7 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
 
     colonnes = {}
     if "colonnes" in top:
-        m = lect.mapping(top["colonnes"][0], "colonnes") or {}
+        m = _borner(lect, top["colonnes"][0], "colonnes", lect.mapping(top["colonnes"][0], "colonnes") or {})
         for cid, (v, k) in m.items():
             c = f"colonnes.{cid}"
             mm = lect.mapping(v, c, ("niveau", "libelle"), ("niveau",)) or {}
@@ -344,11 +407,11 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
 
     formules = {}
     if "formules" in top:
-        m = lect.mapping(top["formules"][0], "formules") or {}
+        m = _borner(lect, top["formules"][0], "formules", lect.mapping(top["formules"][0], "formules") or {})
         ordre_niveaux = list(niveaux)
         for fid, (v, k) in m.items():
             c = f"formules.{fid}"
-            mm = lect.mapping(v, c, ("libelle", "colonnes"), ("colonnes",)) or {}
+            mm = lect.mapping(v, c, ("libelle", "colonnes", "responsable"), ("colonnes",)) or {}
             cols = []
             if "colonnes" in mm:
                 for item in lect.liste(mm["colonnes"][0], c + ".colonnes") or []:
@@ -367,7 +430,10 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
                 elif niv != sorted(niv, key=lambda n: ordre_niveaux.index(n) if n in ordre_niveaux else 99):
                     lect.pb(mm["colonnes"][0], "colonnes dans le désordre des niveaux", c + ".colonnes",
                             "donnez-les dans l'ordre des niveaux : " + ", ".join(ordre_niveaux))
-            formules[fid] = Formule(fid, (lect.texte(mm["libelle"][0], c) if "libelle" in mm else fid) or fid, tuple(cols))
+            resp = lect.booleen(mm["responsable"][0], c + ".responsable") if "responsable" in mm else None
+            formules[fid] = Formule(fid, (lect.texte(mm["libelle"][0], c) if "libelle" in mm else fid) or fid, tuple(cols), resp)
+
+    exceptions = _exceptions(lect, meta.get("_exceptions"), formules)
 
     lignes: list[Ligne] = []
     if "garanties" in top:
@@ -378,7 +444,7 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
             titre = (lect.texte(ms["section"][0], c + ".section") if "section" in ms else "") or ""
             for j, ln in enumerate((lect.liste(ms["lignes"][0], c + ".lignes") or []) if "lignes" in ms else []):
                 cl = f"{c}.lignes[{j}]"
-                permises = ("libelle", "nature", "natures", "si", "note") + tuple(colonnes)
+                permises = ("libelle", "nature", "natures", "si", "note", "composition", "compteurs") + tuple(colonnes)
                 ml = lect.mapping(ln, cl, permises, ("libelle",)) or {}
                 if not ml:
                     continue
@@ -417,8 +483,18 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
                             continue
                         clignes[col] = v.start_mark.line + 1
                 note = (lect.texte(ml["note"][0], cl + ".note") if "note" in ml else "") or ""
+                compteurs = (lect.texte(ml["compteurs"][0], cl + ".compteurs") if "compteurs" in ml else "") or ""
+                composition = None
+                if "composition" in ml:
+                    composition = _composition(lect, ml["composition"][0], cl + ".composition")
+                    if cellules:
+                        lect.pb(ml["composition"][1], "une ligne composée n'a pas de cellules propres", cl,
+                                "retirez les colonnes : les montants viennent des lignes de la monture et des verres")
+                    if composition:
+                        texte = "monture + 2 verres, selon leurs lignes"
+                        cellules = {col: Expression(texte) for col in colonnes}
                 lignes.append(Ligne(len(lignes), libelle, titre, tuple(codes), si, cellules,
-                                    ln.start_mark.line + 1, clignes, note))
+                                    ln.start_mark.line + 1, clignes, note, composition, compteurs))
 
     plafonds = []
     if "plafonds_annuels" in top:
@@ -477,6 +553,7 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
     contrat = Contrat(meta.get("id") or Path(fichier).stem, meta.get("nom") or "", meta.get("assureur") or "",
                       meta.get("source") or "", bool(meta.get("responsable")), fichier, niveaux, colonnes, formules, lignes,
                       meta.get("notes") or "", plafonds, delai)
+    contrat.exceptions_responsable = exceptions
     for l in lignes:
         for n in l.natures:
             contrat.par_nature.setdefault(n, []).append(l)
@@ -486,9 +563,93 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
     return contrat
 
 
+_BALISES_PERMISES = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
+
+
+def _balises(racine, lect: _Lecteur) -> None:
+    """Refuses every explicit YAML tag but the standard ones (`!!python/object`, `!foo`…).
+
+    `yaml.compose` never constructs objects, so nothing is executed anyway; refusing says so instead
+    of silently reading the node as plain data. Each node is visited once (aliases share nodes).
+    """
+    vus, pile = set(), [racine]
+    while pile:
+        n = pile.pop()
+        if id(n) in vus:
+            continue
+        vus.add(id(n))
+        if n.tag not in _BALISES_PERMISES:
+            lect.pb(n, f"balise YAML « {n.tag.replace('tag:yaml.org,2002:', '!!')} » refusée : aucune balise n'est interprétée ni exécutée",
+                    indice="supprimez la balise ; un contrat ne contient que du texte, des listes et des tables")
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                pile.append(k)
+                pile.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            pile.extend(n.value)
+
+
+def _exceptions(lect: _Lecteur, noeud, formules: dict) -> list[ExceptionResponsable]:
+    """`contrat.exceptions_responsable`: [{regle, motif, formules?, natures?}] (rule ids checked by validation.py)."""
+    if noeud is None:
+        return []
+    out = []
+    for i, item in enumerate(lect.liste(noeud, "contrat.exceptions_responsable") or []):
+        c = f"contrat.exceptions_responsable[{i}]"
+        m = lect.mapping(item, c, ("regle", "motif", "formules", "natures"), ("regle", "motif")) or {}
+        if "regle" not in m or "motif" not in m:
+            continue
+        listes = {}
+        for cle, permis in (("formules", formules), ("natures", NATURES)):
+            listes[cle] = []
+            for x in (lect.liste(m[cle][0], f"{c}.{cle}") or []) if cle in m else []:
+                t = lect.texte(x, f"{c}.{cle}")
+                if t and t not in permis:
+                    lect.pb(x, f"{cle[:-1]} inconnue « {t} »{suggestion(t, permis)}", f"{c}.{cle}",
+                            (f"formules déclarées : {', '.join(permis)}" if cle == "formules" else "la liste : simulateur natures"))
+                elif t:
+                    listes[cle].append(t)
+        regle, motif = lect.texte(m["regle"][0], c + ".regle"), lect.texte(m["motif"][0], c + ".motif")
+        if regle and motif:
+            out.append(ExceptionResponsable(regle.strip(), motif.strip(), tuple(listes["formules"]), tuple(listes["natures"]),
+                                            item.start_mark.line + 1))
+    return out
+
+
+def _borner(lect: _Lecteur, noeud, chemin: str, m: dict) -> dict:
+    if len(m) <= ENTREES_MAX:
+        return m
+    lect.pb(noeud, f"trop d'entrées dans « {chemin} » ({len(m)}, {ENTREES_MAX} au plus)", chemin,
+            "un contrat a quelques niveaux, colonnes et formules ; seules les premières sont lues")
+    return dict(list(m.items())[:ENTREES_MAX])
+
+
 def _coherence(contrat: Contrat) -> list[Probleme]:
-    """Checks that need the whole file: lines that would both apply to the same act."""
+    """Checks that need the whole file: lines that would both apply to the same act, composed lines."""
+    trop = [(n, ls) for n, ls in contrat.par_nature.items() if len(ls) > LIGNES_PAR_NATURE_MAX]
+    if trop:  # the checks below are quadratic in the lines of a nature: refuse before running them
+        return [Probleme(contrat.fichier, ls[LIGNES_PAR_NATURE_MAX].ligne,
+                         f"trop de lignes pour la nature {n} ({len(ls)}, {LIGNES_PAR_NATURE_MAX} au plus)",
+                         indice="une nature a quelques lignes (variantes dptm, panier, âge…)") for n, ls in trop]
     pbs = []
+    for l in contrat.lignes:
+        if not l.composition:
+            continue
+        for role, nature in l.composition.items():
+            composantes = contrat.par_nature.get(nature, [])
+            if not composantes:
+                pbs.append(Probleme(contrat.fichier, l.ligne, f"la ligne composée « {l.libelle} » renvoie à la nature {nature} ({role}), "
+                                    "qui n'a aucune ligne dans ce contrat", indice=f"ajoutez une ligne « nature: {nature} »"))
+            for c in composantes:
+                if c.composition:
+                    pbs.append(Probleme(contrat.fichier, c.ligne, f"la ligne « {c.libelle} » est elle-même composée",
+                                        indice="une composition renvoie à des lignes simples"))
+                for col, e in c.cellules.items():
+                    if any(t.enveloppe or isinstance(t, (ParActe, ParJour)) for t in e.termes):
+                        pbs.append(Probleme(contrat.fichier, c.cellule_lignes.get(col, c.ligne),
+                                            f"« {e.texte} » (ligne « {c.libelle} », colonne {col}) : une ligne qui entre dans une "
+                                            "composition ne peut pas porter d'enveloppe annuelle ni de compteur",
+                                            indice="écrivez un montant par monture ou par verre (« 100 % BR + 50 € », « 25 € / verre »)"))
     for nature, lignes in contrat.par_nature.items():
         for i, a in enumerate(lignes):
             for b in lignes[i + 1:]:
@@ -505,6 +666,11 @@ def _recouvrement(a: dict, b: dict) -> bool:
             continue
         if cle == "age":
             if not _ages_compatibles(a[cle], b[cle]):
+                return False
+        elif isinstance(a[cle], frozenset) or isinstance(b[cle], frozenset):
+            ea = a[cle] if isinstance(a[cle], frozenset) else frozenset([a[cle]])
+            eb = b[cle] if isinstance(b[cle], frozenset) else frozenset([b[cle]])
+            if not ea & eb:
                 return False
         elif a[cle] != b[cle]:
             return False

@@ -7,7 +7,7 @@ the act consumed of the beneficiary's annual state.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import expressions as ex
@@ -199,6 +199,10 @@ def choisir_ligne(contrat: Contrat, acte: Acte, ss_taux: Decimal) -> Ligne | Non
                 if not condition_age(attendu, v):
                     ok = False
                     break
+            elif type(attendu) is frozenset:
+                if v not in attendu:
+                    ok = False
+                    break
             elif v != attendu:
                 ok = False
                 break
@@ -241,6 +245,10 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
     taux = _taux_ss(nat, acte, lire)
     calcul_ss = []
     base = min(br, fr)
+    if nat.taux is None and taux and nat.taux_local:
+        base = min(fr, _forfait(nat, acte, lire) * q)
+        expl and calcul_ss.append(f"régime local d'Alsace-Moselle : {nat.libelle.lower()} pris en charge, "
+                                  f"min(FR {_fr(fr)}, forfait réglementaire × {q}) = {_fr(base)}")
     if acte.acte_lourd and nat.taux is not None:
         forfait_al = lire("forfait_actes_lourds.montant")
         ss_brut = max(arrondi(base * taux / CENT) - forfait_al, ZERO)
@@ -248,7 +256,8 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
     else:
         ss_brut = arrondi(base * taux / CENT)
         if taux:
-            expl and calcul_ss.append(f"min(BR {_fr(br)}, FR {_fr(fr)}) × {texte_taux(taux)} % = {_fr(ss_brut)}")
+            expl and calcul_ss.append((f"{_fr(base)}" if nat.taux is None else f"min(BR {_fr(br)}, FR {_fr(fr)})")
+                                      + f" × {texte_taux(taux)} % = {_fr(ss_brut)}")
         else:
             expl and calcul_ss.append("nature non remboursée par la Sécurité sociale : 0 €" if nat.taux is None else "taux 0 %")
     pf = ZERO
@@ -278,19 +287,21 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
     # 2. Forfait après cancer (003) -----------------------------------------------------------
     forfait_ac = ZERO
     if nat.categorie == "apres-cancer":
-        forfait_ac = _forfait_apres_cancer(nat, acte, etat, lire, explication, consommations)
+        forfait_ac = _forfait_apres_cancer(nat, acte, etat, lire, explication, consommations, expl)
 
     # 3. Complementary layers ---------------------------------------------------------------------
     ligne = choisir_ligne(contrat, acte, taux)
     deja = ss_brut + forfait_ac
     parts: list[Part] = []
-    caps = _plafonds_reglementaires(contrat, nat, acte, br, fr, lire) if form.colonnes else []
+    responsable = contrat.responsable if form.responsable is None else form.responsable
+    caps = _plafonds_reglementaires(responsable, nat, acte, br, fr, lire) if form.colonnes else []
     if ligne is None and form.colonnes:
         explication.append(Etape("Contrat", ZERO, f"le contrat {contrat.id} n'a pas de ligne pour la nature {acte.nature}",
                                  ["aucune couche complémentaire ne paie"]))
     refus = _refus(contrat, nat, acte, etat, lire, ligne) if ligne is not None else None
     tm_total = max(min(br, fr) - ss_brut, ZERO)
     stage = _delai_de_stage(contrat, acte)
+    note_stage = _note_delai_de_stage(contrat, acte) if expl and contrat.delai_de_stage is not None else ""
     plafond_annuel = next((p for p in contrat.plafonds_annuels if acte.nature in p.natures), None)
     verse_avant = ZERO
     for col_id in form.colonnes:
@@ -317,12 +328,24 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
             expl and etape.calcul.append(("convention : montant total, Sécurité sociale et niveaux précédents inclus"
                                  if inclusif else "convention : montant ajouté en complément")
                                 + (f" (« {niv.citation} »)" if niv.citation else ""))
-            cle_base = (contrat.id, ligne.index, col_id)
-            somme, details, envs, conso = _valeur(cellule, nat, acte, br, fr, ss_brut, lire, etat, annee, cle_base, expl)
+            note_stage and etape.calcul.append(note_stage)
+            cle_base = (contrat.id, "compteurs", ligne.compteurs, col_id) if ligne.compteurs else (contrat.id, ligne.index, col_id)
+            if ligne.composition:
+                somme, details = _valeur_composee(contrat, ligne, col_id, acte, br, fr, ss_brut, lire, taux, inclusif,
+                                                  responsable, expl)
+                envs, conso, comptes = (), [], ()
+            else:
+                somme, details, envs, conso, comptes = _valeur(cellule, nat, acte, br, fr, ss_brut, lire, etat, annee, cle_base, expl)
             expl and etape.calcul.extend(details)
-            plafond = somme - deja if inclusif else somme
-            if inclusif and deja:
-                expl and etape.calcul.append(f"{_fr(somme)} − déjà payé {_fr(deja)} = {_fr(plafond)}")
+            dispo_env = sum((e[1] for e in envs), ZERO) if envs else ZERO
+            if inclusif:
+                # an envelope of an inclusive level is part of the level's total (docs/format-contrat.md)
+                plafond = somme + dispo_env - deja
+                if deja or envs:
+                    expl and etape.calcul.append(f"{_fr(somme)}" + (f" + enveloppe disponible {_fr(dispo_env)}" if envs else "")
+                                                 + f" − déjà payé {_fr(deja)} = {_fr(plafond)}")
+            else:
+                plafond = somme
             bornes = [(reste, "frais réels restant à charge")]
             if cellule.limite:
                 if acte.limite is None:
@@ -338,19 +361,30 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
             paye, borne = (max(plafond, ZERO), "plafond de la ligne")
             if place < paye:
                 paye, borne = place, borne_commune
-            # annual envelopes, for what the other terms left
-            for env, valeur_env, cle_env in envs:
-                libre = max(min(valeur_env, place - paye), ZERO)
-                if libre > 0:
-                    conso.append(Consommation(annee, cle_env, libre))
-                    borne = f"enveloppe « {env.texte} »" if libre == valeur_env else borne
-                expl and etape.calcul.append(f"enveloppe « {env.texte} » : reste {_fr(valeur_env)} cette année → {_fr(libre)}")
-                paye += libre
+            hors_env = paye
+            if envs and not inclusif:
+                # additive level: the annual envelopes pay what the other terms left
+                paye += max(min(dispo_env, place - paye), ZERO)
             if plafond_annuel is not None and paye > 0:
                 paye, b = _plafond_annuel(plafond_annuel, contrat, etat, annee, paye, tm_total - (deja - ss_brut - forfait_ac),
-                                          verse_avant, etape, conso)
+                                          verse_avant, etape, conso, expl)
                 borne = b or borne
             paye = arrondi(paye)
+            if envs:
+                # what the envelopes funded: inclusive, the level's total above its other terms; additive, above them
+                utilise = deja + paye - somme if inclusif else paye - hors_env
+                utilise = arrondi(min(max(utilise, ZERO), dispo_env))
+                if utilise == dispo_env and paye < place:
+                    borne = f"enveloppe « {envs[-1][0].texte} »"
+                for env, valeur_env, cle_env in envs:
+                    pris = min(valeur_env, utilise)
+                    utilise -= pris
+                    if pris > 0:
+                        conso.append(Consommation(annee, cle_env, pris))
+                    expl and etape.calcul.append(f"enveloppe « {env.texte} » : reste {_fr(valeur_env)} cette année → utilisé {_fr(pris)}")
+            if comptes and verse_avant + paye > 0:
+                # a yearly count is used when the contract pays this act (this level or a lower one)
+                conso.extend(comptes)
             etape.borne = borne
             consommations.extend(conso)
         etape.montant = paye
@@ -383,6 +417,8 @@ def _taux_ss(nat: Nature, acte: Acte, lire: _Lecture) -> Decimal:
             raise ActeInvalide(f"taux {acte.taux} % invalide : entre 0 et 100")
         return acte.taux
     if nat.taux is None:
+        if nat.taux_local and acte.regime == "alsace-moselle":
+            return lire(f"taux_ss.alsace-moselle.{nat.taux_local}")
         return ZERO
     if acte.regime not in ("general", "alsace-moselle"):
         raise ActeInvalide(f"régime inconnu « {acte.regime} » : general ou alsace-moselle")
@@ -395,11 +431,16 @@ def _taux_ss(nat: Nature, acte: Acte, lire: _Lecture) -> Decimal:
 
 
 def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire, etat, annee, cle_base, expl=True):
-    """Sum of the non-envelope terms; envelopes are returned with what is left of them."""
+    """Sum of the non-envelope terms; envelopes are returned with what is left of them.
+
+    Returns (somme, details, envelopes, day consumptions, per-act count consumptions): the caller
+    records the counts only when the contract pays something for the act.
+    """
     somme = ZERO
     details: list[str] = []
     envs = []
     conso: list[Consommation] = []
+    comptes: list[Consommation] = []
     q = acte.quantite
     for i, t in enumerate(expr.termes):
         cle = cle_base + (i,)
@@ -437,7 +478,7 @@ def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire,
             v = t.montant * n
             expl and details.append(f"{pris} acte(s) déjà pris cette année sur {t.par_an} : {n} × {_fr(t.montant)} = {_fr(v)}")
             if n:
-                conso.append(Consommation(annee, cle, Decimal(n)))
+                comptes.append(Consommation(annee, cle, Decimal(n)))
         elif isinstance(t, ex.PartPMSS):
             pmss = lire("pmss")
             v = pmss * t.fraction
@@ -455,10 +496,7 @@ def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire,
         elif isinstance(t, ex.LimiteForfait):
             if not nat.forfait:
                 raise ActeInvalide(f"« {t.texte} » : la nature {nat.code} n'a pas de forfait réglementaire")
-            nom = nat.forfait
-            if nom == "forfait_journalier":
-                nom += ".psychiatrie" if acte.psychiatrie else ".general"
-            forfait = lire(nom)
+            forfait = _forfait(nat, acte, lire)
             v = min(fr, forfait * q)
             expl and details.append(f"frais réels {_fr(fr)} limités au forfait réglementaire {_fr(forfait)} × {q} = {_fr(v)}")
         elif isinstance(t, ex.CentPourCentSante):
@@ -478,16 +516,91 @@ def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire,
         else:  # pragma: no cover
             raise ErreurSimulateur(f"terme non géré : {t!r}")
         somme += v
-    return somme, details, envs, conso
+    return somme, details, envs, conso, comptes
 
 
-def _plafonds_reglementaires(contrat: Contrat, nat: Nature, acte: Acte, br, fr, lire) -> list:
-    """Caps binding SS + every layer (contrat responsable, R871-2)."""
+def _forfait(nat: Nature, acte: Acte, lire) -> Decimal:
+    """The nature's regulatory forfait at the act's date (forfait journalier: psychiatric or not)."""
+    nom = nat.forfait
+    if nom == "forfait_journalier":
+        nom += ".psychiatrie" if acte.psychiatrie else ".general"
+    return lire(nom)
+
+
+def _valeur_composee(contrat, ligne, col_id, acte, br, fr, ss_brut, lire, taux, inclusif, responsable, expl):
+    """A composed line (`composition: {monture: …, verres: …}`): frame row + one lens row per lens class.
+
+    The equipment's BR and SS are shared equally between the frame and the two lenses (class B:
+    0,05 € each). The frame part is bounded by the frame's price (`monture`) and, in a contrat
+    responsable, by the frame ceiling (SS included); the lenses together by their price
+    (FR − monture). Inclusive level: a component whose cell pays nothing beyond the SS counts its SS share.
+    """
+    comp = ligne.composition
+    if acte.monture is None:
+        raise ActeInvalide(f"« {ligne.libelle} » : l'équipement est remboursé monture + verres ; donnez la part de la monture "
+                           "dans les frais réels avec --monture")
+    if acte.verres is None:
+        raise ActeInvalide(f"« {ligne.libelle} » : l'équipement est remboursé monture + verres ; donnez les classes des deux "
+                           "verres avec --verres (ex. simple+complexe)")
+    if acte.monture > fr:
+        raise ActeInvalide(f"monture {_fr(acte.monture)} supérieure aux frais réels {_fr(fr)}")
+    tiers_br, tiers_ss = br / 3, ss_brut / 3
+    details: list[str] = []
+
+    def composante(sous, n):
+        l = choisir_ligne(contrat, sous, taux)
+        cell = l.cellules.get(col_id) if l is not None else None
+        ss_c = tiers_ss * n
+        if cell is None or cell.rien:
+            v = ss_c if inclusif else ZERO
+            texte = cell.texte if cell is not None else "–"
+        else:
+            v = _valeur(cell, trouver_nature(sous.nature), sous, sous.br, sous.frais_reels, ss_c, lire, _VIDE, acte.date.year,
+                        (), False)[0]
+            texte = cell.texte
+        if expl:
+            ou = f"{contrat.fichier}:{l.cellule_lignes.get(col_id, l.ligne)} « {l.libelle} »" if l is not None else f"aucune ligne {sous.nature}"
+            details.append(f"{ou} : « {texte} » (BR {_fr(sous.br)}, SS {_fr(ss_c)}, × {n}) = {_fr(v)}")
+        return v
+
+    monture = acte.monture
+    v_m = composante(replace(acte, nature=comp["monture"], quantite=1, br=tiers_br, frais_reels=monture), 1)
+    v_m2 = min(v_m, monture)
+    if responsable and acte.panier != "100-sante":
+        try:  # already read (and cited) by _plafonds_reglementaires for this act
+            m_max = lire.p.valeur("responsable.monture_plafond", lire.date).valeur
+        except ParametreIndisponible:
+            m_max = None
+        if m_max is not None and m_max < v_m2:
+            v_m2 = m_max
+            expl and details.append(f"monture : plafond responsable {_fr(m_max)} (SS incluse)")
+    if v_m2 < v_m:
+        expl and details.append(f"monture retenue : {_fr(v_m2)} (prix de la monture {_fr(monture)})")
+    prix_verres = fr - monture
+    v_v = ZERO
+    for classe in sorted(set(acte.verres)):
+        n = acte.verres.count(classe)
+        v_v += composante(replace(acte, nature=comp["verres"], quantite=n, verres=(classe, classe), br=tiers_br * n,
+                                  frais_reels=prix_verres), n)
+    if v_v > prix_verres:
+        expl and details.append(f"verres retenus : {_fr(prix_verres)} (prix des deux verres, FR − monture)")
+        v_v = prix_verres
+    expl and details.append(f"équipement : monture {_fr(v_m2)} + verres {_fr(v_v)} = {_fr(v_m2 + v_v)}")
+    return v_m2 + v_v, details
+
+
+def _plafonds_reglementaires(responsable: bool, nat: Nature, acte: Acte, br, fr, lire) -> list:
+    """Caps binding SS + every layer (contrat responsable, R871-2), for a formula that is responsable.
+
+    Optics and hearing aids: an act without `panier` is treated as class B / class II (libre), the
+    only classes of the documents written before the 100 % Santé.
+    """
     caps = []
-    if not contrat.responsable:
+    if not responsable:
         return caps
     code = nat.code
-    if code == "optique-equipement" and acte.panier == "libre":
+    libre = acte.panier is None or acte.panier == "libre"
+    if code == "optique-equipement" and libre:
         if acte.verres is None:
             raise ActeInvalide("contrat responsable, équipement de classe B : donnez les classes des verres avec --verres (ex. simple+simple)")
         cle = "-".join(acte.verres)
@@ -500,11 +613,11 @@ def _plafonds_reglementaires(contrat: Contrat, nat: Nature, acte: Acte, br, fr, 
                 raise ActeInvalide("contrat responsable, équipement de classe B : donnez la part de la monture avec --monture")
             caps.append(((fr - acte.monture) + min(acte.monture, monture_max),
                          f"plafond responsable monture {_fr(monture_max)} (SS incluse)"))
-    elif code == "optique-monture" and acte.panier == "libre":
+    elif code == "optique-monture" and libre:
         monture_max = lire.optionnel("responsable.monture_plafond")
         if monture_max is not None:
             caps.append((monture_max, f"plafond responsable monture {_fr(monture_max)} (SS incluse)"))
-    elif code == "aide-auditive" and acte.panier == "libre":
+    elif code == "aide-auditive" and libre:
         p = lire.optionnel("responsable.aide_auditive_plafond")
         if p is not None:
             caps.append((p * acte.quantite, f"plafond responsable aide auditive {_fr(p)} par oreille (SS incluse)"))
@@ -543,9 +656,17 @@ def _refus(contrat, nat: Nature, acte: Acte, etat: EtatBeneficiaire, lire, ligne
 
 
 def _delai_de_stage(contrat: Contrat, acte: Acte) -> str | None:
+    """None (no waiting period), "tm" (ticket modérateur only) or "exclu" (not covered).
+
+    Without `date_adhesion` no waiting period is applied (the member is assumed to have joined
+    long enough ago); the explanation says so (_note_delai_de_stage).
+    """
     d = contrat.delai_de_stage
     if d is None or acte.date_adhesion is None:
         return None
+    if acte.date < acte.date_adhesion:
+        raise ActeInvalide(f"soins du {acte.date.isoformat()} antérieurs à la date d'adhésion {acte.date_adhesion.isoformat()} : "
+                           f"le contrat {contrat.id} ne les couvre pas")
     if d.sauf_certificat and acte.certificat_radiation:
         return None
     if acte.date >= ajouter_mois(acte.date_adhesion, d.duree_mois):
@@ -557,7 +678,29 @@ def _delai_de_stage(contrat: Contrat, acte: Acte) -> str | None:
     return None
 
 
-def _plafond_annuel(p, contrat, etat, annee, paye, tm_reste, verse_avant, etape, conso):
+def _note_delai_de_stage(contrat: Contrat, acte: Acte) -> str:
+    d = contrat.delai_de_stage
+    if acte.nature not in d.natures_ticket_moderateur and acte.nature not in d.natures_exclues:
+        return ""
+    if acte.date_adhesion is None:
+        return (f"{d.libelle} non appliqué : date d'adhésion non fournie (--date-adhesion) ; le calcul suppose une adhésion "
+                f"de plus de {d.duree_mois} mois")
+    if d.sauf_certificat and acte.certificat_radiation:
+        return f"{d.libelle} levé : certificat de radiation fourni"
+    fin = ajouter_mois(acte.date_adhesion, d.duree_mois)
+    if acte.date >= fin:
+        return f"{d.libelle} terminé le {fin.isoformat()} (adhésion le {acte.date_adhesion.isoformat()})"
+    return (f"{d.libelle} en cours jusqu'au {(fin - dt.timedelta(days=1)).isoformat()} inclus (adhésion le "
+            f"{acte.date_adhesion.isoformat()}, sans certificat de radiation)")
+
+
+def _plafond_annuel(p, contrat, etat, annee, paye, tm_reste, verse_avant, etape, conso, expl=True):
+    """A contract's annual ceiling (e.g. 004: 2 500 € of dental prostheses + implants per civil year).
+
+    Everything the contract pays for the listed natures counts; an act that crosses the ceiling
+    gets what is left of it, and with `au_dela: ticket-moderateur` never less than its ticket
+    modérateur (which is also what every act gets once the ceiling is reached).
+    """
     cle = (contrat.id, "plafond-annuel", p.libelle)
     pris = etat.consomme(annee, cle) + verse_avant
     reste_plafond = max(p.montant - pris, ZERO)
@@ -573,8 +716,61 @@ def _plafond_annuel(p, contrat, etat, annee, paye, tm_reste, verse_avant, etape,
     return paye, borne
 
 
-def _forfait_apres_cancer(nat, acte, etat, lire, explication, consommations) -> Decimal:
-    """Placeholder until the 003 forfait is implemented: it pays nothing and says so."""
-    explication.append(Etape("Forfait après cancer", ZERO, "parcours de soins global après cancer (003)",
-                             ["non encore calculé par cette version"]))
-    return ZERO
+def _forfait_apres_cancer(nat, acte, etat, lire, explication, consommations, expl=True) -> Decimal:
+    """The 003 forfait (Assurance Maladie via the ARS): bilans and follow-up consultations paid at
+    their regulatory tariff, no dépassement, within `apres_cancer.forfait_annuel` per patient and
+    per civil year, at most `max_bilans` bilans and `max_suivis` follow-ups in the combinations the
+    budget allows at tariff (1 + 6, 2 + 4, 3 + 2), and only within `delai_mois` months after the end
+    of the treatment (`fin_traitement`, required).
+    """
+    if acte.fin_traitement is None:
+        raise ActeInvalide("parcours de soins global après cancer : donnez la date de fin du traitement avec --fin-traitement "
+                           "(AAAA-MM-JJ) ; le forfait n'est dû que dans les 12 mois qui la suivent")
+    annee = acte.date.year
+    calcul: list[str] = []
+    delai = int(lire("apres_cancer.delai_mois"))
+    limite = ajouter_mois(acte.fin_traitement, delai)
+    paye = ZERO
+    borne = ""
+    if acte.date < acte.fin_traitement:
+        expl and calcul.append(f"soins du {acte.date.isoformat()} antérieurs à la fin du traitement ({acte.fin_traitement.isoformat()}) : "
+                               "le parcours suit le traitement, le forfait ne paie pas")
+        borne = "parcours après la fin du traitement"
+    elif acte.date >= limite:
+        expl and calcul.append(f"soins du {acte.date.isoformat()} au-delà des {delai} mois qui suivent la fin du traitement "
+                               f"({acte.fin_traitement.isoformat()}, limite {limite.isoformat()}) : le forfait ne paie pas")
+        borne = f"délai de {delai} mois après la fin du traitement"
+    else:
+        tarifs = {"apres-cancer-bilan": lire("apres_cancer.bilan"), "apres-cancer-suivi": lire("apres_cancer.suivi")}
+        maxima = {"apres-cancer-bilan": int(lire("apres_cancer.max_bilans")), "apres-cancer-suivi": int(lire("apres_cancer.max_suivis"))}
+        budget = lire("apres_cancer.forfait_annuel")
+        pris = {k: int(etat.consomme(annee, ("apres-cancer", k))) for k in tarifs}
+        deja_euros = etat.consomme(annee, ("apres-cancer", "euros"))
+        engage = sum((tarifs[k] * pris[k] for k in tarifs), ZERO)      # the budget at tariff: fixes the combinations
+        tarif, maximum = tarifs[nat.code], maxima[nat.code]
+        n = 0
+        while n < acte.quantite and pris[nat.code] + n < maximum and engage + tarif * (n + 1) <= budget:
+            n += 1
+        paye = arrondi(max(min(acte.frais_reels, tarif * n, budget - deja_euros), ZERO))
+        if expl:
+            calcul.append(f"cette année : {pris['apres-cancer-bilan']} bilan(s) sur {maxima['apres-cancer-bilan']}, "
+                          f"{pris['apres-cancer-suivi']} suivi(s) sur {maxima['apres-cancer-suivi']}, {_fr(deja_euros)} versés "
+                          f"sur {_fr(budget)} (au tarif : {_fr(engage)})")
+            calcul.append(f"{n} consultation(s) sur {acte.quantite} dans le forfait × tarif {_fr(tarif)}, "
+                          f"limité aux frais réels {_fr(acte.frais_reels)} = {_fr(paye)}")
+            if n < acte.quantite:
+                calcul.append("forfait épuisé pour cette consultation (nombre de bilans ou de suivis, ou combinaison "
+                              f"1 + 6, 2 + 4, 3 + 2 dans les {_fr(budget)}) : le contrat prend le relais s'il a une ligne pour cette nature")
+            if n and acte.frais_reels > tarif * n:
+                calcul.append(f"pas de dépassement d'honoraires dans le forfait : au-delà du tarif ({_fr(tarif * n)}), "
+                              "les frais ne relèvent pas du forfait")
+        if n < acte.quantite:
+            borne = "forfait après cancer épuisé"
+        if n:
+            consommations.append(Consommation(annee, ("apres-cancer", nat.code), Decimal(n)))
+        if paye:
+            consommations.append(Consommation(annee, ("apres-cancer", "euros"), paye))
+    explication.append(Etape("Forfait après cancer (ARS)", paye,
+                             "parcours de soins global après cancer (003), financé par l'Assurance Maladie" if expl else "",
+                             calcul, lire.prendre(), borne))
+    return paye

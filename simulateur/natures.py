@@ -22,6 +22,8 @@ class Nature:
     forfait: str | None = None        # parameter of "limité au forfait réglementaire"
     hospitalier: bool = False
     renouvellement: str | None = None  # optique | aide-auditive
+    taux_local: str | None = None     # not reimbursed by the régime général, but by the régime local d'Alsace-Moselle:
+                                      # rate group `taux_ss.alsace-moselle.<x>` applied to the regulatory forfait
 
 
 def _n(code, libelle, categorie, **kw):
@@ -58,7 +60,8 @@ _LISTE = [
     # Hospitalisation
     _n("hospitalisation-sejour", "Frais de séjour", "hospitalisation", taux="hospitalisation", hospitalier=True),
     _n("hospitalisation-honoraires", "Honoraires (ADC, ADA, ATM) à l'hôpital", "hospitalisation", taux="hospitalisation", hospitalier=True),
-    _n("forfait-journalier", "Forfait journalier hospitalier", "hospitalisation", forfait="forfait_journalier", hospitalier=True),
+    _n("forfait-journalier", "Forfait journalier hospitalier", "hospitalisation", forfait="forfait_journalier", hospitalier=True,
+       taux_local="forfait-journalier"),
     _n("forfait-patient-urgences", "Forfait patient urgences", "hospitalisation", forfait="forfait_patient_urgences.normal", hospitalier=True),
     _n("forfait-actes-lourds", "Forfait actes lourds", "hospitalisation", forfait="forfait_actes_lourds.montant", hospitalier=True),
     _n("chambre-particuliere", "Chambre particulière", "hospitalisation", hospitalier=True),
@@ -91,8 +94,9 @@ _LISTE = [
     _n("aide-auditive", "Aide auditive (une oreille)", "audition", taux="lpp", renouvellement="aide-auditive"),
     _n("piles-auditives", "Piles et accessoires d'aides auditives", "audition", taux="lpp"),
     # Après cancer (003)
-    _n("apres-cancer-bilan", "Parcours après cancer : bilan (1 h)", "apres-cancer"),
-    _n("apres-cancer-suivi", "Parcours après cancer : consultation de suivi (30 min)", "apres-cancer"),
+    # `forfait`: the regulatory tariff of one consultation within the ARS forfait (moteur._forfait_apres_cancer)
+    _n("apres-cancer-bilan", "Parcours après cancer : bilan (1 h)", "apres-cancer", forfait="apres_cancer.bilan"),
+    _n("apres-cancer-suivi", "Parcours après cancer : consultation de suivi (30 min)", "apres-cancer", forfait="apres_cancer.suivi"),
 ]
 
 NATURES: dict[str, Nature] = {n.code: n for n in _LISTE}
