@@ -20,3 +20,4 @@ from .moteur import Acte, Resultat, simuler
 
 __all__ = ["Acte", "ActeInvalide", "Contrat", "ContratIntrouvable", "ContratInvalide", "ErreurSimulateur",
            "EtatBeneficiaire", "Resultat", "charger_contrat", "creer_acte", "lire_contrat", "simuler"]
+__all__ += ["simuler_lot"]; from .lot import simuler_lot  # noqa: E402,E702  batches with annual state (simulateur/lot.py)

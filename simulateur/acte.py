@@ -42,6 +42,11 @@ def lire_booleen(texte, quoi) -> bool | None:
     raise ActeInvalide(f"{quoi} « {texte} » : écrivez oui ou non")
 
 
+def _rang(classe: str):
+    """Canonical order of a lens pair, the order of the regulation's names (simple-complexe…)."""
+    return (CLASSES.index(classe) if classe in CLASSES else 9, classe)
+
+
 def lire_verres(texte):
     if texte is None or texte == "":
         return None
@@ -49,7 +54,7 @@ def lire_verres(texte):
         parts = [str(x) for x in texte]
     else:
         parts = str(texte).replace(",", "+").split("+")
-    parts = tuple(sorted(p.strip().lower().replace("très", "tres").replace(" ", "-") for p in parts))
+    parts = tuple(sorted((p.strip().lower().replace("très", "tres").replace(" ", "-") for p in parts), key=_rang))
     if len(parts) == 1:
         parts = parts * 2
     if len(parts) != 2 or any(p not in CLASSES for p in parts):

@@ -125,6 +125,8 @@ def contrats(format: str = typer.Option("table", "--format", help="table ou json
         import json
         sys.stdout.write(json.dumps([{"id": c.id, "nom": c.nom, "assureur": c.assureur, "source": c.source,
                                       "responsable": c.responsable, "formules": list(c.formules),
+                                      "formules_responsables": {f.id: c.responsable if f.responsable is None else f.responsable
+                                                                for f in c.formules.values()},
                                       "niveaux": list(c.niveaux)} for c in liste], ensure_ascii=False, indent=2) + "\n")
         return
     from rich.table import Table
@@ -133,7 +135,9 @@ def contrats(format: str = typer.Option("table", "--format", help="table ou json
     for col in ("Identifiant", "Nom", "Assureur", "Formules", "Responsable"):
         t.add_column(col, overflow="fold")
     for c in liste:
-        t.add_row(c.id, c.nom, c.assureur, ", ".join(c.formules), "oui" if c.responsable else "non")
+        hors = [f.id for f in c.formules.values() if (c.responsable if f.responsable is None else f.responsable) is False]
+        resp = ("oui" if c.responsable else "non") + (f" (sauf {', '.join(hors)})" if hors and c.responsable else "")
+        t.add_row(c.id, c.nom, c.assureur, ", ".join(c.formules), resp)
     rendu.console().print(t)
 
 

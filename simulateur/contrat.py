@@ -332,7 +332,8 @@ def _condition(lect: _Lecteur, noeud, chemin):
             else:
                 si[cle] = (mm[1], int(mm[2]))
         elif cle == "verres":
-            parts = tuple(sorted(p.strip() for p in tv.split("+")))
+            parts = tuple(sorted((p.strip() for p in tv.split("+")),
+                                 key=lambda x: (CLASSES_VERRES.index(x) if x in CLASSES_VERRES else 9, x)))
             if len(parts) != 2 or any(p not in CLASSES_VERRES for p in parts):
                 lect.pb(v, f"couple de verres « {t} » invalide", c, "écrivez par exemple simple+complexe (classes : simple, complexe, tres-complexe)")
             else:

@@ -140,9 +140,7 @@ class Expression:
     limite: str | None = None        # "HLF" / "PLV": SS + every layer ≤ the act's limit
     rien: bool = False               # "–", "néant", "Sécurité sociale" alone: nothing beyond the SS
 
-    @property
-    def inclusif_force(self) -> bool:
-        return any(t.inclusif_force for t in self.termes)
+    inclusif_force: bool = False      # a term names the SS payment: the sum is a total, SS included
 
 
 # ---------------------------------------------------------------- parser
@@ -231,6 +229,7 @@ def analyser(texte) -> Expression:
     if m:
         expr.termes = [CentPourCentSante(texte.strip(), limite=m[1].upper())]
         expr.limite = m[1].upper()
+        expr.inclusif_force = True
         return expr
     t = re.sub(r", illimite$", "", t)
     m = limite.search(t)
@@ -245,6 +244,7 @@ def analyser(texte) -> Expression:
         expr.termes.append(terme)
     if all(isinstance(x, SecuriteSociale) for x in expr.termes):
         expr.rien = True
+    expr.inclusif_force = any(x.inclusif_force for x in expr.termes)
     return expr
 
 

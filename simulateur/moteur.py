@@ -23,6 +23,7 @@ CENT = Decimal(100)
 NATURES_MEDECIN = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie",
                              "hospitalisation-honoraires"})
 _VIDE = EtatBeneficiaire()
+_MUETTE_CALCUL: list = []
 
 
 @dataclass(slots=True, eq=False)
@@ -119,18 +120,32 @@ class Resultat:
                  "borne": e.borne} for e in self.explication]
 
 
+_MEMO_PARAMETRES: dict = {}   # id(parametres) -> (parametres, {(nom, date): ValeurDatee}): dated values never change
+
+
 class _Lecture:
     """Reads dated parameters at the act's date and remembers which were read, for the explanation."""
-    __slots__ = ("p", "date", "lus")
+    __slots__ = ("p", "date", "lus", "garder", "memo")
 
-    def __init__(self, parametres, date):
+    def __init__(self, parametres, date, garder=True):
         self.p = parametres
         self.date = date
         self.lus = []
+        self.garder = garder   # False in batches: nothing to explain, nothing to remember
+        memo = _MEMO_PARAMETRES.get(id(parametres))
+        if memo is None or memo[0] is not parametres:
+            memo = _MEMO_PARAMETRES[id(parametres)] = (parametres, {})
+        self.memo = memo[1]
 
     def __call__(self, nom: str, date: dt.date | None = None) -> Decimal:
-        v = self.p.valeur(nom, date or self.date)
-        self.lus.append(v)
+        cle = (nom, date or self.date)
+        v = self.memo.get(cle)
+        if v is None:
+            if len(self.memo) > 200_000:
+                self.memo.clear()
+            v = self.memo[cle] = self.p.valeur(*cle)
+        if self.garder:
+            self.lus.append(v)
         return v.valeur
 
     def optionnel(self, nom: str) -> Decimal | None:
@@ -142,6 +157,9 @@ class _Lecture:
     def prendre(self) -> list:
         lus, self.lus = self.lus, []
         return lus
+
+
+_MUETTE = Etape("", ZERO)   # batches (expliquer=False): one scratch step, never shown
 
 
 def _fr(x: Decimal) -> str:
@@ -180,7 +198,28 @@ _OPTIONS = {"dptm": "--dptm ou --non-dptm (le médecin adhère-t-il à l'OPTAM /
             "smr": "--smr (majeur, modere, faible)"}
 
 
+_MEMO_LIGNES: dict = {}
+
+
 def choisir_ligne(contrat: Contrat, acte: Acte, ss_taux: Decimal) -> Ligne | None:
+    """The contract line for this act's nature and variant, remembered per variant (batches repeat them)."""
+    cle = (acte.nature, acte.dptm, acte.panier, acte.age, acte.psychiatrie, acte.verres, ss_taux, acte.smr, acte.acte_lourd)
+    memo = _MEMO_LIGNES.get(id(contrat))
+    if memo is None or memo[0] is not contrat:
+        if len(_MEMO_LIGNES) > 64:
+            _MEMO_LIGNES.clear()
+        memo = _MEMO_LIGNES[id(contrat)] = (contrat, {})
+    try:
+        return memo[1][cle]
+    except KeyError:
+        pass
+    ligne = _choisir_ligne(contrat, acte, ss_taux)
+    if len(memo[1]) < 100_000:
+        memo[1][cle] = ligne
+    return ligne
+
+
+def _choisir_ligne(contrat: Contrat, acte: Acte, ss_taux: Decimal) -> Ligne | None:
     candidates = contrat.par_nature.get(acte.nature)
     if not candidates:
         return None
@@ -230,7 +269,7 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
     nat = trouver_nature(acte.nature)
     form = contrat.formule(formule)
     etat = etat or _VIDE
-    lire = _Lecture(parametres or charger_parametres(), acte.date)
+    lire = _Lecture(parametres or charger_parametres(), acte.date, expl)
     annee = acte.date.year
     fr, br, q = acte.frais_reels, acte.br, acte.quantite
     if fr < 0 or br < 0:
@@ -278,11 +317,25 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
         plafond = lire("franchise.plafond_annuel")
         deja_fr = etat.consomme(annee, ("franchise",))
         franchise = min(unite * q, max(plafond - deja_fr, ZERO), ss_brut - pf)
-        expl and calcul_ss.append(f"franchise médicale {_fr(unite)} × {q} retenue : {_fr(franchise)}")
+        cle_jour = None
+        if nat.franchise != "medicaments":
+            plafond_jour = lire.optionnel(f"franchise.plafond_journalier.{nat.franchise}")
+            if plafond_jour is not None:
+                cle_jour = ("franchise-jour", nat.franchise, acte.date.toordinal())
+                deja_jour = etat.consomme(annee, cle_jour)
+                if franchise > plafond_jour - deja_jour:
+                    franchise = max(plafond_jour - deja_jour, ZERO)
+                    expl and calcul_ss.append(f"plafond journalier des franchises ({nat.franchise}) {_fr(plafond_jour)}, "
+                                              f"déjà retenu ce jour {_fr(deja_jour)}")
+        expl and calcul_ss.append(f"franchise médicale {_fr(unite)} × {q} retenue : {_fr(franchise)}"
+                                  + (f" (plafond annuel {_fr(plafond)}, déjà retenu {_fr(deja_fr)})" if deja_fr else ""))
         if franchise:
             consommations.append(Consommation(annee, ("franchise",), franchise))
+            if cle_jour:
+                consommations.append(Consommation(annee, cle_jour, franchise))
     rss = ss_brut - pf - franchise
-    explication.append(Etape("Sécurité sociale", rss, f"taux {texte_taux(taux)} % ({acte.regime})", calcul_ss, lire.prendre()))
+    if expl:
+        explication.append(Etape("Sécurité sociale", rss, f"taux {texte_taux(taux)} % ({acte.regime})", calcul_ss, lire.prendre()))
 
     # 2. Forfait après cancer (003) -----------------------------------------------------------
     forfait_ac = ZERO
@@ -308,11 +361,21 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
         col = contrat.colonnes[col_id]
         niv = contrat.niveaux[col.niveau]
         cellule = ligne.cellules.get(col_id) if ligne is not None else None
-        ref = f"{contrat.fichier}:{ligne.cellule_lignes.get(col_id, ligne.ligne)}" if ligne is not None else ""
+        if ligne is not None:
+            memo_ref = _REFS.get((id(ligne), col_id))
+            if memo_ref is not None and memo_ref[0] is ligne:
+                ref = memo_ref[1]
+            else:
+                if len(_REFS) > 100_000:
+                    _REFS.clear()
+                ref = f"{contrat.fichier}:{ligne.cellule_lignes.get(col_id, ligne.ligne)}"
+                _REFS[(id(ligne), col_id)] = (ligne, ref)
+        else:
+            ref = ""
         garantie = cellule.texte if cellule is not None else "–"
         etape = Etape(f"{niv.libelle} ({col.libelle})" if niv.libelle != col.libelle else niv.libelle, ZERO,
-                      ((f"{ref} « {ligne.libelle} »" + (f" [{ligne.condition_texte()}]" if ligne.si else "") +
-                        f", colonne {col_id} : « {garantie} »") if ligne is not None else "aucune ligne") if expl else "")
+                      (f"{ref} « {ligne.libelle} »" + (f" [{ligne.condition_texte()}]" if ligne.si else "") +
+                       f", colonne {col_id} : « {garantie} »") if ligne is not None else "aucune ligne") if expl else _MUETTE
         reste = fr - deja
         paye = ZERO
         if cellule is None or cellule.rien or ligne is None:
@@ -356,8 +419,12 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
                 bornes.append((montant - deja, libelle))
             if stage == "tm":
                 bornes.append((tm_total - (deja - ss_brut - forfait_ac), f"{contrat.delai_de_stage.libelle} : ticket modérateur seulement"))
-            place, borne_commune = min(bornes, key=lambda b: b[0])
-            place = max(place, ZERO)
+            place, borne_commune = bornes[0]
+            for b in bornes:
+                if b[0] < place:
+                    place, borne_commune = b
+            if place < ZERO:
+                place = ZERO
             paye, borne = (max(plafond, ZERO), "plafond de la ligne")
             if place < paye:
                 paye, borne = place, borne_commune
@@ -387,24 +454,21 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
                 conso.extend(comptes)
             etape.borne = borne
             consommations.extend(conso)
-        etape.montant = paye
-        etape.parametres = lire.prendre()
-        explication.append(etape)
+        if expl:
+            etape.montant = paye
+            etape.parametres = lire.prendre()
+            explication.append(etape)
         parts.append(Part(col.niveau, col_id, paye, garantie, ref, ligne.libelle if ligne is not None else "",
                           niv.convention))
         deja += paye
         verse_avant += paye
 
-    if ligne is not None and nat.renouvellement and sum(p.montant for p in parts) > 0:
-        renouv = _cle_renouvellement(nat, acte)
-        if renouv:
-            consommations_r = [(renouv, acte.date)]
-        else:
-            consommations_r = []
-    else:
-        consommations_r = []
+    consommations_r = []
+    if ligne is not None and nat.renouvellement and verse_avant > 0:
+        for cle, _permis, livre in _cles_renouvellement(contrat, nat, acte):
+            consommations_r.extend([(cle, acte.date)] * livre)
 
-    total = rss + forfait_ac + sum((p.montant for p in parts), ZERO)
+    total = rss + forfait_ac + verse_avant
     rac = fr - total
     assert rac >= 0, "la somme des payeurs dépasse les frais réels"
     return Resultat(contrat.id, form.id, acte.nature, acte.date, fr, br, taux, ss_brut, rss, pf + franchise, parts, total, rac,
@@ -427,7 +491,14 @@ def _taux_ss(nat: Nature, acte: Acte, lire: _Lecture) -> Decimal:
         groupe = TAUX_MEDICAMENTS.get(acte.smr, groupe)
     if acte.acte_lourd:
         return CENT
-    return lire(f"taux_ss.{acte.regime}.{groupe}")
+    nom = _NOMS_TAUX.get((acte.regime, groupe))
+    if nom is None:
+        nom = _NOMS_TAUX[(acte.regime, groupe)] = f"taux_ss.{acte.regime}.{groupe}"
+    return lire(nom)
+
+
+_NOMS_TAUX: dict = {}
+_REFS: dict = {}   # (id(ligne), colonne) -> (ligne, "fichier:ligne"), identity-checked
 
 
 def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire, etat, annee, cle_base, expl=True):
@@ -436,13 +507,17 @@ def _valeur(expr: ex.Expression, nat: Nature, acte: Acte, br, fr, ss_brut, lire,
     Returns (somme, details, envelopes, day consumptions, per-act count consumptions): the caller
     records the counts only when the contract pays something for the act.
     """
+    termes = expr.termes
+    if not expl and len(termes) == 1 and type(termes[0]) is ex.TauxBR:
+        # the most common cell ("100 % BR", "+ 120 % BR"), valued without the general loop
+        return br * termes[0].taux / CENT, None, (), [], ()
     somme = ZERO
     details: list[str] = []
     envs = []
     conso: list[Consommation] = []
     comptes: list[Consommation] = []
     q = acte.quantite
-    for i, t in enumerate(expr.termes):
+    for i, t in enumerate(termes):
         cle = cle_base + (i,)
         if isinstance(t, ex.TauxBR):
             v = br * t.taux / CENT
@@ -628,30 +703,47 @@ def _plafonds_reglementaires(responsable: bool, nat: Nature, acte: Acte, br, fr,
     return caps
 
 
-def _cle_renouvellement(nat: Nature, acte: Acte):
-    if nat.renouvellement == "optique" and acte.nature == "optique-equipement":
-        return ("renouvellement", "optique")
+def _cles_renouvellement(contrat, nat: Nature, acte: Acte) -> list:
+    """(key, deliveries allowed per period, deliveries this act makes) for each renewable element.
+
+    Optics: the frame and the lenses are renewed separately (000 footnote (2): "counted from the
+    delivery of the last element, separately for each element"); an equipment delivers both.
+    Hearing aids: one per ear per period; an aid whose ear is not given counts against both ears
+    together (two per period), so a pair bought the same day is never refused.
+    """
+    if nat.renouvellement == "optique":
+        monture = ((contrat.id, "renouvellement", "optique", "monture"), 1, 1)
+        verres = ((contrat.id, "renouvellement", "optique", "verres"), 2, 2 if acte.nature == "optique-equipement" else acte.quantite)
+        if acte.nature == "optique-equipement":
+            return [monture, verres]
+        return [monture] if acte.nature == "optique-monture" else [verres]
     if nat.renouvellement == "aide-auditive":
-        return ("renouvellement", "aide-auditive", acte.oreille or "?")
-    return None
+        if acte.oreille:
+            return [((contrat.id, "renouvellement", "aide-auditive", acte.oreille), 1, 1)]
+        return [((contrat.id, "renouvellement", "aide-auditive", "?"), 2, acte.quantite)]
+    return []
 
 
 def _refus(contrat, nat: Nature, acte: Acte, etat: EtatBeneficiaire, lire, ligne) -> str | None:
     """Renewal periods (optics, hearing aids): the contract pays nothing before the next allowed date."""
-    cle = _cle_renouvellement(nat, acte)
-    if not cle or not etat.derniers.get(cle):
+    if not nat.renouvellement or not etat.derniers:
         return None
-    dernier = etat.derniers[cle][-1]
-    if nat.renouvellement == "optique":
-        age_jeune = int(lire("renouvellement.optique.age_jeune"))
-        jeune = acte.age is not None and acte.age < age_jeune
-        ans = int(lire("renouvellement.optique.jeune_annees" if (jeune or acte.changement_vue) else "renouvellement.optique.adulte_annees"))
-    else:
-        ans = int(lire("renouvellement.aide_auditive_annees"))
-    permis = ajouter_mois(dernier, 12 * ans)
-    if acte.date < permis:
-        return (f"renouvellement non pris en charge avant le {permis.isoformat()} "
-                f"(dernier équipement le {dernier.isoformat()}, période de {ans} an(s))")
+    for cle, permis_nb, livre in _cles_renouvellement(contrat, nat, acte):
+        dates = etat.derniers.get(cle)
+        if not dates:
+            continue
+        if nat.renouvellement == "optique":
+            age_jeune = int(lire("renouvellement.optique.age_jeune"))
+            jeune = acte.age is not None and acte.age < age_jeune
+            ans = int(lire("renouvellement.optique.jeune_annees" if (jeune or acte.changement_vue) else "renouvellement.optique.adulte_annees"))
+        else:
+            ans = int(lire("renouvellement.aide_auditive_annees"))
+        recentes = sorted(d for d in dates if acte.date < ajouter_mois(d, 12 * ans))
+        if len(recentes) + livre > permis_nb:
+            permis = ajouter_mois(recentes[len(recentes) + livre - permis_nb - 1], 12 * ans)
+            quoi = {"monture": "monture", "verres": "verres"}.get(cle[-1], f"aide auditive ({cle[-1]})" if cle[-1] != "?" else "aide auditive")
+            return (f"renouvellement ({quoi}) non pris en charge avant le {permis.isoformat()} "
+                    f"(dernière délivrance le {recentes[-1].isoformat()}, période de {ans} an(s))")
     return None
 
 
