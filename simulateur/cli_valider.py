@@ -1,6 +1,149 @@
-"""The `valider` command(s), registered on the Typer app of cli.py (kept light: heavy imports inside the command)."""
+"""The `valider` command(s), registered on the Typer app of cli.py (kept light: heavy imports inside the command).
+
+`simulateur valider FICHIER…` reads each contract with the strict loader, then checks the contrat
+responsable rules (simulateur/validation.py). The findings are the command's data: they go to
+stdout (`--format json` for machines); only usage errors go to stderr.
+
+Exit codes (INTERFACE.md): 0 every file valid (warnings and declared exceptions allowed); 1 every
+file could be read but some have problems (unknown keys, unreadable cells, rule violations…, and
+warnings with `--strict`); 2 some file cannot be read at all (missing, not UTF-8, YAML syntax
+error, empty, not a contract, too large or too complex) or bad usage.
+"""
 from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+_LIBELLES = {"erreur": "erreur", "regle": "règle", "avertissement": "avertissement", "exception": "exception"}
+_RESUME = {"erreur": ("erreur", "erreurs"), "regle": ("règle non respectée", "règles non respectées"),
+           "avertissement": ("avertissement", "avertissements"), "exception": ("exception déclarée", "exceptions déclarées")}
+
+
+def _lire(nom: str):
+    """(displayed name, Contrat | None, problems, unreadable?) for one argument: a path or a shipped id."""
+    from .contrat import chemin_contrat, dossier_contrats, lire_contrat
+    from .erreurs import ContratIntrouvable, ContratInvalide, Probleme
+    try:
+        chemin = chemin_contrat(nom)
+    except ContratIntrouvable as e:
+        return nom, None, [Probleme(nom, None, str(e), indice="donnez le chemin d'un fichier .yaml ou l'identifiant d'un contrat livré")], True
+    affiche = nom
+    try:
+        if chemin.resolve().parent == dossier_contrats().resolve() and not nom.endswith((".yaml", ".yml")):
+            affiche = f"contrats/{chemin.name}"    # a shipped id: the path the messages of `simuler` use
+    except OSError:
+        pass
+    try:
+        donnees = chemin.read_bytes()
+    except OSError as e:
+        return affiche, None, [Probleme(affiche, None, f"impossible de lire le fichier : {e.strerror}")], True
+    try:
+        texte = donnees.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return affiche, None, [Probleme(affiche, None, f"le fichier n'est pas en UTF-8 (octet {e.start})",
+                                        indice="réenregistrez-le en UTF-8")], True
+    try:
+        return affiche, lire_contrat(texte, affiche), [], False
+    except ContratInvalide as e:
+        return affiche, None, list(e.problemes), e.illisible
+
+
+def _ligne_texte(p) -> str:
+    ou = p.fichier
+    if p.ligne is not None:
+        ou += f":{p.ligne}"
+        if p.colonne is not None:
+            ou += f":{p.colonne}"
+    s = f"{ou}: {_LIBELLES.get(p.gravite, p.gravite)} : {p.message}"
+    if p.chemin:
+        s += f" (clé {p.chemin})"
+    if p.indice:
+        s += f"\n  indice : {p.indice}"
+    return s
+
+
+def _en_dict(p) -> dict:
+    d = {"fichier": p.fichier, "ligne": p.ligne, "colonne": p.colonne, "chemin": p.chemin or None, "gravite": p.gravite,
+         "message": p.message, "indice": p.indice or None}
+    regle = getattr(p, "regle", "")
+    if regle:
+        d.update({"regle": regle, "article": p.article, "formules": list(p.formules), "nature": p.nature or None})
+    return d
 
 
 def enregistrer(app) -> None:
     """Adds this module's commands to `app`."""
+
+    @app.command()
+    def valider(
+        fichiers: List[str] = typer.Argument(..., help="Fichiers de contrat (.yaml) ou identifiants de contrats livrés."),
+        date: Optional[str] = typer.Option(None, "--date", help="Date de référence des règles AAAA-MM-JJ (défaut : aujourd'hui)."),
+        format: str = typer.Option("texte", "--format", help="texte ou json."),
+        strict: bool = typer.Option(False, "--strict", help="Les avertissements comptent comme des problèmes (code 1)."),
+    ):
+        """Vérifie des contrats : format du fichier, puis règles du contrat responsable (L871-1, R871-2).
+
+        Tous les problèmes d'un fichier sont donnés en une fois, chacun avec fichier:ligne, la clé en
+        cause et une indication. Code de sortie : 0 tout est valide ; 1 des problèmes ; 2 un fichier
+        illisible (introuvable, syntaxe YAML, vide, pas un contrat).
+        """
+        from .cli import EXIT_ECHECS, EXIT_OK, EXIT_USAGE, erreur
+        if format not in ("texte", "table", "json"):
+            erreur(f"format « {format} » inconnu : texte ou json")
+        from .acte import lire_date
+        from .erreurs import ErreurSimulateur
+        import datetime as dt
+        try:
+            jour = lire_date(date, "date de référence") if date else dt.date.today()
+        except ErreurSimulateur as e:
+            erreur(str(e))
+        from .validation import valider_contrat
+        from .parametres import charger_parametres
+        parametres = charger_parametres()
+
+        rapports, code = [], EXIT_OK
+        for nom in fichiers:
+            affiche, contrat, problemes, illisible = _lire(nom)
+            if contrat is not None:
+                problemes = valider_contrat(contrat, jour, parametres)
+            graves = [p for p in problemes if p.gravite in ("erreur", "regle") or (strict and p.gravite == "avertissement")]
+            statut = "illisible" if illisible else ("problemes" if graves else "valide")
+            code = max(code, EXIT_USAGE if illisible else (EXIT_ECHECS if graves else EXIT_OK))
+            rapports.append((affiche, contrat, problemes, statut))
+
+        if format == "json":
+            import json
+            sortie = {"date": jour.isoformat(), "code_sortie": code, "fichiers": [
+                {"fichier": affiche, "contrat": contrat.id if contrat is not None else None, "statut": statut,
+                 "responsable": contrat.responsable if contrat is not None else None,
+                 "problemes": [_en_dict(p) for p in problemes]} for affiche, contrat, problemes, statut in rapports]}
+            sys.stdout.write(json.dumps(sortie, ensure_ascii=False, indent=2) + "\n")
+        else:
+            from .validation import formules_responsables
+            for affiche, contrat, problemes, statut in rapports:
+                for p in problemes:
+                    sys.stdout.write(_ligne_texte(p) + "\n")
+                compte = {}
+                for p in problemes:
+                    compte[p.gravite] = compte.get(p.gravite, 0) + 1
+                details = ", ".join(f"{n} {_RESUME.get(g, (g, g))[n > 1]}" for g, n in sorted(compte.items()))
+                if statut == "illisible":
+                    resume = "illisible"
+                elif contrat is None:
+                    resume = "problèmes de format : règles du contrat responsable non vérifiées"
+                else:
+                    resp = formules_responsables(contrat)
+                    if resp:
+                        quoi = (f"règles du contrat responsable (L871-1, R871-2) vérifiées au {jour.isoformat()} "
+                                f"(formules {', '.join(resp)})")
+                    else:
+                        quoi = "contrat non responsable : règles du contrat responsable non vérifiées"
+                    resume = ("valide" if statut == "valide" else "problèmes") + f" — {quoi}"
+                sys.stdout.write(f"{affiche} : {resume}" + (f" ; {details}" if details else "") + "\n")
+            if len(rapports) > 1:
+                n = {s: sum(1 for r in rapports if r[3] == s) for s in ("valide", "problemes", "illisible")}
+                sys.stdout.write(f"{len(rapports)} fichiers : {n['valide']} valide(s), {n['problemes']} avec problèmes, "
+                                 f"{n['illisible']} illisible(s)\n")
+        raise typer.Exit(code)

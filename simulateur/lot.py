@@ -482,7 +482,10 @@ def _ouvrir_texte(source):
             return open(chemin, newline="", encoding="utf-8-sig"), str(chemin), True
         except OSError as e:
             raise LotInvalide(f"{chemin} : fichier illisible ({e.strerror or e}) ; indice : vérifiez le chemin") from None
-    return source, getattr(source, "name", "<flux>"), False
+    nom = getattr(source, "name", "<flux>")
+    # a caller's text stream splits lines on "\n" only: re-read it with universal line endings
+    # (classic Mac "\r" files), untranslated so that quoted cells keep their line breaks
+    return io.StringIO(source.read(), newline=""), nom, False
 
 
 def lire_actes(source) -> Iterator[LigneActe]:
@@ -514,6 +517,9 @@ def lire_actes(source) -> Iterator[LigneActe]:
                 cellules = next(lecteur)
             except StopIteration:
                 break
+            except csv.Error as e:
+                raise LotInvalide(f"{nom} : ligne {avant + 2} illisible en CSV ({e}) ; "
+                                  "indice : vérifiez les guillemets et les caractères spéciaux de cette ligne") from None
             except UnicodeDecodeError:
                 raise LotInvalide(f"{nom} : caractères illisibles en UTF-8 après la ligne {avant + 1} ; "
                                   "indice : enregistrez le fichier en « CSV UTF-8 »") from None
@@ -713,6 +719,8 @@ def executer_lot(data: bytes, sortie, *, contrat: Contrat | str | None, formule:
     import heapq
     import json
     calc = _Calcul(contrat, formule, parametres, debug)
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")     # classic Mac line endings
     n = len(data)
     bom = data.startswith(_BOM)
     pos = 3 if bom else 0

@@ -20,7 +20,7 @@ from .parametres import ParametreIndisponible, ValeurDatee, charger_parametres
 
 ZERO = Decimal(0)
 CENT = Decimal(100)
-NATURES_MEDECIN = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie",
+NATURES_MEDECIN = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie", "densitometrie",
                              "hospitalisation-honoraires"})
 _VIDE = EtatBeneficiaire()
 _MUETTE_CALCUL: list = []
