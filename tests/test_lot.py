@@ -606,3 +606,22 @@ def test_contrat_par_ligne(tmp_path):
     assert r.exit_code == 1
     assert [l["part_base"] for l in lignes] == ["4.00", "", "4.00"]
     assert lignes[0]["erreur"] == lignes[2]["erreur"] == "" and lignes[1]["erreur"].startswith("ligne 3 : contrat inconnu")
+
+
+def test_paliers_de_jours_sur_deux_sejours_et_remise_a_zero(tmp_path):
+    # TABLEAUX §001, « Chambre particulière, hospitalisation hors maternité et psychiatrie » :
+    # socle 25 € / jour ; Option 3 « 75 € / jour pendant 60 jours maximum par an, puis 25 € / jour »,
+    # niveaux SS incluse (l'option paie ce que son niveau ajoute au socle). Chambre : BR 0, SS 0.
+    # Séjour 1 (mars, 40 j, 80 €/j = 3 200 €) : socle 25 × 40 = 1 000 ; niveau 75 × 40 = 3 000 → option 2 000.
+    # Séjour 2 (octobre, 30 j = 2 400 €) : 40 jours déjà pris, 20 j × 75 + 10 j × 25 = 1 750 ;
+    #   socle 25 × 30 = 750 → option 1 000.
+    # Séjour 3 (janvier suivant, 5 j = 400 €) : compteur remis à zéro, 75 × 5 = 375 ; socle 125 → option 250.
+    # Donné dans le désordre : le lot rejoue par date.
+    texte = ("beneficiaire,date,nature,br,frais_reels,quantite\n"
+             "P,2025-10-01,chambre-particuliere,0,2400,30\n"
+             "P,2026-01-10,chambre-particuliere,0,400,5\n"
+             "P,2025-03-01,chambre-particuliere,0,3200,40\n")
+    r, lignes = lot(tmp_path, texte, "--contrat", "production-agricole", "--formule", "option-3")
+    assert r.exit_code == 0, r.stderr
+    assert montants(lignes, "part_socle", "part_option", "reste_a_charge") == [
+        ("750.00", "1000.00", "650.00"), ("125.00", "250.00", "25.00"), ("1000.00", "2000.00", "200.00")]
