@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from . import cli_options as opt
+
 
 def _cli():
     from . import cli        # already loaded: cli.py registers this module at its end
@@ -27,25 +29,25 @@ def enregistrer(app) -> None:
         cotisations: Optional[str] = typer.Option(None, "--cotisations", help="Cotisations mensuelles (euros) : base=45.20,option-2=61.00 (clés écrites comme dans --formules)."),
         graphique: Optional[str] = typer.Option(None, "--graphique", help="Écrit le graphique dans FICHIER.png ou FICHIER.svg (demande matplotlib : pip install '.[graphique]')."),
         nature: Optional[str] = typer.Option(None, "--nature", "-n", help="Nature de l'acte (simulateur natures)."),
-        br: Optional[str] = typer.Option(None, "--br", help="Base de remboursement (31.50, 31,50 ou 31,50 €) ; 0 par défaut si non remboursé."),
+        br: Optional[str] = opt.BR,
         frais_reels: Optional[str] = typer.Option(None, "--frais-reels", help="Frais réels payés par le patient."),
-        date: Optional[str] = typer.Option(None, "--date", help="Date des soins AAAA-MM-JJ (défaut : aujourd'hui)."),
-        dptm: Optional[bool] = typer.Option(None, "--dptm/--non-dptm", help="Médecin adhérent à l'OPTAM / OPTAM-CO (DPTM, CAS)."),
-        panier: Optional[str] = typer.Option(None, "--panier", help="100-sante, maitrise ou libre (classe A = 100-sante, classe B = libre)."),
-        quantite: int = typer.Option(1, "--quantite", "-q", help="Jours, séances, boîtes…"),
-        taux: Optional[str] = typer.Option(None, "--taux", help="Taux de la Sécurité sociale (pourcentage) à la place du taux réglementaire."),
-        limite: Optional[str] = typer.Option(None, "--limite", help="HLF ou PLV de l'acte (dentaire, optique, audition 100 % Santé)."),
-        age: Optional[int] = typer.Option(None, "--age", help="Âge du bénéficiaire (années)."),
-        regime: str = typer.Option("general", "--regime", help="general ou alsace-moselle (la MSA suit le régime général)."),
-        monture: Optional[str] = typer.Option(None, "--monture", help="Optique : part de la monture dans les frais réels."),
-        verres: Optional[str] = typer.Option(None, "--verres", help="Optique : classes des deux verres, ex. simple+complexe (simple, complexe, tres-complexe)."),
-        psychiatrie: bool = typer.Option(False, "--psychiatrie", help="Séjour en psychiatrie (forfait journalier psychiatrique)."),
-        smr: Optional[str] = typer.Option(None, "--smr", help="Médicaments : service médical rendu (majeur, modere, faible, irremplacable)."),
-        acte_lourd: bool = typer.Option(False, "--acte-lourd", help="Hospitalisation : acte ≥ 120 € (SS à 100 % moins le forfait actes lourds)."),
-        oreille: Optional[str] = typer.Option(None, "--oreille", help="Aide auditive : droite ou gauche."),
-        date_adhesion: Optional[str] = typer.Option(None, "--date-adhesion", help="Date d'adhésion au contrat (délai de stage)."),
-        certificat_radiation: bool = typer.Option(False, "--certificat-radiation", help="Certificat de radiation d'un contrat précédent (lève le délai de stage)."),
-        fin_traitement: Optional[str] = typer.Option(None, "--fin-traitement", help="Après cancer : date de fin du traitement."),
+        date: Optional[str] = opt.DATE,
+        dptm: Optional[bool] = opt.DPTM,
+        panier: Optional[str] = opt.PANIER,
+        quantite: int = opt.QUANTITE,
+        taux: Optional[str] = opt.TAUX,
+        limite: Optional[str] = opt.LIMITE,
+        age: Optional[int] = opt.AGE,
+        regime: str = opt.REGIME,
+        monture: Optional[str] = opt.MONTURE,
+        verres: Optional[str] = opt.VERRES,
+        psychiatrie: bool = opt.PSYCHIATRIE,
+        smr: Optional[str] = opt.SMR,
+        acte_lourd: bool = opt.ACTE_LOURD,
+        oreille: Optional[str] = opt.OREILLE,
+        date_adhesion: Optional[str] = opt.DATE_ADHESION,
+        certificat_radiation: bool = opt.CERTIFICAT_RADIATION,
+        fin_traitement: Optional[str] = opt.FIN_TRAITEMENT,
         format: str = typer.Option("table", "--format", help="table ou json."),
         explique: bool = typer.Option(False, "--explique", help="Un acte : ajoute l'explication de chaque formule."),
     ):

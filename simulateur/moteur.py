@@ -23,7 +23,6 @@ CENT = Decimal(100)
 NATURES_MEDECIN = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie", "densitometrie",
                              "hospitalisation-honoraires"})
 _VIDE = EtatBeneficiaire()
-_MUETTE_CALCUL: list = []
 
 
 @dataclass(slots=True, eq=False)
