@@ -51,17 +51,7 @@ def _lire(nom: str):
 
 
 def _ligne_texte(p) -> str:
-    ou = p.fichier
-    if p.ligne is not None:
-        ou += f":{p.ligne}"
-        if p.colonne is not None:
-            ou += f":{p.colonne}"
-    s = f"{ou}: {_LIBELLES.get(p.gravite, p.gravite)} : {p.message}"
-    if p.chemin:
-        s += f" (clé {p.chemin})"
-    if p.indice:
-        s += f"\n  indice : {p.indice}"
-    return s
+    return p.texte(_LIBELLES.get(p.gravite, p.gravite))
 
 
 def _en_dict(p) -> dict:

@@ -15,12 +15,16 @@ class Probleme:
     gravite: str = "erreur"      # erreur | regle (a contrat responsable rule) | avertissement
 
     def __str__(self) -> str:
+        return self.texte()
+
+    def texte(self, gravite: str = "") -> str:
+        """`fichier:ligne[:colonne]: [gravité : ]message (clé …)` and the hint on its own line."""
         ou = self.fichier
         if self.ligne is not None:
             ou += f":{self.ligne}"
             if self.colonne is not None:
                 ou += f":{self.colonne}"
-        s = f"{ou}: {self.message}"
+        s = f"{ou}: {gravite + ' : ' if gravite else ''}{self.message}"
         if self.chemin:
             s += f" (clé {self.chemin})"
         if self.indice:
