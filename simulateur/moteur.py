@@ -309,9 +309,9 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
                          + (f" (plafond annuel {_fr(plafond)}, déjà retenu {_fr(deja_pf)})" if deja_pf else ""))
         if pf:
             consommations.append(Consommation(annee, ("pf",), pf))
-    elif nat.pf and acte.age is not None and acte.age < 18:
+    elif nat.pf and ss_brut > 0 and acte.age is not None and acte.age < int(lire("participation_forfaitaire.age_exoneration")):
         expl and calcul_ss.append("pas de participation forfaitaire avant 18 ans")
-    if ss_brut > 0 and nat.franchise and not (acte.age is not None and acte.age < 18):
+    if ss_brut > 0 and nat.franchise and not (acte.age is not None and acte.age < int(lire("participation_forfaitaire.age_exoneration"))):
         unite = lire(f"franchise.{nat.franchise}")
         plafond = lire("franchise.plafond_annuel")
         deja_fr = etat.consomme(annee, ("franchise",))
