@@ -36,9 +36,6 @@ class EtatBeneficiaire:
         for cle, date in resultat.renouvellements:
             self.derniers.setdefault(cle, []).append(date)
 
-    def copie(self) -> "EtatBeneficiaire":
-        return EtatBeneficiaire(dict(self.consommations), {k: list(v) for k, v in self.derniers.items()})
-
 
 def ajouter_mois(d: dt.date, mois: int) -> dt.date:
     annee, m = divmod(d.month - 1 + mois, 12)

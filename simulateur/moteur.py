@@ -91,7 +91,6 @@ class Resultat:
     explication: list = field(default_factory=list)
     consommations: list = field(default_factory=list)
     renouvellements: list = field(default_factory=list)
-    avertissements: list = field(default_factory=list)
 
     def en_dict(self) -> dict:
         """The machine form of INTERFACE.md (amounts as strings with two decimals)."""
@@ -107,8 +106,6 @@ class Resultat:
                        "ligne": p.ligne, "libelle": p.libelle, "convention": p.convention} for p in self.parts],
             "total_rembourse": texte_json(self.total_rembourse), "reste_a_charge": texte_json(self.reste_a_charge),
         }
-        if self.avertissements:
-            d["avertissements"] = list(self.avertissements)
         return d
 
     def explication_dict(self) -> list:
@@ -277,7 +274,6 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
         raise ActeInvalide(f"quantité {q} invalide : au moins 1 (jours, séances, boîtes)")
     explication: list[Etape] = []
     consommations: list[Consommation] = []
-    avertissements: list[str] = []
 
     # 1. Sécurité sociale ---------------------------------------------------------------
     taux = _taux_ss(nat, acte, lire)
@@ -471,7 +467,7 @@ def simuler(contrat: Contrat, formule: str, acte: Acte, etat: EtatBeneficiaire |
     rac = fr - total
     assert rac >= 0, "la somme des payeurs dépasse les frais réels"
     return Resultat(contrat.id, form.id, acte.nature, acte.date, fr, br, taux, ss_brut, rss, pf + franchise, parts, total, rac,
-                    forfait_ac, explication, consommations, consommations_r, avertissements)
+                    forfait_ac, explication, consommations, consommations_r)
 
 
 def _taux_ss(nat: Nature, acte: Acte, lire: _Lecture) -> Decimal:
