@@ -12,12 +12,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .acte import creer_acte
-from .contrat import Contrat, charger_contrat, lire_contrat
-from .erreurs import ActeInvalide, ContratIntrouvable, ContratInvalide, ErreurSimulateur
-from .etat import EtatBeneficiaire
-from .moteur import Acte, Resultat, simuler
+from .domaine.acte import creer_acte
+from .contrat.chargeur import Contrat, charger_contrat, lire_contrat
+from .domaine.erreurs import ActeInvalide, ContratIntrouvable, ContratInvalide, ErreurSimulateur
+from .moteur.etat import EtatBeneficiaire
+from .moteur.calcul import Acte, Resultat, simuler
 
 __all__ = ["Acte", "ActeInvalide", "Contrat", "ContratIntrouvable", "ContratInvalide", "ErreurSimulateur",
            "EtatBeneficiaire", "Resultat", "charger_contrat", "creer_acte", "lire_contrat", "simuler"]
-__all__ += ["simuler_lot"]; from .lot import simuler_lot  # noqa: E402,E702  batches with annual state (simulateur/lot.py)
+__all__ += ["simuler_lot"]; from .lot.pipeline import simuler_lot  # noqa: E402,E702  batches with annual state (simulateur/lot.py)

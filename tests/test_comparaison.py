@@ -260,7 +260,7 @@ def test_graphique_extension(tmp_path):
 
 
 def test_barres_proportionnelles():
-    from simulateur.rendu_comparaison import repartir
+    from simulateur.rendu.comparaison import repartir
     assert repartir([Decimal("20.05"), Decimal("56.70"), Decimal("3.25")], 40) == [10, 28, 2]
     assert sum(repartir([Decimal("1"), Decimal("1"), Decimal("1")], 40)) == 40
     assert repartir([Decimal("0.01"), Decimal("999"), Decimal("0")], 10) == [1, 9, 0]   # visible, never lost

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from simulateur import creer_acte, simuler
-from simulateur.contrat import Contrat, contrats_livres, lire_contrat
-from simulateur.erreurs import ContratInvalide, ErreurSimulateur
-from simulateur.expressions import Expression, ExpressionInvalide, analyser
-from simulateur.natures import NATURES
+from simulateur.contrat.chargeur import Contrat, contrats_livres, lire_contrat
+from simulateur.domaine.erreurs import ContratInvalide, ErreurSimulateur
+from simulateur.contrat.expressions import Expression, ExpressionInvalide, analyser
+from simulateur.domaine.natures import NATURES
 from simulateur.parametres import ParametreIndisponible
-from simulateur.validation import valider_contrat
+from simulateur.contrat.validation import valider_contrat
 
 RACINE = Path(__file__).resolve().parent.parent
 LIVRES = {p.name: p.read_text(encoding="utf-8") for p in contrats_livres()}
@@ -235,7 +235,7 @@ def test_chargeur_texte_quelconque(texte):
 
 def test_chargeur_refuse_trop_grand_vite():
     import time
-    from simulateur.contrat import TAILLE_MAX
+    from simulateur.contrat.chargeur import TAILLE_MAX
     debut = time.perf_counter()
     with pytest.raises(ContratInvalide, match="trop grand"):
         lire_contrat("a" * (TAILLE_MAX + 1), "gros.yaml")

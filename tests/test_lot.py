@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from simulateur import charger_contrat, creer_acte, simuler, simuler_lot
 from simulateur.cli import app
-from simulateur.erreurs import ErreurSimulateur
-from simulateur.etat import EtatBeneficiaire
-from simulateur.lot import LotInvalide, _Conversion, lire_actes, message_lot
+from simulateur.domaine.erreurs import ErreurSimulateur
+from simulateur.moteur.etat import EtatBeneficiaire
+from simulateur.lot.pipeline import LotInvalide, _Conversion, lire_actes, message_lot
 from simulateur.parametres import ParametreIndisponible
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -472,7 +472,7 @@ def test_conversion_en_cache_egale_creer_acte(tmp_path):
 
 
 def test_parametres_memorises_memes_valeurs_et_messages():
-    from simulateur.lot import _ParametresMemo
+    from simulateur.lot.pipeline import _ParametresMemo
     from simulateur.parametres import charger_parametres
     import datetime as dt
     p = charger_parametres()
@@ -556,7 +556,7 @@ def test_plafond_journalier_des_franchises(tmp_path):
 @pytest.mark.parametrize("avec_formules", [False, True])
 def test_totaux_du_resume_egaux_a_la_somme_des_lignes(tmp_path, avec_formules):
     """The summary's totals (counted per distinct result on the fast path) equal the sums of the output rows."""
-    from simulateur.lot import executer_lot
+    from simulateur.lot.pipeline import executer_lot
     f = _generateur().generer(tmp_path / "t.csv", 2500, beneficiaires=40, graine=5)
     if avec_formules:
         rows = list(csv.reader(f.open(encoding="utf-8")))

@@ -24,13 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from simulateur import charger_contrat, creer_acte, simuler
-from simulateur.contrat import contrats_livres
-from simulateur.erreurs import ErreurSimulateur
-from simulateur.etat import EtatBeneficiaire
-from simulateur.moteur import NATURES_MEDECIN
-from simulateur.natures import NATURES
+from simulateur.contrat.chargeur import contrats_livres
+from simulateur.domaine.erreurs import ErreurSimulateur
+from simulateur.moteur.etat import EtatBeneficiaire
+from simulateur.moteur.calcul import NATURES_MEDECIN
+from simulateur.domaine.natures import NATURES
 from simulateur.parametres import ParametreIndisponible, charger_parametres
-from simulateur.validation import couvert, formules_responsables
+from simulateur.contrat.validation import couvert, formules_responsables
 
 REFUS = (ErreurSimulateur, ParametreIndisponible)
 CENTIME = Decimal("0.01")
@@ -278,7 +278,7 @@ def test_une_annee_d_actes(cas, liste):
 # ------------------------------------------------------------------ batch of one act = simuler
 
 try:
-    from simulateur.lot import simuler_lot
+    from simulateur.lot.pipeline import simuler_lot
 except ImportError:  # pragma: no cover - lot.py is written in parallel
     simuler_lot = None
 
@@ -302,7 +302,7 @@ def test_lot_d_un_acte_egal_simuler(cas, kw):
 def test_plafond_annuel_atteint_ne_plante_pas():
     """Found while writing these tests: an act crossing a contract's annual ceiling (004's 2 500 € dental
     ceiling) raised NameError (`expl` undefined in moteur._plafond_annuel). Fixed in moteur.py since."""
-    from simulateur.contrat import lire_contrat
+    from simulateur.contrat.chargeur import lire_contrat
     c = lire_contrat("""contrat: {id: t, nom: t, source: t, responsable: true}
 niveaux: {f: {libelle: F, convention: inclut-ss}}
 colonnes: {f: {niveau: f}}

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from simulateur import charger_contrat, creer_acte, simuler
-from simulateur.erreurs import ErreurSimulateur
-from simulateur.etat import EtatBeneficiaire
+from simulateur.domaine.erreurs import ErreurSimulateur
+from simulateur.moteur.etat import EtatBeneficiaire
 from simulateur.parametres import ParametreIndisponible
 
 DOSSIER = Path(__file__).parent / "scenarios"

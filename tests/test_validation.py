@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from simulateur.cli import app
-from simulateur.contrat import charger_contrat, contrats_livres, lire_contrat
-from simulateur.erreurs import ContratInvalide
-from simulateur.validation import REGLES, formules_responsables, valider_contrat
+from simulateur.contrat.chargeur import charger_contrat, contrats_livres, lire_contrat
+from simulateur.domaine.erreurs import ContratInvalide
+from simulateur.contrat.validation import REGLES, formules_responsables, valider_contrat
 
 CASSES = Path(__file__).parent / "contrats_casses"
 JOUR = dt.date(2026, 11, 23)          # a fixed reference date: the tests do not move with the calendar
@@ -131,7 +131,7 @@ def test_fichier_introuvable_et_non_utf8(tmp_path):
 
 
 def test_trop_grand_et_trop_d_entrees(tmp_path):
-    from simulateur.contrat import TAILLE_MAX
+    from simulateur.contrat.chargeur import TAILLE_MAX
     with pytest.raises(ContratInvalide) as e:
         lire_contrat("contrat: {}\n" + "#" * TAILLE_MAX, "gros.yaml")
     assert e.value.illisible and "trop grand" in str(e.value)
@@ -193,7 +193,7 @@ def test_regle_cassee(nom, regle, mots):
 def test_participation_forfaitaire_jamais_payee(monkeypatch):
     """No contract can make the engine pay the PF (it is withheld before any layer): the check is
     tested against a forged result, to prove it would catch a regression of the engine."""
-    from simulateur import validation
+    from simulateur.contrat import validation
     vrai = validation.simuler
 
     def faux(contrat, formule, acte, etat=None, **kw):
@@ -210,7 +210,7 @@ def test_participation_forfaitaire_jamais_payee(monkeypatch):
 
 
 def test_erreur_du_moteur_signalee_sans_plantage(monkeypatch):
-    from simulateur import validation
+    from simulateur.contrat import validation
 
     def casse(*a, **kw):
         raise ZeroDivisionError("division par zéro")

@@ -396,5 +396,5 @@ def lire_parametres(dossier: Path | str | None = None) -> Parametres:
 @lru_cache(maxsize=1)
 def charger_parametres() -> Parametres:
     """Les paramètres du paquet, lus une seule fois par processus."""
-    from ..cache import charger
+    from ..fichiers.cache import charger
     return charger("parametres", sorted(DOSSIER.glob("*.yaml")), lire_parametres)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from .erreurs import ActeInvalide
+from ..domaine.erreurs import ActeInvalide
 
 
 @dataclass(slots=True, eq=False)

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from . import expressions as ex
-from .contrat import Contrat, Ligne, condition_age
-from .erreurs import ActeInvalide, ErreurSimulateur
-from .etat import Consommation, EtatBeneficiaire, ajouter_mois
-from .montant import arrondi, texte_fr, texte_taux
-from .natures import TAUX_MEDICAMENTS, Nature, nature as trouver_nature
-from .parametres import ParametreIndisponible, ValeurDatee, charger_parametres
+from ..contrat import expressions as ex
+from ..contrat.chargeur import Contrat, Ligne, condition_age
+from ..domaine.erreurs import ActeInvalide, ErreurSimulateur
+from ..moteur.etat import Consommation, EtatBeneficiaire, ajouter_mois
+from ..domaine.montant import arrondi, texte_fr, texte_taux
+from ..domaine.natures import TAUX_MEDICAMENTS, Nature, nature as trouver_nature
+from ..parametres import ParametreIndisponible, ValeurDatee, charger_parametres
 
 ZERO = Decimal(0)
 CENT = Decimal(100)
@@ -94,7 +94,7 @@ class Resultat:
 
     def en_dict(self) -> dict:
         """The machine form of INTERFACE.md (amounts as strings with two decimals)."""
-        from .montant import texte_json
+        from ..domaine.montant import texte_json
         d = {
             "contrat": self.contrat, "formule": self.formule, "nature": self.nature, "date": self.date.isoformat(),
             "frais_reels": texte_json(self.frais_reels), "base_remboursement": texte_json(self.base_remboursement),
@@ -109,7 +109,7 @@ class Resultat:
         return d
 
     def explication_dict(self) -> list:
-        from .montant import texte_json
+        from ..domaine.montant import texte_json
         return [{"payeur": e.payeur, "montant": texte_json(e.montant), "regle": e.regle, "calcul": list(e.calcul),
                  "parametres": [{"nom": p.nom, "valeur": texte_taux(p.valeur), "depuis": p.depuis.isoformat(),
                                  "reference": p.reference, "source": p.source} for p in e.parametres],

@@ -10,8 +10,8 @@ import os
 import pickle
 from pathlib import Path
 
-_ICI = Path(__file__).resolve().parent
-_MODULES = ("contrat.py", "expressions.py", "natures.py", "parametres/__init__.py", "cache.py")
+_ICI = Path(__file__).resolve().parents[1]
+_MODULES = ("contrat/chargeur.py", "contrat/expressions.py", "domaine/natures.py", "parametres/__init__.py", "fichiers/cache.py")
 
 
 def dossier() -> Path | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .erreurs import ActeInvalide
-from .montant import MontantInvalide, lire_montant
-from .natures import NATURES, nature as trouver_nature
+from ..domaine.erreurs import ActeInvalide
+from ..domaine.montant import MontantInvalide, lire_montant
+from ..domaine.natures import NATURES, nature as trouver_nature
 
 PANIERS = ("100-sante", "maitrise", "libre")
 CLASSES = ("simple", "complexe", "tres-complexe")
@@ -75,7 +75,7 @@ def creer_acte(*, nature: str, date=None, br=None, frais_reels=None, quantite=1,
                acte_lourd=False, oreille=None, changement_vue=False, date_adhesion=None, certificat_radiation=False,
                fin_traitement=None):
     """Check and convert every input; every refusal is an ActeInvalide in French."""
-    from .moteur import Acte
+    from ..moteur.calcul import Acte
     nat = trouver_nature(str(nature).strip()) if nature is not None else None
     if nat is None:
         raise ActeInvalide("nature absente : donnez --nature (liste : simulateur natures)")

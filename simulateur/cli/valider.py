@@ -23,8 +23,8 @@ _RESUME = {"erreur": ("erreur", "erreurs"), "regle": ("règle non respectée", "
 
 def _lire(nom: str):
     """(displayed name, Contrat | None, problems, unreadable?) for one argument: a path or a shipped id."""
-    from .contrat import chemin_contrat, dossier_contrats, lire_contrat
-    from .erreurs import ContratIntrouvable, ContratInvalide, Probleme
+    from ..contrat.chargeur import chemin_contrat, dossier_contrats, lire_contrat
+    from ..domaine.erreurs import ContratIntrouvable, ContratInvalide, Probleme
     try:
         chemin = chemin_contrat(nom)
     except ContratIntrouvable as e:
@@ -79,18 +79,18 @@ def enregistrer(app) -> None:
         cause et une indication. Code de sortie : 0 tout est valide ; 1 des problèmes ; 2 un fichier
         illisible (introuvable, syntaxe YAML, vide, pas un contrat).
         """
-        from .cli import EXIT_ECHECS, EXIT_OK, EXIT_USAGE, erreur
+        from ..cli import EXIT_ECHECS, EXIT_OK, EXIT_USAGE, erreur
         if format not in ("texte", "table", "json"):
             erreur(f"format « {format} » inconnu : texte ou json")
-        from .acte import lire_date
-        from .erreurs import ErreurSimulateur
+        from ..domaine.acte import lire_date
+        from ..domaine.erreurs import ErreurSimulateur
         import datetime as dt
         try:
             jour = lire_date(date, "date de référence") if date else dt.date.today()
         except ErreurSimulateur as e:
             erreur(str(e))
-        from .validation import valider_contrat
-        from .parametres import charger_parametres
+        from ..contrat.validation import valider_contrat
+        from ..parametres import charger_parametres
         parametres = charger_parametres()
 
         rapports, code = [], EXIT_OK
@@ -111,7 +111,7 @@ def enregistrer(app) -> None:
                  "problemes": [_en_dict(p) for p in problemes]} for affiche, contrat, problemes, statut in rapports]}
             sys.stdout.write(json.dumps(sortie, ensure_ascii=False, indent=2) + "\n")
         else:
-            from .validation import formules_responsables
+            from ..contrat.validation import formules_responsables
             for affiche, contrat, problemes, statut in rapports:
                 for p in problemes:
                     sys.stdout.write(_ligne_texte(p) + "\n")

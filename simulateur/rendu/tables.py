@@ -1,7 +1,7 @@
 """Rich rendering and French number formatting: the only place that knows about terminals."""
 from __future__ import annotations
 
-from .montant import texte_fr, texte_taux
+from ..domaine.montant import texte_fr, texte_taux
 
 
 def console(stderr: bool = False):

@@ -27,7 +27,7 @@ def _entier_fr(n: int) -> str:
 
 def enregistrer(app) -> None:
     """Adds this module's commands to `app`."""
-    from .cli import EXIT_ECHECS, EXIT_INTERRUPTION, EXIT_OK, _DEBUG, _proteger, erreur
+    from ..cli import EXIT_ECHECS, EXIT_INTERRUPTION, EXIT_OK, _DEBUG, _proteger, erreur
 
     @app.command("lot", help=AIDE_LOT)
     def lot(
@@ -52,7 +52,7 @@ def enregistrer(app) -> None:
                 erreur(f"{sortie} : c'est un dossier ; donnez un nom de fichier à --sortie")
 
         def faire():
-            from .lot import executer_lot, lire_octets
+            from ..lot.pipeline import executer_lot, lire_octets
             data = lire_octets(fichier)
             flux = _SortieDifferee(sortie)
             barre = None if silencieux or not sys.stderr.isatty() else _Barre()
@@ -94,7 +94,7 @@ class _SortieDifferee:
                 try:
                     self.f = open(self.chemin, "wb")
                 except OSError as e:
-                    from .erreurs import ErreurSimulateur
+                    from ..domaine.erreurs import ErreurSimulateur
                     raise ErreurSimulateur(f"{self.chemin} : impossible d'écrire ({e.strerror or e})") from None
         self.f.write(b)
 
@@ -130,7 +130,7 @@ class _Barre:
 
 def _resume(bilan, sortie):
     """The summary on stderr: rows, rows in error, totals per payer (French number format)."""
-    from .montant import texte_fr
+    from ..domaine.montant import texte_fr
     w = sys.stderr.write
     vers = f" → {sortie}" if sortie else ""
     w(f"lot {bilan.fichier}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .erreurs import ErreurSimulateur
-from .montant import texte_fr
+from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.montant import texte_fr
 
 FORMATS = (".png", ".svg")
 COULEURS = {"ss": "#2b6cb0", "complementaire": "#38a169", "rac": "#e53e3e"}

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from .erreurs import ContratInvalide, ContratIntrouvable, Probleme
-from .expressions import Expression, ExpressionInvalide, ParActe, ParJour, analyser
-from .montant import MontantInvalide, lire_montant
-from .natures import NATURES, suggestion
+from ..domaine.erreurs import ContratInvalide, ContratIntrouvable, Probleme
+from ..contrat.expressions import Expression, ExpressionInvalide, ParActe, ParJour, analyser
+from ..domaine.montant import MontantInvalide, lire_montant
+from ..domaine.natures import NATURES, suggestion
 
 try:  # the C parser keeps the CLI fast; marks (line numbers) are kept either way
     _Loader = yaml.CSafeLoader
@@ -131,7 +131,7 @@ class Contrat:
         try:
             return self.formules[id_formule]
         except KeyError:
-            from .erreurs import ErreurSimulateur
+            from ..domaine.erreurs import ErreurSimulateur
             raise ErreurSimulateur(
                 f"formule inconnue « {id_formule} » pour le contrat {self.id}{suggestion(id_formule, self.formules)} "
                 f"(formules : {', '.join(self.formules)})"
@@ -694,10 +694,10 @@ def dossier_contrats() -> Path:
     if env:
         return Path(env)
     try:
-        from . import contrats as _paquet  # the top-level contrats/ folder, installed as simulateur.contrats
+        from .. import contrats as _paquet
         return Path(list(_paquet.__path__)[0])
     except ImportError:  # running from a source tree that was not installed
-        return Path(__file__).resolve().parent.parent / "contrats"
+        return Path(__file__).resolve().parents[2] / "contrats"
 
 
 def contrats_livres() -> list[Path]:
@@ -736,7 +736,7 @@ def charger_contrat(nom: str | os.PathLike) -> Contrat:
         return _CACHE[cle][1]
     livre = chemin.resolve().parent == dossier_contrats().resolve()
     if livre:
-        from .cache import charger
+        from ..fichiers.cache import charger
         contrat = charger("contrat-" + chemin.stem, [chemin], lambda: _lire_fichier(chemin, f"contrats/{chemin.name}"))
     else:
         contrat = _lire_fichier(chemin, str(nom))

@@ -73,14 +73,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .acte import creer_acte
-from .contrat import Contrat, charger_contrat
-from .erreurs import ActeInvalide, ContratInvalide, ErreurSimulateur
-from .etat import EtatBeneficiaire
-from .montant import arrondi
-from .moteur import Acte, Resultat, simuler
-from .natures import NATURES
-from .parametres import ParametreIndisponible, charger_parametres
+from ..domaine.acte import creer_acte
+from ..contrat.chargeur import Contrat, charger_contrat
+from ..domaine.erreurs import ActeInvalide, ContratInvalide, ErreurSimulateur
+from ..moteur.etat import EtatBeneficiaire
+from ..domaine.montant import arrondi
+from ..moteur.calcul import Acte, Resultat, simuler
+from ..domaine.natures import NATURES
+from ..parametres import ParametreIndisponible, charger_parametres
 
 COLONNES_OBLIGATOIRES = ("beneficiaire", "date", "nature", "br", "frais_reels")
 CHAMPS_OPTIONNELS = ("dptm", "panier", "quantite", "taux", "limite", "age", "regime", "monture", "verres", "psychiatrie",
@@ -168,7 +168,7 @@ def _verifier_entete(noms: list[str], fichier: str) -> dict[str, int]:
             index[n] = i
     manquantes = [c for c in COLONNES_OBLIGATOIRES if c not in index]
     if manquantes:
-        from .natures import suggestion
+        from ..domaine.natures import suggestion
         lues = ", ".join(n for n in noms if n.strip()) or "aucune"
         proches = "".join(suggestion(m, [n for n in norm if n not in index or True]) for m in manquantes[:1])
         raise LotInvalide(

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .erreurs import ErreurSimulateur
-from .montant import MontantInvalide, lire_montant
-from .natures import CATEGORIES, NATURES, suggestion
+from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.montant import MontantInvalide, lire_montant
+from ..domaine.natures import CATEGORIES, NATURES, suggestion
 
 ZERO = Decimal(0)
 DOUZE = Decimal(12)
@@ -48,7 +48,7 @@ def lire_cibles(texte: str, contrat_defaut: str | None = None, charger=None) -> 
     raises the loader's own error.
     """
     if charger is None:
-        from .contrat import charger_contrat as charger
+        from ..contrat.chargeur import charger_contrat as charger
     morceaux = _separer(texte)
     if not morceaux:
         raise ComparaisonInvalide("--formules est vide : donnez au moins une formule, ex. --formules base,option-2")
@@ -158,7 +158,7 @@ def _comparaison(cible: Cible, resultats: list, erreurs: list) -> Comparaison:
 
 def comparer_acte(cibles: list[Cible], acte, expliquer: bool = False) -> list[Comparaison]:
     """The same act through every formula, in the order given; an act a formula cannot compute names it."""
-    from .moteur import simuler
+    from ..moteur.calcul import simuler
     out = []
     for c in cibles:
         try:
@@ -198,7 +198,7 @@ def _sans_prefixe(message: str, ligne: int) -> str:
 
 def lire_panier(source) -> Panier:
     """A basket file, read by `lot.lire_actes` (same columns, separators and messages as `simulateur lot`)."""
-    from .lot import lire_actes
+    from ..lot.pipeline import lire_actes
     lignes, surcharges = [], []
     for l in lire_actes(source):
         if (l.brut.get("contrat") or "").strip() or (l.brut.get("formule") or "").strip():
@@ -216,7 +216,7 @@ def comparer_panier(cibles: list[Cible], panier) -> list[Comparaison]:
 
 
 def _rejouer(cible: Cible, lignes: list[LignePanier]) -> Comparaison:
-    from .lot import simuler_lot
+    from ..lot.pipeline import simuler_lot
     erreurs = [(l.numero, l.erreur) for l in lignes if l.erreur]
     valides = [l for l in lignes if not l.erreur]
     resultats = []
@@ -289,7 +289,7 @@ def meilleur_cout_net(comparaisons: list[Comparaison]) -> set[int]:
 
 def en_dict_panier(c: Comparaison) -> dict:
     """One formula's basket totals, shaped like `simuler`'s JSON (amounts as two-decimal strings)."""
-    from .montant import texte_json
+    from ..domaine.montant import texte_json
     t = c.total
     d = {
         "cle": c.cible.cle, "contrat": c.cible.contrat.id, "formule": c.cible.formule, "actes": t.actes,
@@ -310,7 +310,7 @@ def en_dict_panier(c: Comparaison) -> dict:
 
 
 def ajouter_cotisation_dict(d: dict, c: Comparaison) -> None:
-    from .montant import texte_json
+    from ..domaine.montant import texte_json
     if c.cotisation_mensuelle is not None:
         d["cotisation_mensuelle"] = texte_json(c.cotisation_mensuelle)
         d["cotisation_annuelle"] = texte_json(c.cotisation_annuelle)
@@ -343,7 +343,7 @@ class ExempleType:
     hypothese: str = ""        # an input the documents do not give, supplied by this list (shown to the user)
 
     def acte(self):
-        from .acte import creer_acte
+        from ..domaine.acte import creer_acte
         return creer_acte(nature=self.nature, date=self.date, br=self.br, frais_reels=self.frais_reels, **self.options)
 
 
@@ -354,9 +354,9 @@ def chemin_exemples():
     env = os.environ.get("SIMULATEUR_EXEMPLES")
     if env:
         return Path(env)
-    candidats = [Path(__file__).resolve().parent.parent / "exemples" / "exemples-types.yaml"]
+    candidats = [Path(__file__).resolve().parents[2] / "exemples" / "exemples-types.yaml"]
     try:  # if the package ships exemples/ as simulateur.exemples
-        from . import exemples as _paquet  # type: ignore[attr-defined]
+        from .. import exemples as _paquet
         candidats.insert(0, Path(list(_paquet.__path__)[0]) / "exemples-types.yaml")
     except ImportError:
         pass
@@ -370,7 +370,7 @@ def chemin_exemples():
 def charger_exemples(chemin=None) -> list[ExempleType]:
     """Reads and checks the list; every problem is reported at once, with the example's id."""
     import yaml
-    from .acte import lire_date
+    from ..domaine.acte import lire_date
     from pathlib import Path
     chemin = Path(chemin) if chemin is not None else chemin_exemples()
     try:
@@ -441,8 +441,8 @@ class LigneExemple:
 
 def calculer_exemples(cibles: list[Cible], exemples: list[ExempleType]) -> list[LigneExemple]:
     """Every example through every formula, from an empty year; never stops on one that cannot be computed."""
-    from .moteur import choisir_ligne, simuler
-    from .parametres import ParametreIndisponible
+    from ..moteur.calcul import choisir_ligne, simuler
+    from ..parametres import ParametreIndisponible
     lignes = []
     for ex in exemples:
         acte = ex.acte()

@@ -26,13 +26,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .contrat import Contrat, Ligne
-from .erreurs import ErreurSimulateur, Probleme
-from .etat import EtatBeneficiaire
-from .montant import texte_fr, texte_taux
-from .moteur import NATURES_MEDECIN, Acte, Resultat, choisir_ligne, simuler
-from .natures import NATURES, suggestion
-from .parametres import ParametreIndisponible, charger_parametres
+from ..contrat.chargeur import Contrat, Ligne
+from ..domaine.erreurs import ErreurSimulateur, Probleme
+from ..moteur.etat import EtatBeneficiaire
+from ..domaine.montant import texte_fr, texte_taux
+from ..moteur.calcul import NATURES_MEDECIN, Acte, Resultat, choisir_ligne, simuler
+from ..domaine.natures import NATURES, suggestion
+from ..parametres import ParametreIndisponible, charger_parametres
 
 ZERO = Decimal(0)
 CENT = Decimal(100)
@@ -122,7 +122,7 @@ def _indice_ecrit(regle: str) -> str:
 def _monture_bornee(ligne: Ligne | None, plafond: Decimal) -> bool:
     """The equipment line states the frame limit itself (« dont au maximum 100 € pour la monture »): the
     document caps the frame of the whole equipment (000, renvoi 4), so the table as written complies."""
-    from .expressions import ForfaitOptique
+    from ..contrat.expressions import ForfaitOptique
     return ligne is not None and any(isinstance(t, ForfaitOptique) and t.monture_max is not None and t.monture_max <= plafond
                                      for cellule in ligne.cellules.values() for t in cellule.termes)
 

@@ -10,11 +10,11 @@ from typing import Optional
 
 import typer
 
-from . import cli_options as opt
+from ..cli import options as opt
 
 
 def _cli():
-    from . import cli        # already loaded: cli.py registers this module at its end
+    from .. import cli
     return cli
 
 
@@ -66,9 +66,9 @@ def enregistrer(app) -> None:
                 cli.erreur("--explique vaut pour un acte ; pour un panier, simulateur lot donne le détail de chaque ligne")
 
         def faire():
-            from . import comparaison as cmp
+            from .. import comparaison as cmp
             if graphique is not None:
-                from .graphique import _matplotlib, verifier_chemin
+                from ..rendu.graphique import _matplotlib, verifier_chemin
                 verifier_chemin(graphique)
                 _matplotlib()                  # fail before computing anything
             cibles = _cibles(cmp, formules, contrat)
@@ -80,7 +80,7 @@ def enregistrer(app) -> None:
                                      "chaque formule comparée rejoue tout le panier\n")
                 resultat = cmp.comparer_panier(cibles, lu)
             else:
-                from .acte import creer_acte
+                from ..domaine.acte import creer_acte
                 acte = creer_acte(nature=nature, date=date, br=br, frais_reels=frais_reels, quantite=quantite, dptm=dptm,
                                   panier=panier, limite=limite, age=age, regime=regime, taux=taux, monture=monture,
                                   verres=verres, psychiatrie=psychiatrie, smr=smr, acte_lourd=acte_lourd, oreille=oreille,
@@ -122,7 +122,7 @@ def enregistrer(app) -> None:
             cli.erreur("donnez un CONTRAT (ex. simulateur exemples cabinets-dentaires) ou --formules contrat:formule,…")
 
         def faire():
-            from . import comparaison as cmp
+            from .. import comparaison as cmp
             cibles = _cibles(cmp, formules, contrat)
             liste = cmp.exemples_choisis(cmp.charger_exemples(fichier), ids)
             return cibles, cmp.calculer_exemples(cibles, liste)
@@ -131,8 +131,8 @@ def enregistrer(app) -> None:
         if format == "json":
             _json_exemples(cibles, lignes)
             return
-        from . import rendu
-        from . import rendu_comparaison as rc
+        from ..rendu import tables as rendu
+        from ..rendu import comparaison as rc
         ids_contrats = list(dict.fromkeys(c.contrat.id for c in cibles))
         table, notes = rc.table_exemples(lignes, cibles, titre="Exemples de remboursement standardisés — " + ", ".join(ids_contrats))
         con = rendu.console()
@@ -150,7 +150,7 @@ def enregistrer(app) -> None:
 def _cibles(cmp, formules, contrat):
     """--formules as written, or every formula of CONTRAT in the contract's order."""
     if formules is None:
-        from .contrat import charger_contrat
+        from ..contrat.chargeur import charger_contrat
         c = charger_contrat(contrat)
         return [cmp.Cible(f, c, f) for f in c.formules]
     return cmp.lire_cibles(formules, contrat)
@@ -163,7 +163,7 @@ def _liste(nombres: list[int], maxi: int = 8) -> str:
 
 def _json_comparaison(comparaisons, est_panier: bool, explique: bool) -> None:
     import json
-    from . import comparaison as cmp
+    from .. import comparaison as cmp
     meilleurs = cmp.meilleur_reste_a_charge(comparaisons)
     moins_chers = cmp.meilleur_cout_net(comparaisons)
     sortie = []
@@ -184,8 +184,8 @@ def _json_comparaison(comparaisons, est_panier: bool, explique: bool) -> None:
 
 
 def _titre(comparaisons, est_panier: bool, source: str | None) -> str:
-    from .montant import texte_fr
-    from .natures import NATURES
+    from ..domaine.montant import texte_fr
+    from ..domaine.natures import NATURES
     if est_panier:
         n = comparaisons[0].total.actes if comparaisons else 0
         return f"Panier {source} : {n} actes"
@@ -195,8 +195,8 @@ def _titre(comparaisons, est_panier: bool, source: str | None) -> str:
 
 
 def _table_comparaison(comparaisons, est_panier: bool, explique: bool, source: str | None) -> None:
-    from . import rendu
-    from . import rendu_comparaison as rc
+    from ..rendu import tables as rendu
+    from ..rendu import comparaison as rc
     con = rendu.console()
     con.print(_titre(comparaisons, est_panier, source), style="italic", markup=False)
     con.print(rc.table_comparaison(comparaisons, titre=None, panier=est_panier))
@@ -215,13 +215,13 @@ def _table_comparaison(comparaisons, est_panier: bool, explique: bool, source: s
 
 
 def _graphique(comparaisons, chemin: str, est_panier: bool, source: str | None) -> None:
-    from . import comparaison as cmp
-    from . import rendu_comparaison as rc
-    from .graphique import ecrire_graphique
+    from .. import comparaison as cmp
+    from ..rendu import comparaison as rc
+    from ..rendu.graphique import ecrire_graphique
 
     def faire():
         titre = _titre(comparaisons, est_panier, source)
-        from .montant import texte_fr
+        from ..domaine.montant import texte_fr
         notes = None
         if all(c.cout_net is not None for c in comparaisons):
             moins_cher = cmp.meilleur_cout_net(comparaisons)
@@ -236,7 +236,7 @@ def _graphique(comparaisons, chemin: str, est_panier: bool, source: str | None) 
 
 def _json_exemples(cibles, lignes) -> None:
     import json
-    from .montant import texte_json
+    from ..domaine.montant import texte_json
     sortie = []
     for l in lignes:
         ex = l.exemple

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from .montant import texte_fr
+from ..domaine.montant import texte_fr
 
 ZERO = Decimal(0)
 ETOILE = "★"
@@ -69,9 +69,9 @@ def table_comparaison(comparaisons, *, titre: str | None = None, panier: bool = 
     (the lowest starred); for a basket, totals per category of care; with premiums, the net cost."""
     from rich import box
     from rich.table import Table
-    from .comparaison import meilleur_cout_net, meilleur_reste_a_charge
+    from ..comparaison import meilleur_cout_net, meilleur_reste_a_charge
     from rich.text import Text
-    from .natures import CATEGORIES
+    from ..domaine.natures import CATEGORIES
     t = Table(title=titre, box=box.SIMPLE_HEAVY, title_justify="left")
     t.add_column("", overflow="fold", min_width=22)
     for c in comparaisons:
@@ -139,7 +139,7 @@ def legende_cibles(cibles) -> list[str]:
 
 def conclusion(comparaisons, *, panier: bool) -> list[str]:
     """The sentences under the table: lowest reste à charge, and lowest net cost with premiums."""
-    from .comparaison import meilleur_cout_net, meilleur_reste_a_charge
+    from ..comparaison import meilleur_cout_net, meilleur_reste_a_charge
     if len(comparaisons) < 2:
         return []
     quoi = "ce panier" if panier else "cet acte"
@@ -219,7 +219,7 @@ def table_exemples(lignes, cibles, *, titre: str):
     from rich import box
     from rich.table import Table
     from rich.text import Text
-    from .natures import CATEGORIES
+    from ..domaine.natures import CATEGORIES
     t = Table(title=titre, box=box.SIMPLE_HEAD, title_justify="left",
               caption="Par formule : remboursement de la complémentaire (1re ligne), puis reste à charge (2e ligne), "
                       "chaque exemple à partir d'une année vierge.", caption_justify="left")

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from . import cli_options as opt
+from ..cli import options as opt
 
 app = typer.Typer(
     name="simulateur",
@@ -32,8 +32,8 @@ def erreur(message: str, code: int = EXIT_USAGE):
 
 def _proteger(fonction):
     """Turns every refusal of the library into one message and exit code 2."""
-    from .erreurs import ContratInvalide, ErreurSimulateur
-    from .parametres import ParametreIndisponible
+    from ..domaine.erreurs import ContratInvalide, ErreurSimulateur
+    from ..parametres import ParametreIndisponible
     try:
         return fonction()
     except typer.Exit:
@@ -88,9 +88,9 @@ def simuler(
         erreur(f"format « {format} » inconnu : table ou json")
 
     def faire():
-        from .acte import creer_acte
-        from .contrat import charger_contrat
-        from .moteur import simuler as calculer
+        from ..domaine.acte import creer_acte
+        from ..contrat.chargeur import charger_contrat
+        from ..moteur.calcul import simuler as calculer
         c = charger_contrat(contrat)
         acte = creer_acte(nature=nature, date=date, br=br, frais_reels=frais_reels, quantite=quantite, dptm=dptm, panier=panier,
                           limite=limite, age=age, regime=regime, taux=taux, monture=monture, verres=verres,
@@ -107,7 +107,7 @@ def simuler(
             d["explication"] = r.explication_dict()
         sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
         return
-    from . import rendu
+    from ..rendu import tables as rendu
     con = rendu.console()
     con.print(rendu.table_resultat(r, c))
     if explique:
@@ -117,7 +117,7 @@ def simuler(
 @app.command()
 def contrats(format: str = typer.Option("table", "--format", help="table ou json.")):
     """Liste les contrats livrés et leurs formules."""
-    from .contrat import charger_contrat, contrats_livres
+    from ..contrat.chargeur import charger_contrat, contrats_livres
 
     def faire():
         return [charger_contrat(str(p)) for p in contrats_livres()]
@@ -132,7 +132,7 @@ def contrats(format: str = typer.Option("table", "--format", help="table ou json
                                       "niveaux": list(c.niveaux)} for c in liste], ensure_ascii=False, indent=2) + "\n")
         return
     from rich.table import Table
-    from . import rendu
+    from ..rendu import tables as rendu
     t = Table(title="Contrats livrés")
     for col in ("Identifiant", "Nom", "Assureur", "Formules", "Responsable"):
         t.add_column(col, overflow="fold")
@@ -147,7 +147,7 @@ def contrats(format: str = typer.Option("table", "--format", help="table ou json
 def contrat_(id: str = typer.Argument(..., help="Identifiant ou chemin du contrat."),
              format: str = typer.Option("table", "--format", help="table ou json.")):
     """Affiche le tableau de garanties d'un contrat, une colonne par niveau, comme le document."""
-    from .contrat import charger_contrat
+    from ..contrat.chargeur import charger_contrat
     c = _proteger(lambda: charger_contrat(id))
     if format == "json":
         import json
@@ -160,14 +160,14 @@ def contrat_(id: str = typer.Argument(..., help="Identifiant ou chemin du contra
                            "cellules": {k: v.texte for k, v in l.cellules.items()}, "ligne": l.ligne} for l in c.lignes],
         }, ensure_ascii=False, indent=2) + "\n")
         return
-    from . import rendu
+    from ..rendu import tables as rendu
     rendu.console().print(rendu.table_garanties(c))
 
 
 @app.command()
 def natures(format: str = typer.Option("table", "--format", help="table ou json.")):
     """Le catalogue des natures d'actes (codes de --nature)."""
-    from .natures import CATEGORIES, NATURES
+    from ..domaine.natures import CATEGORIES, NATURES
     if format == "json":
         import json
         sys.stdout.write(json.dumps([{"code": n.code, "libelle": n.libelle, "categorie": n.categorie,
@@ -176,7 +176,7 @@ def natures(format: str = typer.Option("table", "--format", help="table ou json.
                                      for n in NATURES.values()], ensure_ascii=False, indent=2) + "\n")
         return
     from rich.table import Table
-    from . import rendu
+    from ..rendu import tables as rendu
     t = Table(title="Natures d'actes")
     for col in ("Code", "Libellé", "Catégorie", "Sécurité sociale"):
         t.add_column(col, overflow="fold")
@@ -186,7 +186,9 @@ def natures(format: str = typer.Option("table", "--format", help="table ou json.
     rendu.console().print(t)
 
 
-from . import cli_comparer, cli_lot, cli_valider  # noqa: E402  (each adds its commands to `app`)
+from ..cli import comparer as cli_comparer
+from ..cli import lot as cli_lot
+from ..cli import valider as cli_valider
 
 for _module in (cli_lot, cli_comparer, cli_valider):
     _module.enregistrer(app)
