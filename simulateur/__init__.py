@@ -1,23 +1,47 @@
 """simulateur — French health-insurance reimbursement simulator (Sécurité sociale + complémentaire).
 
-The Python API the CLI is built on:
+The Python API the command line is built on:
 
     from simulateur import charger_contrat, creer_acte, simuler
     contrat = charger_contrat("cabinets-dentaires")
     r = simuler(contrat, "option-2", creer_acte(nature="consultation-specialiste", date="2025-06-01",
                                                 br="31.50", frais_reels="80", dptm=True))
     r.reste_a_charge  # Decimal('3.25')
+
+Batches (each beneficiary's annual state replayed in date order): `simuler_lot(actes, contrat, formule)`.
+
+The layout: `domaine/` (money, natures, the act and its fields), `parametres/` (dated regulatory
+data), `contrat/` (the contract format: loader, expressions, linter), `moteur/` (the pure
+calculation and the annual state), `lot/` (batch readers, the replay loop, writers),
+`comparaison/` (formulas side by side), `rendu/` (French wording, tables, charts), `cli/` (the
+commands), `fichiers/` (safe YAML reading, file writing, cache).
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-from .domaine.acte import creer_acte
-from .contrat.chargeur import Contrat, charger_contrat, lire_contrat
-from .domaine.erreurs import ActeInvalide, ContratIntrouvable, ContratInvalide, ErreurSimulateur
-from .moteur.etat import EtatBeneficiaire
-from .moteur.calcul import Acte, Resultat, simuler
+# Public names, imported on first use (the command line starts faster when it needs few of them).
+_OU = {
+    "Acte": "domaine.acte", "creer_acte": "domaine.acte",
+    "ActeInvalide": "domaine.erreurs", "ContratIntrouvable": "domaine.erreurs", "ContratInvalide": "domaine.erreurs",
+    "ErreurSimulateur": "domaine.erreurs", "FormuleInconnue": "domaine.erreurs",
+    "Contrat": "contrat.modele", "lire_contrat": "contrat.chargeur", "charger_contrat": "contrat.depot",
+    "EtatBeneficiaire": "moteur.etat", "Resultat": "moteur.resultat", "simuler": "moteur.calcul",
+    "simuler_lot": "lot", "ResultatLot": "lot", "lire_actes": "lot",
+}
 
-__all__ = ["Acte", "ActeInvalide", "Contrat", "ContratIntrouvable", "ContratInvalide", "ErreurSimulateur",
-           "EtatBeneficiaire", "Resultat", "charger_contrat", "creer_acte", "lire_contrat", "simuler"]
-__all__ += ["simuler_lot"]; from .lot.pipeline import simuler_lot  # noqa: E402,E702  batches with annual state (simulateur/lot.py)
+__all__ = sorted(_OU)
+
+
+def __getattr__(nom: str):
+    module = _OU.get(nom)
+    if module is None:
+        raise AttributeError(f"module 'simulateur' has no attribute {nom!r}")
+    import importlib
+    valeur = getattr(importlib.import_module(f"{__name__}.{module}"), nom)
+    globals()[nom] = valeur
+    return valeur
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_OU))

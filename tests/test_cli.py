@@ -24,9 +24,12 @@ def lancer(*args):
 
 
 def golden(nom: str, texte: str):
+    """The output must equal the golden file; `SIMULATEUR_GOLDEN=maj` rewrites it (check the diff before committing).
+    A missing golden file fails: a test that writes its own expectation cannot fail."""
     chemin = GOLDENS / nom
-    if os.environ.get("SIMULATEUR_GOLDEN") == "maj" or not chemin.exists():
+    if os.environ.get("SIMULATEUR_GOLDEN") == "maj":
         chemin.write_text(texte, encoding="utf-8")
+    assert chemin.exists(), f"fichier de référence absent : {chemin} (SIMULATEUR_GOLDEN=maj le crée ; vérifiez-le avant de le committer)"
     assert texte == chemin.read_text(encoding="utf-8"), f"sortie différente de {chemin} (SIMULATEUR_GOLDEN=maj pour la régénérer après vérification)"
 
 
@@ -138,3 +141,20 @@ def test_contrat_cle_inconnue(tmp_path):
     assert "clé inconnue « responsabel »" in r.stderr and "responsable" in r.stderr
     ligne = next(i for i, l in enumerate(f.read_text().splitlines(), 1) if "responsabel" in l)
     assert f"{f}:{ligne}:" in r.stderr
+
+
+def test_docs_table_des_champs_a_jour():
+    """docs/interface.md holds the table of the act's fields as the code makes it (one declaration, CHAMPS)."""
+    from simulateur.domaine.champs import table_markdown
+    texte = (Path(__file__).parent.parent / "docs" / "interface.md").read_text(encoding="utf-8")
+    assert table_markdown() in texte, "python -m simulateur.domaine.champs docs/interface.md met la table à jour"
+
+
+def test_options_colonnes_et_mots_cles_viennent_de_la_table():
+    """Every field of CHAMPS is an option of simuler and comparer, a keyword of creer_acte and a key of the JSON echo."""
+    from simulateur.domaine.champs import CHAMPS
+    aide_s, aide_c = lancer("simuler", "--help").stdout, lancer("comparer", "--help").stdout
+    r = json.loads(lancer(*EXEMPLE, "--format", "json").stdout)
+    for c in CHAMPS:
+        assert c.option in aide_s and c.option in aide_c, c.nom
+        assert c.nom in r["acte"], c.nom

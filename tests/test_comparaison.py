@@ -343,7 +343,10 @@ def test_exemples_fichier_invalide(tmp_path):
     r = lancer("exemples", "cabinets-dentaires", "--fichier", str(f))
     assert r.exit_code == 2 and "Traceback" not in r.stderr
     assert "clé inconnue « couleur »" in r.stderr and "catégorie inconnue « dentair »" in r.stderr
-    assert "flottante" in r.stderr                               # 43.38 unquoted is a YAML float
+    # the one YAML reader: a key given twice is refused with its line (the former reader kept the last one silently)
+    f.write_text('exemples:\n  - id: X1\n    libelle: x\n    libelle: y\n', encoding="utf-8")
+    r = lancer("exemples", "cabinets-dentaires", "--fichier", str(f))
+    assert r.exit_code == 2 and f"{f}:4:" in r.stderr and "clé « libelle » en double (déjà à la ligne 3)" in r.stderr
 
 
 def test_exemples_id_inconnu():

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from simulateur import creer_acte, simuler
-from simulateur.contrat.chargeur import Contrat, contrats_livres, lire_contrat
+from simulateur.contrat import Contrat, contrats_livres, lire_contrat
 from simulateur.domaine.erreurs import ContratInvalide, ErreurSimulateur
 from simulateur.contrat.expressions import Expression, ExpressionInvalide, analyser
 from simulateur.domaine.natures import NATURES
@@ -32,13 +32,11 @@ SOURCES = sorted(LIVRES.items()) + [("temoin-valide.yaml", TEMOIN)]
 REFUS = (ErreurSimulateur, ParametreIndisponible)
 
 
-FACTEUR = float(os.environ.get("SIMULATEUR_EXEMPLES", "1"))     # see tests/test_proprietes.py
-HASARD = os.environ.get("SIMULATEUR_HASARD") == "1"
+from conftest import reglages as _reglages  # noqa: E402  (SIMULATEUR_TESTS_FACTEUR, SIMULATEUR_TESTS_HASARD)
 
 
 def reglages(n: int, delai_ms: int | None = 2000):
-    return settings(max_examples=max(1, int(n * FACTEUR)), derandomize=not HASARD, database=None, deadline=delai_ms,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+    return _reglages(n, delai_ms)
 
 
 # ------------------------------------------------------------------ the expression parser
@@ -290,7 +288,7 @@ def test_lecteur_csv_abime(texte):
                          st.sampled_from(EXEMPLES).flatmap(lambda t: st.integers(0, len(t.encode())).map(lambda i: t.encode()[:i]))))
 def test_executer_lot_abime(donnees):
     """The command's own reader (`simulateur lot`): bytes in, only LotInvalide / ErreurSimulateur out."""
-    sortie = io.BytesIO()
+    sortie = io.StringIO()
     try:
         bilan = lot.executer_lot(donnees, sortie, contrat="cabinets-dentaires", formule="option-2", fichier="fuzz.csv")
     except ErreurSimulateur as e:
@@ -307,6 +305,6 @@ def test_lire_actes_retour_chariot_isole():
 
 def test_executer_lot_fins_de_ligne_cr():
     donnees = b"beneficiaire,date,nature,br,frais_reels,dptm\rx,2025-01-09,consultation-generaliste,30.00,30.00,oui\r"
-    sortie = io.BytesIO()
+    sortie = io.StringIO()
     lot.executer_lot(donnees, sortie, contrat="cabinets-dentaires", formule="option-2", fichier="cr.csv")
-    assert b"2025-01-09" in sortie.getvalue().split(b"\n", 1)[-1], "la ligne d'acte a disparu"
+    assert "2025-01-09" in sortie.getvalue().split("\n", 1)[-1], "la ligne d'acte a disparu"

@@ -24,10 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from simulateur import charger_contrat, creer_acte, simuler
-from simulateur.contrat.chargeur import contrats_livres
+from simulateur.contrat import contrats_livres
 from simulateur.domaine.erreurs import ErreurSimulateur
 from simulateur.moteur.etat import EtatBeneficiaire
-from simulateur.moteur.calcul import NATURES_MEDECIN
+from simulateur.moteur.plafonds import NATURES_MEDECIN
 from simulateur.domaine.natures import NATURES
 from simulateur.parametres import ParametreIndisponible, charger_parametres
 from simulateur.contrat.validation import couvert, formules_responsables
@@ -39,16 +39,8 @@ CONTRATS = {p.stem: charger_contrat(str(p)) for p in contrats_livres()}
 CAS = [(cid, f) for cid, c in CONTRATS.items() for f in c.formules]
 
 
-# CI: a fixed seed and a few thousand examples (well under a minute). To explore further by hand:
-#   SIMULATEUR_EXEMPLES=20 SIMULATEUR_HASARD=1 python -m pytest tests/test_proprietes.py tests/test_fuzz.py
-# (20 times the examples, a new random seed each run).
-FACTEUR = float(os.environ.get("SIMULATEUR_EXEMPLES", "1"))
-HASARD = os.environ.get("SIMULATEUR_HASARD") == "1"
+from conftest import reglages  # noqa: E402  (SIMULATEUR_TESTS_FACTEUR, SIMULATEUR_TESTS_HASARD)
 
-
-def reglages(n: int):
-    return settings(max_examples=max(1, int(n * FACTEUR)), derandomize=not HASARD, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 # ------------------------------------------------------------------ acts
@@ -278,7 +270,7 @@ def test_une_annee_d_actes(cas, liste):
 # ------------------------------------------------------------------ batch of one act = simuler
 
 try:
-    from simulateur.lot.pipeline import simuler_lot
+    from simulateur.lot import simuler_lot
 except ImportError:  # pragma: no cover - lot.py is written in parallel
     simuler_lot = None
 
@@ -302,7 +294,7 @@ def test_lot_d_un_acte_egal_simuler(cas, kw):
 def test_plafond_annuel_atteint_ne_plante_pas():
     """Found while writing these tests: an act crossing a contract's annual ceiling (004's 2 500 € dental
     ceiling) raised NameError (`expl` undefined in moteur._plafond_annuel). Fixed in moteur.py since."""
-    from simulateur.contrat.chargeur import lire_contrat
+    from simulateur.contrat import lire_contrat
     c = lire_contrat("""contrat: {id: t, nom: t, source: t, responsable: true}
 niveaux: {f: {libelle: F, convention: inclut-ss}}
 colonnes: {f: {niveau: f}}

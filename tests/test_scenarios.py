@@ -15,6 +15,7 @@ from simulateur import charger_contrat, creer_acte, simuler
 from simulateur.domaine.erreurs import ErreurSimulateur
 from simulateur.moteur.etat import EtatBeneficiaire
 from simulateur.parametres import ParametreIndisponible
+from simulateur.rendu.messages import message
 
 DOSSIER = Path(__file__).parent / "scenarios"
 
@@ -41,8 +42,9 @@ def test_scenario(cas):
         if attendu_erreur:
             with pytest.raises((ErreurSimulateur, ParametreIndisponible)) as e:
                 simuler(contrat, formule, creer_acte(**acte_d), etat)
+            texte = message(e.value, "cli")        # the words the command line shows
             for mot in ([attendu_erreur] if isinstance(attendu_erreur, str) else attendu_erreur):
-                assert mot.lower() in str(e.value).lower(), f"acte {n} : « {mot} » absent du message : {e.value}"
+                assert mot.lower() in texte.lower(), f"acte {n} : « {mot} » absent du message : {texte}"
             continue
         r = simuler(contrat, formule, creer_acte(**acte_d), etat)
         att = etape["attendu"]

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from simulateur.cli import app
-from simulateur.contrat.chargeur import charger_contrat, contrats_livres, lire_contrat
+from simulateur.contrat import charger_contrat, contrats_livres, lire_contrat
 from simulateur.domaine.erreurs import ContratInvalide
 from simulateur.contrat.validation import REGLES, formules_responsables, valider_contrat
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from ..cli import options as opt
+from .options import avec_options_acte, valeurs_acte
 
 
 def _cli():
@@ -18,131 +18,119 @@ def _cli():
     return cli
 
 
+def _verifier(cli, contrat, formules, format, actes, explique, valeurs) -> None:
+    if format not in ("table", "json"):
+        cli.erreur(f"format « {format} » inconnu : table ou json")
+    if contrat is None and formules is None:
+        cli.erreur("donnez un CONTRAT (toutes ses formules sont comparées) ou --formules, ex. --formules "
+                   "cabinets-dentaires:option-2,carcept-evolution-sante:f150")
+    if actes is not None:
+        donnees = [f"--{k.replace('_', '-')}" for k in ("nature", "br", "frais_reels") if k in valeurs]
+        if donnees:
+            cli.erreur(f"avec --actes, les actes viennent du fichier : retirez {', '.join(donnees)}")
+        if explique:
+            cli.erreur("--explique vaut pour un acte ; pour un panier, simulateur lot donne le détail de chaque ligne")
+
+
+def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs):
+    """The comparisons (library calls only): one act, or the basket `actes` replayed per formula."""
+    from .. import comparaison as cmp
+    if graphique is not None:
+        from ..rendu.graphique import _matplotlib, verifier_chemin
+        verifier_chemin(graphique)
+        _matplotlib()                  # fail before computing anything
+    cibles = _cibles(cmp, formules, contrat)
+    cotis = cmp.lire_cotisations(cotisations, cibles) if cotisations is not None else None
+    if actes is not None:
+        lu = cmp.lire_panier(actes)
+        if lu.surcharges:
+            sys.stderr.write(f"avertissement : colonnes contrat / formule ignorées (lignes {_liste(lu.surcharges)}) : "
+                             "chaque formule comparée rejoue tout le panier\n")
+        resultat = cmp.comparer_panier(cibles, lu)
+    else:
+        from ..domaine.acte import creer_acte
+        resultat = cmp.comparer_acte(cibles, creer_acte(**valeurs), expliquer=explique)
+    if cotis is not None:
+        cmp.appliquer_cotisations(resultat, cotis)
+    return resultat
+
+
+def comparer(
+    contrat: Optional[str] = typer.Argument(None, help="Contrat des formules non qualifiées (facultatif si chaque formule s'écrit contrat:formule)."),
+    formules: Optional[str] = typer.Option(None, "--formules", help="Formules comparées, dans l'ordre : base,option-2 ou cabinets-dentaires:option-2,carcept-evolution-sante:f150 (défaut : toutes celles du CONTRAT)."),
+    actes: Optional[str] = typer.Option(None, "--actes", help="Panier d'actes (CSV comme pour lot) rejoué sur un an pour chaque formule, à la place d'un acte."),
+    cotisations: Optional[str] = typer.Option(None, "--cotisations", help="Cotisations mensuelles (euros) : base=45.20,option-2=61.00 (clés écrites comme dans --formules)."),
+    graphique: Optional[str] = typer.Option(None, "--graphique", help="Écrit le graphique dans FICHIER.png ou FICHIER.svg (demande matplotlib : pip install '.[graphique]')."),
+    format: str = typer.Option("table", "--format", help="table ou json."),
+    explique: bool = typer.Option(False, "--explique", help="Un acte : ajoute l'explication de chaque formule."),
+    **acte,
+):
+    """Compare plusieurs formules sur un acte (ou un panier d'actes sur un an) : une colonne par formule."""
+    cli = _cli()
+    valeurs = valeurs_acte(acte)
+    _verifier(cli, contrat, formules, format, actes, explique, valeurs)
+    comparaisons = cli.proteger(lambda: _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs))
+    est_panier = actes is not None
+    if format == "json":
+        _json_comparaison(comparaisons, est_panier, explique)
+    else:
+        _table_comparaison(comparaisons, est_panier, explique, actes)
+    if graphique is not None:
+        _graphique(comparaisons, graphique, est_panier, actes)
+    erreurs = [(c.cible.cle, n, m) for c in comparaisons for n, m in c.erreurs]
+    if erreurs:
+        for cle, n, m in erreurs:
+            sys.stderr.write(f"erreur : {actes}:{n} ({cle}) : {m}\n")
+        sys.stderr.write(f"{len(erreurs)} acte(s) en erreur, non comptés dans les totaux\n")
+        raise typer.Exit(cli.EXIT_ECHECS)
+
+
+def exemples(
+    contrat: Optional[str] = typer.Argument(None, help="Contrat (facultatif si chaque formule s'écrit contrat:formule)."),
+    formules: Optional[str] = typer.Option(None, "--formules", help="Formules, dans l'ordre (défaut : toutes celles du contrat)."),
+    ids: Optional[str] = typer.Option(None, "--ids", help="Seulement ces exemples, ex. S1,S3,D1,O3,A1."),
+    fichier: Optional[str] = typer.Option(None, "--fichier", help="Autre liste d'exemples (YAML, même format que exemples/exemples-types.yaml)."),
+    format: str = typer.Option("table", "--format", help="table ou json."),
+):
+    """Les exemples de remboursement standardisés (H1–H6, S1–S8, D1–D4, O1–O6, A1–A2) pour chaque formule."""
+    cli = _cli()
+    if format not in ("table", "json"):
+        cli.erreur(f"format « {format} » inconnu : table ou json")
+    if contrat is None and formules is None:
+        cli.erreur("donnez un CONTRAT (ex. simulateur exemples cabinets-dentaires) ou --formules contrat:formule,…")
+
+    def faire():
+        from .. import comparaison as cmp
+        cibles = _cibles(cmp, formules, contrat)
+        liste = cmp.exemples_choisis(cmp.charger_exemples(fichier), ids)
+        return cibles, cmp.calculer_exemples(cibles, liste)
+
+    cibles, lignes = cli.proteger(faire)
+    if format == "json":
+        _json_exemples(cibles, lignes)
+    else:
+        _table_exemples(cibles, lignes)
+
+
+def _table_exemples(cibles, lignes) -> None:
+    from ..rendu import comparaison as rc
+    from ..rendu import tables as rendu
+    ids_contrats = list(dict.fromkeys(c.contrat.id for c in cibles))
+    table, notes = rc.table_exemples(lignes, cibles, titre="Exemples de remboursement standardisés — " + ", ".join(ids_contrats))
+    con = rendu.console()
+    con.print(table)
+    for i, n in enumerate(notes, 1):
+        con.print(f"({i}) {n}", markup=False)
+    for l in rc.legende_cibles(cibles):
+        con.print(l, style="dim", markup=False)
+    con.print("Prix, BR et Sécurité sociale : liste commune des exemples-types (GAN 07/2025, BR au 01/01/2025 ; "
+              "APRIL 03/2025), voir exemples/exemples-types.yaml.", style="dim", markup=False)
+
+
 def enregistrer(app) -> None:
     """Adds `comparer` and `exemples` to `app`."""
-
-    @app.command()
-    def comparer(
-        contrat: Optional[str] = typer.Argument(None, help="Contrat des formules non qualifiées (facultatif si chaque formule s'écrit contrat:formule)."),
-        formules: Optional[str] = typer.Option(None, "--formules", help="Formules comparées, dans l'ordre : base,option-2 ou cabinets-dentaires:option-2,carcept-evolution-sante:f150 (défaut : toutes celles du CONTRAT)."),
-        actes: Optional[str] = typer.Option(None, "--actes", help="Panier d'actes (CSV comme pour lot) rejoué sur un an pour chaque formule, à la place d'un acte."),
-        cotisations: Optional[str] = typer.Option(None, "--cotisations", help="Cotisations mensuelles (euros) : base=45.20,option-2=61.00 (clés écrites comme dans --formules)."),
-        graphique: Optional[str] = typer.Option(None, "--graphique", help="Écrit le graphique dans FICHIER.png ou FICHIER.svg (demande matplotlib : pip install '.[graphique]')."),
-        nature: Optional[str] = typer.Option(None, "--nature", "-n", help="Nature de l'acte (simulateur natures)."),
-        br: Optional[str] = opt.BR,
-        frais_reels: Optional[str] = typer.Option(None, "--frais-reels", help="Frais réels payés par le patient."),
-        date: Optional[str] = opt.DATE,
-        dptm: Optional[bool] = opt.DPTM,
-        panier: Optional[str] = opt.PANIER,
-        quantite: int = opt.QUANTITE,
-        taux: Optional[str] = opt.TAUX,
-        limite: Optional[str] = opt.LIMITE,
-        age: Optional[int] = opt.AGE,
-        regime: str = opt.REGIME,
-        monture: Optional[str] = opt.MONTURE,
-        verres: Optional[str] = opt.VERRES,
-        psychiatrie: bool = opt.PSYCHIATRIE,
-        smr: Optional[str] = opt.SMR,
-        acte_lourd: bool = opt.ACTE_LOURD,
-        oreille: Optional[str] = opt.OREILLE,
-        date_adhesion: Optional[str] = opt.DATE_ADHESION,
-        certificat_radiation: bool = opt.CERTIFICAT_RADIATION,
-        fin_traitement: Optional[str] = opt.FIN_TRAITEMENT,
-        format: str = typer.Option("table", "--format", help="table ou json."),
-        explique: bool = typer.Option(False, "--explique", help="Un acte : ajoute l'explication de chaque formule."),
-    ):
-        """Compare plusieurs formules sur un acte (ou un panier d'actes sur un an) : une colonne par formule."""
-        cli = _cli()
-        if format not in ("table", "json"):
-            cli.erreur(f"format « {format} » inconnu : table ou json")
-        if contrat is None and formules is None:
-            cli.erreur("donnez un CONTRAT (toutes ses formules sont comparées) ou --formules, ex. --formules "
-                       "cabinets-dentaires:option-2,carcept-evolution-sante:f150")
-        if actes is not None:
-            donnees = [o for o, v in (("--nature", nature), ("--br", br), ("--frais-reels", frais_reels)) if v is not None]
-            if donnees:
-                cli.erreur(f"avec --actes, les actes viennent du fichier : retirez {', '.join(donnees)}")
-            if explique:
-                cli.erreur("--explique vaut pour un acte ; pour un panier, simulateur lot donne le détail de chaque ligne")
-
-        def faire():
-            from .. import comparaison as cmp
-            if graphique is not None:
-                from ..rendu.graphique import _matplotlib, verifier_chemin
-                verifier_chemin(graphique)
-                _matplotlib()                  # fail before computing anything
-            cibles = _cibles(cmp, formules, contrat)
-            cotis = cmp.lire_cotisations(cotisations, cibles) if cotisations is not None else None
-            if actes is not None:
-                lu = cmp.lire_panier(actes)
-                if lu.surcharges:
-                    sys.stderr.write(f"avertissement : colonnes contrat / formule ignorées (lignes {_liste(lu.surcharges)}) : "
-                                     "chaque formule comparée rejoue tout le panier\n")
-                resultat = cmp.comparer_panier(cibles, lu)
-            else:
-                from ..domaine.acte import creer_acte
-                acte = creer_acte(nature=nature, date=date, br=br, frais_reels=frais_reels, quantite=quantite, dptm=dptm,
-                                  panier=panier, limite=limite, age=age, regime=regime, taux=taux, monture=monture,
-                                  verres=verres, psychiatrie=psychiatrie, smr=smr, acte_lourd=acte_lourd, oreille=oreille,
-                                  date_adhesion=date_adhesion, certificat_radiation=certificat_radiation,
-                                  fin_traitement=fin_traitement)
-                resultat = cmp.comparer_acte(cibles, acte, expliquer=explique)
-            if cotis is not None:
-                cmp.appliquer_cotisations(resultat, cotis)
-            return resultat
-
-        comparaisons = cli._proteger(faire)
-        est_panier = actes is not None
-        if format == "json":
-            _json_comparaison(comparaisons, est_panier, explique)
-        else:
-            _table_comparaison(comparaisons, est_panier, explique, actes)
-        if graphique is not None:
-            _graphique(comparaisons, graphique, est_panier, actes)
-        erreurs = [(c.cible.cle, n, m) for c in comparaisons for n, m in c.erreurs]
-        if erreurs:
-            for cle, n, m in erreurs:
-                sys.stderr.write(f"erreur : {actes}:{n} ({cle}) : {m}\n")
-            sys.stderr.write(f"{len(erreurs)} acte(s) en erreur, non comptés dans les totaux\n")
-            raise typer.Exit(cli.EXIT_ECHECS)
-
-    @app.command()
-    def exemples(
-        contrat: Optional[str] = typer.Argument(None, help="Contrat (facultatif si chaque formule s'écrit contrat:formule)."),
-        formules: Optional[str] = typer.Option(None, "--formules", help="Formules, dans l'ordre (défaut : toutes celles du contrat)."),
-        ids: Optional[str] = typer.Option(None, "--ids", help="Seulement ces exemples, ex. S1,S3,D1,O3,A1."),
-        fichier: Optional[str] = typer.Option(None, "--fichier", help="Autre liste d'exemples (YAML, même format que exemples/exemples-types.yaml)."),
-        format: str = typer.Option("table", "--format", help="table ou json."),
-    ):
-        """Les exemples de remboursement standardisés (H1–H6, S1–S8, D1–D4, O1–O6, A1–A2) pour chaque formule."""
-        cli = _cli()
-        if format not in ("table", "json"):
-            cli.erreur(f"format « {format} » inconnu : table ou json")
-        if contrat is None and formules is None:
-            cli.erreur("donnez un CONTRAT (ex. simulateur exemples cabinets-dentaires) ou --formules contrat:formule,…")
-
-        def faire():
-            from .. import comparaison as cmp
-            cibles = _cibles(cmp, formules, contrat)
-            liste = cmp.exemples_choisis(cmp.charger_exemples(fichier), ids)
-            return cibles, cmp.calculer_exemples(cibles, liste)
-
-        cibles, lignes = cli._proteger(faire)
-        if format == "json":
-            _json_exemples(cibles, lignes)
-            return
-        from ..rendu import tables as rendu
-        from ..rendu import comparaison as rc
-        ids_contrats = list(dict.fromkeys(c.contrat.id for c in cibles))
-        table, notes = rc.table_exemples(lignes, cibles, titre="Exemples de remboursement standardisés — " + ", ".join(ids_contrats))
-        con = rendu.console()
-        con.print(table)
-        for i, n in enumerate(notes, 1):
-            con.print(f"({i}) {n}", markup=False)
-        for l in rc.legende_cibles(cibles):
-            con.print(l, style="dim", markup=False)
-        con.print("Prix, BR et Sécurité sociale : liste commune des exemples-types (GAN 07/2025, BR au 01/01/2025 ; "
-                  "APRIL 03/2025), voir exemples/exemples-types.yaml.", style="dim", markup=False)
+    app.command()(avec_options_acte(comparer))
+    app.command()(exemples)
 
 
 # ------------------------------------------------------------------ output helpers
@@ -150,7 +138,7 @@ def enregistrer(app) -> None:
 def _cibles(cmp, formules, contrat):
     """--formules as written, or every formula of CONTRAT in the contract's order."""
     if formules is None:
-        from ..contrat.chargeur import charger_contrat
+        from ..contrat.depot import charger_contrat
         c = charger_contrat(contrat)
         return [cmp.Cible(f, c, f) for f in c.formules]
     return cmp.lire_cibles(formules, contrat)
@@ -184,7 +172,7 @@ def _json_comparaison(comparaisons, est_panier: bool, explique: bool) -> None:
 
 
 def _titre(comparaisons, est_panier: bool, source: str | None) -> str:
-    from ..domaine.montant import texte_fr
+    from ..rendu.texte import texte_fr
     from ..domaine.natures import NATURES
     if est_panier:
         n = comparaisons[0].total.actes if comparaisons else 0
@@ -221,7 +209,7 @@ def _graphique(comparaisons, chemin: str, est_panier: bool, source: str | None) 
 
     def faire():
         titre = _titre(comparaisons, est_panier, source)
-        from ..domaine.montant import texte_fr
+        from ..rendu.texte import texte_fr
         notes = None
         if all(c.cout_net is not None for c in comparaisons):
             moins_cher = cmp.meilleur_cout_net(comparaisons)
@@ -230,7 +218,7 @@ def _graphique(comparaisons, chemin: str, est_panier: bool, source: str | None) 
         return ecrire_graphique(chemin, [(c.cible.cle, rc.segments(c)) for c in comparaisons],
                                 "Comparaison des formules — " + titre, notes=notes)
 
-    p = _cli()._proteger(faire)
+    p = _cli().proteger(faire)
     sys.stderr.write(f"graphique écrit : {p}\n")
 
 
@@ -248,7 +236,8 @@ def _json_exemples(cibles, lignes) -> None:
         for c, cel in zip(cibles, l.cellules):
             f = {"cle": c.cle, "contrat": c.contrat.id, "formule": c.formule}
             if cel.resultat is None:
-                f["erreur"] = cel.raison
+                from ..comparaison.exemples import pourquoi
+                f["erreur"] = pourquoi(c, cel)
             else:
                 r = cel.resultat
                 f.update({"complementaire": texte_json(cel.complementaire), "total_rembourse": texte_json(r.total_rembourse),

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
-AIDE_LOT = """Simule un fichier d'actes (une année de soins) avec l'état annuel de chaque bénéficiaire.
+def _aide_lot() -> str:
+    from ..domaine.champs import CHAMPS, COLONNES_OBLIGATOIRES
+    facultatives = ", ".join(c.nom for c in CHAMPS if c.nom not in COLONNES_OBLIGATOIRES)
+    return f"""Simule un fichier d'actes (une année de soins) avec l'état annuel de chaque bénéficiaire.
 
-Colonnes (en-tête obligatoire ; séparateur , ou ; ; UTF-8 avec ou sans BOM ; virgule ou point décimal) :
-beneficiaire, date, nature, br, frais_reels ; en option dptm, panier, quantite, taux, limite, age, regime,
-monture, verres, psychiatrie, smr, acte_lourd, oreille, changement_vue, date_adhesion,
-certificat_radiation, fin_traitement, et contrat / formule (remplacent --contrat / --formule pour la ligne).
+Colonnes (en-tête obligatoire ; séparateur , ou ; ; UTF-8 avec ou sans BOM, UTF-16, Windows-1252 ; virgule ou
+point décimal) : {', '.join(COLONNES_OBLIGATOIRES)} ; en option {facultatives}, et contrat / formule (remplacent
+--contrat / --formule pour la ligne).
 
 Les actes de chaque bénéficiaire sont rejoués dans l'ordre des dates (enveloppes, compteurs annuels,
 plafonds de la participation forfaitaire et des franchises, renouvellements) ; la sortie garde l'ordre
@@ -25,49 +27,65 @@ def _entier_fr(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
+def _executer(fichier, sortie, options, barre):
+    """Reads, computes, writes (atomically to --sortie, or to stdout): the Bilan."""
+    import io
+    from ..fichiers.ecriture import SortieAtomique
+    from ..lot import executer_lot, lire_octets
+    if sortie is None:
+        sys.stdout.flush()
+        flux = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+        try:
+            return executer_lot(lire_octets(fichier), flux, fichier=fichier, progression=barre, **options)
+        finally:
+            try:
+                flux.flush()
+            finally:
+                flux.detach()
+    with SortieAtomique(sortie) as flux:
+        return executer_lot(lire_octets(fichier), flux, fichier=fichier, progression=barre, **options)
+
+
 def enregistrer(app) -> None:
     """Adds this module's commands to `app`."""
-    from ..cli import EXIT_ECHECS, EXIT_INTERRUPTION, EXIT_OK, _DEBUG, _proteger, erreur
+    from . import _DEBUG, EXIT_ECHECS, EXIT_INTERRUPTION, EXIT_OK, erreur, proteger
 
-    @app.command("lot", help=AIDE_LOT)
+    @app.command("lot", help=_aide_lot())
     def lot(
         fichier: str = typer.Argument(..., metavar="ACTES.CSV", help="Fichier CSV des actes (« - » : entrée standard)."),
         contrat: Optional[str] = typer.Option(None, "--contrat", "-c", help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
         formule: Optional[str] = typer.Option(None, "--formule", "-f", help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
-        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", help="Fichier de sortie (défaut : sortie standard)."),
-        format: str = typer.Option("csv", "--format", help="csv (défaut) ou json."),
+        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", help="Fichier de sortie, écrit en entier ou pas du tout (défaut : sortie standard)."),
+        format: str = typer.Option("csv", "--format", help="csv (défaut), json ou jsonl (un objet par ligne)."),
         decimale: Optional[str] = typer.Option(None, "--decimale", help="Montants de la sortie CSV : point ou virgule (défaut : virgule si le fichier est séparé par « ; », point sinon)."),
+        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Ni barre de progression ni résumé sur la sortie d'erreur (le code de sortie dit s'il y a eu des erreurs)."),
     ):
-        if format not in ("csv", "json"):
-            erreur(f"format « {format} » inconnu : csv ou json")
+        from ..lot.commande import FORMATS
+        if format not in FORMATS:
+            erreur(f"format « {format} » inconnu : {', '.join(FORMATS)}")
         if decimale is not None and decimale not in ("point", "virgule"):
             erreur(f"--decimale « {decimale} » : point ou virgule")
-        if sortie is not None:
-            import os
-            dossier = os.path.dirname(os.path.abspath(sortie))
-            if not os.path.isdir(dossier):
-                erreur(f"{sortie} : le dossier {dossier} n'existe pas")
-            if os.path.isdir(sortie):
-                erreur(f"{sortie} : c'est un dossier ; donnez un nom de fichier à --sortie")
+        from pathlib import Path
+        options = dict(contrat=contrat, formule=formule, format=format, decimale=decimale, debug=_DEBUG["actif"],
+                       dossiers=[Path(d) for d in contrats_dossier])
 
         def faire():
-            from ..lot.pipeline import executer_lot, lire_octets
-            data = lire_octets(fichier)
-            flux = _SortieDifferee(sortie)
+            if sortie is not None:
+                from ..fichiers.ecriture import verifier_sortie
+                verifier_sortie(sortie, [fichier, contrat] + list(contrats_dossier))
             barre = None if silencieux or not sys.stderr.isatty() else _Barre()
             try:
-                return executer_lot(data, flux, contrat=contrat, formule=formule, fichier=fichier, format=format,
-                                    decimale=decimale, progression=barre, debug=_DEBUG["actif"]), flux
+                return _executer(fichier, sortie, options, barre)
             finally:
-                flux.fermer()
                 if barre is not None:
                     barre.fermer()
 
         try:
-            bilan, flux = _proteger(faire)
+            bilan = proteger(faire)
         except KeyboardInterrupt:
-            sys.stderr.write("interrompu\n")
+            sys.stderr.write("interrompu" + (f" : {sortie} n'a pas été écrit (le fichier précédent, s'il existait, est intact)"
+                                            if sortie else "") + "\n")
             raise typer.Exit(EXIT_INTERRUPTION)
         except BrokenPipeError:          # `simulateur lot … | head`: the reader left, nothing more to say
             import os
@@ -76,33 +94,6 @@ def enregistrer(app) -> None:
         if not silencieux:
             _resume(bilan, sortie)
         raise typer.Exit(EXIT_ECHECS if bilan.erreurs else EXIT_OK)
-
-
-class _SortieDifferee:
-    """The output file is opened (and truncated) only when the first byte is ready: a refused input leaves it intact."""
-
-    def __init__(self, chemin):
-        self.chemin = chemin
-        self.f = None
-
-    def write(self, b: bytes):
-        if self.f is None:
-            if self.chemin is None:
-                sys.stdout.flush()
-                self.f = sys.stdout.buffer
-            else:
-                try:
-                    self.f = open(self.chemin, "wb")
-                except OSError as e:
-                    from ..domaine.erreurs import ErreurSimulateur
-                    raise ErreurSimulateur(f"{self.chemin} : impossible d'écrire ({e.strerror or e})") from None
-        self.f.write(b)
-
-    def fermer(self):
-        if self.f is not None:
-            self.f.flush()
-            if self.chemin is not None:
-                self.f.close()
 
 
 class _Barre:
@@ -130,7 +121,7 @@ class _Barre:
 
 def _resume(bilan, sortie):
     """The summary on stderr: rows, rows in error, totals per payer (French number format)."""
-    from ..domaine.montant import texte_fr
+    from ..rendu.texte import texte_fr
     w = sys.stderr.write
     vers = f" → {sortie}" if sortie else ""
     w(f"lot {bilan.fichier}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"
@@ -150,7 +141,7 @@ def _resume(bilan, sortie):
         w(f"  {l.ljust(largeur)}  {m.rjust(lm)}\n")
     if bilan.erreurs:
         w("hors lignes en erreur ; premières erreurs :\n")
-        for m in bilan.premieres_erreurs:
+        for _numero, m in bilan.premieres_erreurs:
             w(f"  {m}\n")
         autres = bilan.erreurs - len(bilan.premieres_erreurs)
         if autres > 0:

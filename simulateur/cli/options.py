@@ -1,24 +1,51 @@
-"""The act options shared by `simuler` and `comparer`: one definition, the same help everywhere."""
+"""The act's options of `simuler` and `comparer`, made from the table of fields (`domaine.champs.CHAMPS`).
+
+`avec_options_acte(fonction)` gives a command function (which takes `**acte`) one option per field
+— flag, short flag, help, allowed values, negative flag of a yes/no field — so that the options,
+the batch columns and the Python keywords are the same list, declared once. Every value reaches
+the command as text (or True/False for a flag) and is read by the field's own parser, which
+answers in French.
+"""
 from __future__ import annotations
+
+import inspect
+from typing import Optional
 
 import typer
 
-BR = typer.Option(None, "--br", help="Base de remboursement (31.50, 31,50 ou 31,50 €) ; 0 par défaut si non remboursé.")
-DATE = typer.Option(None, "--date", help="Date des soins AAAA-MM-JJ (défaut : aujourd'hui).")
-DPTM = typer.Option(None, "--dptm/--non-dptm", help="Médecin adhérent à l'OPTAM / OPTAM-CO (DPTM, CAS).")
-PANIER = typer.Option(None, "--panier", help="100-sante, maitrise ou libre (classe A = 100-sante, classe B = libre).")
-QUANTITE = typer.Option(1, "--quantite", "-q", help="Jours, séances, boîtes…")
-TAUX = typer.Option(None, "--taux", help="Taux de la Sécurité sociale (pourcentage) à la place du taux réglementaire.")
-LIMITE = typer.Option(None, "--limite", help="HLF ou PLV de l'acte (dentaire, optique, audition 100 % Santé).")
-AGE = typer.Option(None, "--age", help="Âge du bénéficiaire (années).")
-REGIME = typer.Option("general", "--regime", help="general ou alsace-moselle (la MSA suit le régime général).")
-MONTURE = typer.Option(None, "--monture", help="Optique : part de la monture dans les frais réels.")
-VERRES = typer.Option(None, "--verres", help="Optique : classes des deux verres, ex. simple+complexe (simple, complexe, tres-complexe).")
-PSYCHIATRIE = typer.Option(False, "--psychiatrie", help="Séjour en psychiatrie (forfait journalier psychiatrique).")
-SMR = typer.Option(None, "--smr", help="Médicaments : service médical rendu (majeur, modere, faible, irremplacable).")
-ACTE_LOURD = typer.Option(False, "--acte-lourd", help="Hospitalisation : acte ≥ 120 € (SS à 100 % moins le forfait actes lourds).")
-OREILLE = typer.Option(None, "--oreille", help="Aide auditive : droite ou gauche.")
-DATE_ADHESION = typer.Option(None, "--date-adhesion", help="Date d'adhésion au contrat (délai de stage).")
-CERTIFICAT_RADIATION = typer.Option(False, "--certificat-radiation",
-                                    help="Certificat de radiation d'un contrat précédent (lève le délai de stage).")
-FIN_TRAITEMENT = typer.Option(None, "--fin-traitement", help="Après cancer : date de fin du traitement.")
+from ..domaine.champs import CHAMPS, Champ
+
+
+def _aide(c: Champ) -> str:
+    return c.aide + (f" Ex. {c.option} {c.exemple}." if c.exemple and c.type != "booleen" else "")
+
+
+def option(c: Champ, requis: bool = False):
+    """The typer.Option of one field (flags for yes/no fields, text for every other)."""
+    noms = [c.option] + ([c.court] if c.court else [])
+    if c.type == "booleen":
+        if c.negatif:
+            return typer.Option(None, f"{c.option}/{c.negatif}", help=c.aide, show_default=False), Optional[bool]
+        return typer.Option(False, *noms, help=c.aide, show_default=False), bool
+    defaut = ... if requis else None
+    return typer.Option(defaut, *noms, help=_aide(c), metavar=c.metavar, show_default=False), Optional[str]
+
+
+def avec_options_acte(fonction, requis: tuple = (), sauf: tuple = ()):
+    """`fonction` (a command taking `**acte`) with one keyword option per field of the act."""
+    sig = inspect.signature(fonction)
+    params = [p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD]
+    places = {p.name for p in params}
+    for c in CHAMPS:
+        if c.nom in places or c.nom in sauf:
+            continue
+        defaut, genre = option(c, c.nom in requis)
+        params.append(inspect.Parameter(c.nom, inspect.Parameter.KEYWORD_ONLY, default=defaut, annotation=genre))
+    fonction.__signature__ = sig.replace(parameters=params)
+    return fonction
+
+
+def valeurs_acte(options: dict) -> dict:
+    """The act's fields among a command's options (those not given, None, left out)."""
+    noms = {c.nom for c in CHAMPS}
+    return {k: v for k, v in options.items() if k in noms and v is not None}

@@ -23,7 +23,8 @@ _RESUME = {"erreur": ("erreur", "erreurs"), "regle": ("règle non respectée", "
 
 def _lire(nom: str):
     """(displayed name, Contrat | None, problems, unreadable?) for one argument: a path or a shipped id."""
-    from ..contrat.chargeur import chemin_contrat, dossier_contrats, lire_contrat
+    from ..contrat.chargeur import lire_contrat
+    from ..contrat.depot import chemin_contrat, dossier_contrats
     from ..domaine.erreurs import ContratIntrouvable, ContratInvalide, Probleme
     try:
         chemin = chemin_contrat(nom)
@@ -63,77 +64,92 @@ def _en_dict(p) -> dict:
     return d
 
 
+def _rapports(fichiers, jour, strict):
+    """[(displayed name, Contrat | None, problems, statut)] and the exit code."""
+    from . import EXIT_ECHECS, EXIT_OK, EXIT_USAGE
+    from ..contrat.validation import valider_contrat
+    from ..parametres import charger_parametres
+    parametres = charger_parametres()
+    rapports, code = [], EXIT_OK
+    for nom in fichiers:
+        affiche, contrat, problemes, illisible = _lire(nom)
+        if contrat is not None:
+            problemes = valider_contrat(contrat, jour, parametres)
+        graves = [p for p in problemes if p.gravite in ("erreur", "regle") or (strict and p.gravite == "avertissement")]
+        statut = "illisible" if illisible else ("problemes" if graves else "valide")
+        code = max(code, EXIT_USAGE if illisible else (EXIT_ECHECS if graves else EXIT_OK))
+        rapports.append((affiche, contrat, problemes, statut))
+    return rapports, code
+
+
+def _json(rapports, jour, code) -> None:
+    import json
+    sortie = {"date": jour.isoformat(), "code_sortie": code, "fichiers": [
+        {"fichier": affiche, "contrat": contrat.id if contrat is not None else None, "statut": statut,
+         "responsable": contrat.responsable if contrat is not None else None,
+         "problemes": [_en_dict(p) for p in problemes]} for affiche, contrat, problemes, statut in rapports]}
+    sys.stdout.write(json.dumps(sortie, ensure_ascii=False, indent=2) + "\n")
+
+
+def _resume(contrat, problemes, statut, jour) -> str:
+    from ..contrat.validation import formules_responsables
+    compte: dict = {}
+    for p in problemes:
+        compte[p.gravite] = compte.get(p.gravite, 0) + 1
+    details = ", ".join(f"{n} {_RESUME.get(g, (g, g))[n > 1]}" for g, n in sorted(compte.items()))
+    if statut == "illisible":
+        resume = "illisible"
+    elif contrat is None:
+        resume = "problèmes de format : règles du contrat responsable non vérifiées"
+    else:
+        resp = formules_responsables(contrat)
+        quoi = (f"règles du contrat responsable (L871-1, R871-2) vérifiées au {jour.isoformat()} (formules {', '.join(resp)})"
+                if resp else "contrat non responsable : règles du contrat responsable non vérifiées")
+        resume = ("valide" if statut == "valide" else "problèmes") + f" — {quoi}"
+    return resume + (f" ; {details}" if details else "")
+
+
+def _texte(rapports, jour) -> None:
+    for affiche, contrat, problemes, statut in rapports:
+        for p in problemes:
+            sys.stdout.write(_ligne_texte(p) + "\n")
+        sys.stdout.write(f"{affiche} : {_resume(contrat, problemes, statut, jour)}\n")
+    if len(rapports) > 1:
+        n = {s: sum(1 for r in rapports if r[3] == s) for s in ("valide", "problemes", "illisible")}
+        sys.stdout.write(f"{len(rapports)} fichiers : {n['valide']} valide(s), {n['problemes']} avec problèmes, "
+                         f"{n['illisible']} illisible(s)\n")
+
+
+def valider(
+    fichiers: List[str] = typer.Argument(..., help="Fichiers de contrat (.yaml) ou identifiants de contrats livrés."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date de référence des règles AAAA-MM-JJ (défaut : aujourd'hui)."),
+    format: str = typer.Option("texte", "--format", help="texte ou json."),
+    strict: bool = typer.Option(False, "--strict", help="Les avertissements comptent comme des problèmes (code 1)."),
+):
+    """Vérifie des contrats : format du fichier, puis règles du contrat responsable (L871-1, R871-2).
+
+    Tous les problèmes d'un fichier sont donnés en une fois, chacun avec fichier:ligne, la clé en
+    cause et une indication. Code de sortie : 0 tout est valide ; 1 des problèmes ; 2 un fichier
+    illisible (introuvable, syntaxe YAML, vide, pas un contrat).
+    """
+    import datetime as dt
+    from . import erreur, texte_erreur
+    from ..domaine.champs import lire_date
+    from ..domaine.erreurs import ErreurSimulateur
+    if format not in ("texte", "table", "json"):
+        erreur(f"format « {format} » inconnu : texte ou json")
+    try:
+        jour = lire_date(date, "date") if date else dt.date.today()
+    except ErreurSimulateur as e:
+        erreur(texte_erreur(e))
+    rapports, code = _rapports(fichiers, jour, strict)
+    if format == "json":
+        _json(rapports, jour, code)
+    else:
+        _texte(rapports, jour)
+    raise typer.Exit(code)
+
+
 def enregistrer(app) -> None:
     """Adds this module's commands to `app`."""
-
-    @app.command()
-    def valider(
-        fichiers: List[str] = typer.Argument(..., help="Fichiers de contrat (.yaml) ou identifiants de contrats livrés."),
-        date: Optional[str] = typer.Option(None, "--date", help="Date de référence des règles AAAA-MM-JJ (défaut : aujourd'hui)."),
-        format: str = typer.Option("texte", "--format", help="texte ou json."),
-        strict: bool = typer.Option(False, "--strict", help="Les avertissements comptent comme des problèmes (code 1)."),
-    ):
-        """Vérifie des contrats : format du fichier, puis règles du contrat responsable (L871-1, R871-2).
-
-        Tous les problèmes d'un fichier sont donnés en une fois, chacun avec fichier:ligne, la clé en
-        cause et une indication. Code de sortie : 0 tout est valide ; 1 des problèmes ; 2 un fichier
-        illisible (introuvable, syntaxe YAML, vide, pas un contrat).
-        """
-        from ..cli import EXIT_ECHECS, EXIT_OK, EXIT_USAGE, erreur
-        if format not in ("texte", "table", "json"):
-            erreur(f"format « {format} » inconnu : texte ou json")
-        from ..domaine.acte import lire_date
-        from ..domaine.erreurs import ErreurSimulateur
-        import datetime as dt
-        try:
-            jour = lire_date(date, "date de référence") if date else dt.date.today()
-        except ErreurSimulateur as e:
-            erreur(str(e))
-        from ..contrat.validation import valider_contrat
-        from ..parametres import charger_parametres
-        parametres = charger_parametres()
-
-        rapports, code = [], EXIT_OK
-        for nom in fichiers:
-            affiche, contrat, problemes, illisible = _lire(nom)
-            if contrat is not None:
-                problemes = valider_contrat(contrat, jour, parametres)
-            graves = [p for p in problemes if p.gravite in ("erreur", "regle") or (strict and p.gravite == "avertissement")]
-            statut = "illisible" if illisible else ("problemes" if graves else "valide")
-            code = max(code, EXIT_USAGE if illisible else (EXIT_ECHECS if graves else EXIT_OK))
-            rapports.append((affiche, contrat, problemes, statut))
-
-        if format == "json":
-            import json
-            sortie = {"date": jour.isoformat(), "code_sortie": code, "fichiers": [
-                {"fichier": affiche, "contrat": contrat.id if contrat is not None else None, "statut": statut,
-                 "responsable": contrat.responsable if contrat is not None else None,
-                 "problemes": [_en_dict(p) for p in problemes]} for affiche, contrat, problemes, statut in rapports]}
-            sys.stdout.write(json.dumps(sortie, ensure_ascii=False, indent=2) + "\n")
-        else:
-            from ..contrat.validation import formules_responsables
-            for affiche, contrat, problemes, statut in rapports:
-                for p in problemes:
-                    sys.stdout.write(_ligne_texte(p) + "\n")
-                compte = {}
-                for p in problemes:
-                    compte[p.gravite] = compte.get(p.gravite, 0) + 1
-                details = ", ".join(f"{n} {_RESUME.get(g, (g, g))[n > 1]}" for g, n in sorted(compte.items()))
-                if statut == "illisible":
-                    resume = "illisible"
-                elif contrat is None:
-                    resume = "problèmes de format : règles du contrat responsable non vérifiées"
-                else:
-                    resp = formules_responsables(contrat)
-                    if resp:
-                        quoi = (f"règles du contrat responsable (L871-1, R871-2) vérifiées au {jour.isoformat()} "
-                                f"(formules {', '.join(resp)})")
-                    else:
-                        quoi = "contrat non responsable : règles du contrat responsable non vérifiées"
-                    resume = ("valide" if statut == "valide" else "problèmes") + f" — {quoi}"
-                sys.stdout.write(f"{affiche} : {resume}" + (f" ; {details}" if details else "") + "\n")
-            if len(rapports) > 1:
-                n = {s: sum(1 for r in rapports if r[3] == s) for s in ("valide", "problemes", "illisible")}
-                sys.stdout.write(f"{len(rapports)} fichiers : {n['valide']} valide(s), {n['problemes']} avec problèmes, "
-                                 f"{n['illisible']} illisible(s)\n")
-        raise typer.Exit(code)
+    app.command()(valider)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.erreurs import ErreurDansFormule, ErreurSimulateur
 from ..domaine.montant import MontantInvalide, lire_montant
 from ..domaine.natures import CATEGORIES, NATURES, suggestion
 
@@ -48,7 +48,7 @@ def lire_cibles(texte: str, contrat_defaut: str | None = None, charger=None) -> 
     raises the loader's own error.
     """
     if charger is None:
-        from ..contrat.chargeur import charger_contrat as charger
+        from ..contrat.depot import charger_contrat as charger
     morceaux = _separer(texte)
     if not morceaux:
         raise ComparaisonInvalide("--formules est vide : donnez au moins une formule, ex. --formules base,option-2")
@@ -164,7 +164,7 @@ def comparer_acte(cibles: list[Cible], acte, expliquer: bool = False) -> list[Co
         try:
             r = simuler(c.contrat, c.formule, acte, expliquer=expliquer)
         except ErreurSimulateur as e:
-            raise ErreurSimulateur(f"formule {c.cle} : {e}") from None
+            raise ErreurDansFormule(c.cle, e) from None
         out.append(_comparaison(c, [(1, r)], []))
     return out
 
@@ -173,15 +173,16 @@ def comparer_acte(cibles: list[Cible], acte, expliquer: bool = False) -> list[Co
 
 @dataclass(slots=True, eq=False)
 class LignePanier:
-    """One act of a basket, as read: its line number, beneficiary and act, or why it cannot be read.
+    """One act of a basket, as read: its line number, beneficiary and act, or why it cannot be read
+    (`erreur`: an error value or a message).
 
     It has the `beneficiaire` and `acte` attributes that `lot.simuler_lot` accepts, and no
     contrat/formule override: in a comparison, each compared formula replays the whole basket.
     """
     numero: int
     beneficiaire: str
-    acte: object = None          # moteur.Acte
-    erreur: str = ""
+    acte: object = None          # domaine.acte.Acte
+    erreur: object = None
 
 
 @dataclass(slots=True, eq=False)
@@ -190,42 +191,33 @@ class Panier:
     surcharges: list = field(default_factory=list)      # line numbers whose contrat/formule cell was ignored
 
 
-def _sans_prefixe(message: str, ligne: int) -> str:
-    """lot's messages start with « ligne N : »; the comparison names the line itself."""
-    p = f"ligne {ligne} : "
-    return message[len(p):] if message.startswith(p) else message
-
-
 def lire_panier(source) -> Panier:
     """A basket file, read by `lot.lire_actes` (same columns, separators and messages as `simulateur lot`)."""
-    from ..lot.pipeline import lire_actes
+    from ..lot import lire_actes
     lignes, surcharges = [], []
     for l in lire_actes(source):
-        if (l.brut.get("contrat") or "").strip() or (l.brut.get("formule") or "").strip():
+        if str(l.brut.get("contrat") or "").strip() or str(l.brut.get("formule") or "").strip():
             surcharges.append(l.ligne)
-        erreur = _sans_prefixe(l.erreur, l.ligne) if l.erreur else ""
-        lignes.append(LignePanier(l.ligne, l.beneficiaire, l.acte, erreur))
+        lignes.append(LignePanier(l.ligne, l.beneficiaire, l.acte, l._erreur))
     return Panier(lignes, surcharges)
 
 
 def comparer_panier(cibles: list[Cible], panier) -> list[Comparaison]:
-    """Each formula replays the whole basket through `lot.simuler_lot`, with its own annual state per
-    beneficiary (CALCUL.md §5: each beneficiary's acts in date order, ties in input order)."""
+    """Each formula replays the whole basket through `lot.simuler_lot` (the one replay loop), with its
+    own annual state per beneficiary (each beneficiary's acts in date order, ties in input order)."""
     lignes = panier.lignes if isinstance(panier, Panier) else list(panier)
     return [_rejouer(c, lignes) for c in cibles]
 
 
 def _rejouer(cible: Cible, lignes: list[LignePanier]) -> Comparaison:
-    from ..lot.pipeline import simuler_lot
-    erreurs = [(l.numero, l.erreur) for l in lignes if l.erreur]
-    valides = [l for l in lignes if not l.erreur]
-    resultats = []
-    for l, r in zip(valides, simuler_lot(valides, cible.contrat, cible.formule)):
-        if r.erreur:
-            erreurs.append((l.numero, _sans_prefixe(r.erreur, r.ligne)))
+    from ..lot import simuler_lot
+    from ..rendu.messages import message
+    erreurs, resultats = [], []
+    for r in simuler_lot(lignes, cible.contrat, cible.formule):
+        if r.resultat is None:
+            erreurs.append((r.ligne, message(r.valeur_erreur, "lot")))
         else:
-            resultats.append((l.numero, r.resultat))
-    erreurs.sort(key=lambda x: x[0])
+            resultats.append((r.ligne, r.resultat))
     return _comparaison(cible, resultats, erreurs)
 
 
@@ -253,9 +245,10 @@ def lire_cotisations(texte: str, cibles: list[Cible]) -> dict[str, Decimal]:
         if cle in out:
             raise ComparaisonInvalide(f"--cotisations : la cotisation de « {cle} » est donnée deux fois")
         try:
-            out[cle] = lire_montant(valeur, quoi=f"cotisation mensuelle de {cle}")
+            out[cle] = lire_montant(valeur)
         except MontantInvalide as e:
-            raise ComparaisonInvalide(str(e)) from None
+            from ..rendu.messages import montant_invalide
+            raise ComparaisonInvalide(montant_invalide(e, f"cotisation mensuelle de {cle}")) from None
     manquantes = [c for c in cles if c not in out]
     if manquantes:
         raise ComparaisonInvalide(f"cotisation absente pour {', '.join('« ' + c + ' »' for c in manquantes)} : "
@@ -317,166 +310,8 @@ def ajouter_cotisation_dict(d: dict, c: Comparaison) -> None:
         d["cout_net"] = texte_json(c.cout_net)
 
 
-# ------------------------------------------------------------------ standard reimbursement examples
-
-OPTIONS_ACTE = ("quantite", "dptm", "panier", "limite", "age", "regime", "taux", "monture", "verres", "psychiatrie", "smr",
-                "acte_lourd", "oreille", "changement_vue", "date_adhesion", "certificat_radiation", "fin_traitement")
-_CLES_EXEMPLE = ("id", "libelle", "categorie", "nature", "frais_reels", "br", "securite_sociale", "date", "source",
-                 "note", "hypothese") + OPTIONS_ACTE
-_OBLIGATOIRES = ("id", "libelle", "categorie", "nature", "frais_reels", "br", "securite_sociale", "date", "source")
-
-
-@dataclass(slots=True, eq=False)
-class ExempleType:
-    """One act of the standard list (reglementation.md §8.2), with its printed prices and source."""
-    id: str
-    libelle: str
-    categorie: str
-    nature: str
-    frais_reels: Decimal
-    br: Decimal
-    securite_sociale: Decimal          # the Sécu payment printed by the documents
-    date: object                       # datetime.date of the prices
-    options: dict                      # act options (creer_acte keywords)
-    source: str
-    note: str = ""
-    hypothese: str = ""        # an input the documents do not give, supplied by this list (shown to the user)
-
-    def acte(self):
-        from ..domaine.acte import creer_acte
-        return creer_acte(nature=self.nature, date=self.date, br=self.br, frais_reels=self.frais_reels, **self.options)
-
-
-def chemin_exemples():
-    """The shipped list: $SIMULATEUR_EXEMPLES, else exemples/exemples-types.yaml beside the package."""
-    import os
-    from pathlib import Path
-    env = os.environ.get("SIMULATEUR_EXEMPLES")
-    if env:
-        return Path(env)
-    candidats = [Path(__file__).resolve().parents[2] / "exemples" / "exemples-types.yaml"]
-    try:  # if the package ships exemples/ as simulateur.exemples
-        from .. import exemples as _paquet
-        candidats.insert(0, Path(list(_paquet.__path__)[0]) / "exemples-types.yaml")
-    except ImportError:
-        pass
-    for c in candidats:
-        if c.is_file():
-            return c
-    raise ErreurSimulateur("liste des exemples-types introuvable (exemples/exemples-types.yaml) : "
-                           "donnez-la avec --fichier ou la variable SIMULATEUR_EXEMPLES")
-
-
-def charger_exemples(chemin=None) -> list[ExempleType]:
-    """Reads and checks the list; every problem is reported at once, with the example's id."""
-    import yaml
-    from ..domaine.acte import lire_date
-    from pathlib import Path
-    chemin = Path(chemin) if chemin is not None else chemin_exemples()
-    try:
-        texte = chemin.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise ErreurSimulateur(f"impossible de lire {chemin} : {e.strerror}") from None
-    try:
-        donnees = yaml.load(texte, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        raise ErreurSimulateur(f"{chemin} : syntaxe YAML invalide ({e})") from None
-    if not isinstance(donnees, dict) or not isinstance(donnees.get("exemples"), list):
-        raise ErreurSimulateur(f"{chemin} : on attend une clé « exemples: » contenant une liste d'exemples")
-    problemes: list[str] = []
-    out: list[ExempleType] = []
-    vus: set[str] = set()
-    for i, e in enumerate(donnees["exemples"], 1):
-        ou = f"{chemin} : exemple n° {i}"
-        if not isinstance(e, dict):
-            problemes.append(f"{ou} : on attend une table de clés")
-            continue
-        if "id" in e:
-            ou = f"{chemin} : exemple {e['id']}"
-        for k in e:
-            if k not in _CLES_EXEMPLE:
-                problemes.append(f"{ou} : clé inconnue « {k} »{suggestion(str(k), _CLES_EXEMPLE)}")
-        manquantes = [k for k in _OBLIGATOIRES if k not in e]
-        if manquantes:
-            problemes.append(f"{ou} : clé(s) obligatoire(s) absente(s) : {', '.join(manquantes)}")
-            continue
-        ident = str(e["id"])
-        if ident in vus:
-            problemes.append(f"{ou} : identifiant en double")
-        vus.add(ident)
-        if e["categorie"] not in CATEGORIES:
-            problemes.append(f"{ou} : catégorie inconnue « {e['categorie']} »{suggestion(str(e['categorie']), CATEGORIES)}")
-        try:
-            montants = [lire_montant(e[k], quoi=k) for k in ("frais_reels", "br", "securite_sociale")]
-            ex = ExempleType(ident, str(e["libelle"]), str(e["categorie"]), str(e["nature"]), *montants,
-                             lire_date(e["date"]), {k: e[k] for k in OPTIONS_ACTE if k in e}, str(e["source"]),
-                             str(e.get("note") or ""), str(e.get("hypothese") or ""))
-            ex.acte()        # the act must be valid whatever the contract
-        except (MontantInvalide, ErreurSimulateur) as x:
-            problemes.append(f"{ou} : {x}")
-            continue
-        out.append(ex)
-    if problemes:
-        raise ErreurSimulateur("\n".join(problemes))
-    return out
-
-
-@dataclass(slots=True, eq=False)
-class CelluleExemple:
-    """One example for one formula: the result, or why it cannot be computed (shown as « – »)."""
-    resultat: object = None            # Resultat
-    raison: str = ""
-
-    @property
-    def complementaire(self) -> Decimal | None:
-        return None if self.resultat is None else sum((p.montant for p in self.resultat.parts), ZERO)
-
-
-@dataclass(slots=True, eq=False)
-class LigneExemple:
-    exemple: ExempleType
-    securite_sociale: Decimal | None   # computed (the same for every formula of the régime général)
-    cellules: list                     # one CelluleExemple per compared formula, in order
-
-
-def calculer_exemples(cibles: list[Cible], exemples: list[ExempleType]) -> list[LigneExemple]:
-    """Every example through every formula, from an empty year; never stops on one that cannot be computed."""
-    from ..moteur.calcul import choisir_ligne, simuler
-    from ..parametres import ParametreIndisponible
-    lignes = []
-    for ex in exemples:
-        acte = ex.acte()
-        cellules = []
-        ss = None
-        for c in cibles:
-            try:
-                r = simuler(c.contrat, c.formule, acte, expliquer=False)
-            except (ErreurSimulateur, ParametreIndisponible) as e:
-                cellules.append(CelluleExemple(None, f"{c.contrat.id} : {e}"))
-                continue
-            ss = r.securite_sociale
-            if choisir_ligne(c.contrat, acte, r.taux_securite_sociale) is None:
-                cond = ", ".join(f"{k} {v}" for k, v in (("panier", acte.panier), ("DPTM", {True: "oui", False: "non"}.get(acte.dptm)))
-                                 if v is not None)
-                cellules.append(CelluleExemple(None, f"{c.contrat.id} : pas de ligne pour « {NATURES[acte.nature].libelle} »"
-                                                     + (f" ({cond})" if cond else "") + " dans le tableau de garanties"))
-                continue
-            cellules.append(CelluleExemple(r, ""))
-        lignes.append(LigneExemple(ex, ss, cellules))
-    return lignes
-
-
-def exemples_choisis(exemples: list[ExempleType], texte: str | None) -> list[ExempleType]:
-    """--ids H1,S3 (case-insensitive), in the list's order; an unknown id is named."""
-    if not texte:
-        return exemples
-    ids = {e.id.upper(): e for e in exemples}
-    voulus = [m.upper() for m in _separer(texte)]
-    for v in voulus:
-        if v not in ids:
-            raise ComparaisonInvalide(f"exemple inconnu « {v} »{suggestion(v, ids)} (exemples : {', '.join(ids)})")
-    return [e for e in exemples if e.id.upper() in voulus]
-
+from .exemples import (CelluleExemple, ExempleType, LigneExemple, calculer_exemples, charger_exemples,  # noqa: E402
+                       exemples_choisis)
 
 __all__ = ["Cible", "CelluleExemple", "Comparaison", "ComparaisonInvalide", "ExempleType", "LigneExemple", "LignePanier", "Panier", "Totaux",
            "appliquer_cotisations", "calculer_exemples", "charger_exemples", "exemples_choisis",

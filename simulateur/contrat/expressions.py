@@ -143,6 +143,10 @@ class Expression:
     inclusif_force: bool = False      # a term names the SS payment: the sum is a total, SS included
 
 
+TERMES = (TauxBR, SecuriteSociale, FraisReels, Fixe, ParUnite, ParJour, ParActe, PartPMSS, Enveloppe, LimiteForfait,
+          CentPourCentSante, ForfaitOptique)
+
+
 # ---------------------------------------------------------------- parser
 
 _N = r"(\d+(?:\.\d+)?)"

@@ -26,11 +26,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..contrat.chargeur import Contrat, Ligne
+from .modele import Contrat, Ligne
 from ..domaine.erreurs import ErreurSimulateur, Probleme
 from ..moteur.etat import EtatBeneficiaire
-from ..domaine.montant import texte_fr, texte_taux
-from ..moteur.calcul import NATURES_MEDECIN, Acte, Resultat, choisir_ligne, simuler
+from ..domaine.montant import texte_taux
+from ..rendu.texte import euros as texte_fr
+from ..domaine.acte import Acte
+from ..moteur.calcul import NATURES_MEDECIN, Resultat, choisir_ligne, simuler
 from ..domaine.natures import NATURES, suggestion
 from ..parametres import ParametreIndisponible, charger_parametres
 
@@ -122,7 +124,7 @@ def _indice_ecrit(regle: str) -> str:
 def _monture_bornee(ligne: Ligne | None, plafond: Decimal) -> bool:
     """The equipment line states the frame limit itself (« dont au maximum 100 € pour la monture »): the
     document caps the frame of the whole equipment (000, renvoi 4), so the table as written complies."""
-    from ..contrat.expressions import ForfaitOptique
+    from .expressions import ForfaitOptique
     return ligne is not None and any(isinstance(t, ForfaitOptique) and t.monture_max is not None and t.monture_max <= plafond
                                      for cellule in ligne.cellules.values() for t in cellule.termes)
 
@@ -158,13 +160,8 @@ def _acte(nature: str, date: dt.date, br, fr, **kw) -> Acte:
 
 
 def formules_responsables(contrat: Contrat) -> list[str]:
-    """Formulas the rules apply to: a formula's own `responsable`, else the contract's."""
-    out = []
-    for fid, f in contrat.formules.items():
-        propre = getattr(f, "responsable", None)
-        if (contrat.responsable if propre is None else propre):
-            out.append(fid)
-    return out
+    """Formulas the rules apply to (`Contrat.est_responsable`: a formula's own status, else the contract's)."""
+    return [f for f in contrat.formules if contrat.est_responsable(f)]
 
 
 def _sans_plafonds(contrat: Contrat) -> Contrat:

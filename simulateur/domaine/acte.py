@@ -1,151 +1,173 @@
-"""Building an act from text (CLI options, CSV cells, notebooks): one place that checks inputs."""
+"""The act: its class and `creer_acte`, both made from the table of fields (`domaine.champs.CHAMPS`).
+
+`creer_acte(**textes)` is the one place that checks an act's inputs, whatever the front end:
+the command line, a CSV cell, a notebook. Each field is read by its own parser; then the rules that
+tie fields together (a base de remboursement is needed for a nature the Sécurité sociale pays; the
+frame is part of the frais réels). `ConvertisseurActes` does the same for a batch, caching each
+distinct cell text so that a million rows parse each `31.50` once.
+"""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 from decimal import Decimal
 
-from ..domaine.erreurs import ActeInvalide
-from ..domaine.montant import MontantInvalide, lire_montant
-from ..domaine.natures import NATURES, nature as trouver_nature
+from .champs import CHAMPS, NOMS, PAR_NOM, lire_booleen, lire_date, lire_verres  # noqa: F401  (re-exported)
+from .erreurs import ActeInvalide
+from .natures import NATURES, suggestion
 
-PANIERS = ("100-sante", "maitrise", "libre")
+PANIERS = PAR_NOM["panier"].valeurs
 CLASSES = ("simple", "complexe", "tres-complexe")
-_VRAI = {"oui", "o", "true", "vrai", "1", "yes", "y", "x"}
-_FAUX = {"non", "n", "false", "faux", "0", "no"}
+_SANS_DEFAUT = ("nature", "date", "br", "frais_reels")
 
 
-def lire_date(texte, quoi="date") -> dt.date:
-    if isinstance(texte, dt.date):
-        return texte
-    t = str(texte).strip()
-    try:
-        if len(t) == 10 and t[4] == "-":
-            return dt.date.fromisoformat(t)
-        if len(t) == 10 and t[2] == "/":
-            j, m, a = t.split("/")
-            return dt.date(int(a), int(m), int(j))
-    except ValueError:
-        raise ActeInvalide(f"{quoi} « {texte} » impossible (ce jour n'existe pas) ; format AAAA-MM-JJ") from None
-    raise ActeInvalide(f"{quoi} « {texte} » illisible ; écrivez AAAA-MM-JJ (ex. 2025-06-01) ou JJ/MM/AAAA")
+def _classe_acte():
+    """`Acte`: a slotted class with one attribute per field, in the table's order (positional
+    construction follows that order; `dataclasses.replace` works)."""
+    champs = [(c.nom, object) if c.nom in _SANS_DEFAUT else (c.nom, object, dataclasses.field(default=c.defaut))
+              for c in CHAMPS]
+    classe = dataclasses.make_dataclass("Acte", champs, slots=True, eq=False)
+    classe.__module__ = __name__
+    classe.__doc__ = ("One act, every input checked (build it with `creer_acte`). Amounts are Decimal euros, "
+                      "dates `datetime.date`; the attributes are the fields of `simulateur.domaine.champs.CHAMPS`.")
+    return classe
 
 
-def lire_booleen(texte, quoi) -> bool | None:
-    if texte is None or isinstance(texte, bool):
-        return texte
-    t = str(texte).strip().lower()
-    if t == "":
-        return None
-    if t in _VRAI:
-        return True
-    if t in _FAUX:
-        return False
-    raise ActeInvalide(f"{quoi} « {texte} » : écrivez oui ou non")
+Acte = _classe_acte()
+_NATURES_NON_REMBOURSEES = frozenset(code for code, n in NATURES.items() if n.taux is None)
+_ZERO = Decimal(0)
 
 
-def _rang(classe: str):
-    """Canonical order of a lens pair, the order of the regulation's names (simple-complexe…)."""
-    return (CLASSES.index(classe) if classe in CLASSES else 9, classe)
+def verifier_acte(a: "Acte") -> "Acte":
+    """The rules between fields, on an act whose every field was read. Returns it; raises ActeInvalide.
+
+    - `br` absent: 0 for a nature the Sécurité sociale does not pay, required otherwise;
+    - `monture` (the frame's share of the price) is at most the frais réels.
+    """
+    if a.br is None:
+        if a.nature not in _NATURES_NON_REMBOURSEES:
+            raise ActeInvalide("requis", "br", nature=a.nature)
+        a.br = _ZERO
+    if a.monture is not None and a.monture > a.frais_reels:
+        raise ActeInvalide("monture-superieure", "monture", monture=a.monture, frais_reels=a.frais_reels)
+    return a
 
 
-def lire_verres(texte):
-    if texte is None or texte == "":
-        return None
-    if isinstance(texte, (tuple, list)):
-        parts = [str(x) for x in texte]
-    else:
-        parts = str(texte).replace(",", "+").split("+")
-    parts = tuple(sorted((p.strip().lower().replace("très", "tres").replace(" ", "-") for p in parts), key=_rang))
-    if len(parts) == 1:
-        parts = parts * 2
-    if len(parts) != 2 or any(p not in CLASSES for p in parts):
-        raise ActeInvalide(f"verres « {texte} » : donnez les classes des deux verres, ex. simple+complexe "
-                           "(classes : simple, complexe, tres-complexe)")
-    return parts
+def _vide(x) -> bool:
+    return x is None or (isinstance(x, str) and x.strip() == "")
 
 
-def _montant(v, quoi):
-    try:
-        return lire_montant(v, quoi=quoi)
-    except MontantInvalide as e:
-        raise ActeInvalide(str(e)) from None
+def creer_acte(**entrees) -> "Acte":
+    """An `Acte` from its fields given as text or Python values (`nature="biologie", br="31,50",
+    dptm=True, date="2025-06-01"`…): the keywords are the names of `CHAMPS`.
+
+    A field left out or empty takes its default; `date` defaults to today. Raises `ActeInvalide`
+    (its `champ` names the field) for a value the field's parser refuses or a missing required
+    field, and `TypeError` for an unknown keyword.
+    """
+    inconnus = [k for k in entrees if k not in PAR_NOM]
+    if inconnus:
+        raise TypeError(f"creer_acte : champ inconnu « {inconnus[0]} »{suggestion(inconnus[0], NOMS)} "
+                        f"(champs : {', '.join(NOMS)})")
+    v = {}
+    for c in CHAMPS:
+        x = entrees.get(c.nom)
+        if _vide(x):
+            if c.requis:
+                raise ActeInvalide("requis", c.nom)
+            v[c.nom] = c.defaut
+        else:
+            v[c.nom] = c.lire(x)
+    if v["date"] is None:
+        v["date"] = dt.date.today()
+    return verifier_acte(Acte(**v))
 
 
-def creer_acte(*, nature: str, date=None, br=None, frais_reels=None, quantite=1, dptm=None, panier=None, limite=None,
-               age=None, regime="general", taux=None, monture=None, verres=None, psychiatrie=False, smr=None,
-               acte_lourd=False, oreille=None, changement_vue=False, date_adhesion=None, certificat_radiation=False,
-               fin_traitement=None):
-    """Check and convert every input; every refusal is an ActeInvalide in French."""
-    from ..moteur.calcul import Acte
-    nat = trouver_nature(str(nature).strip()) if nature is not None else None
-    if nat is None:
-        raise ActeInvalide("nature absente : donnez --nature (liste : simulateur natures)")
-    if frais_reels is None or str(frais_reels).strip() == "":
-        raise ActeInvalide("frais réels absents : donnez --frais-reels (ce que le patient a payé)")
-    fr = _montant(frais_reels, "frais réels")
-    if br is None or str(br).strip() == "":
-        if nat.taux is not None:
-            raise ActeInvalide(f"base de remboursement absente : la nature {nat.code} est remboursée par la Sécurité sociale, donnez --br")
-        b = Decimal(0)
-    else:
-        b = _montant(br, "base de remboursement")
-    d = lire_date(date) if date not in (None, "") else dt.date.today()
-    try:
-        q = int(str(quantite).strip()) if quantite not in (None, "") else 1
-    except ValueError:
-        raise ActeInvalide(f"quantité « {quantite} » : un nombre entier (jours, séances, boîtes)") from None
-    if q < 1 or q > 10000:
-        raise ActeInvalide(f"quantité {q} invalide : entre 1 et 10000")
-    if panier not in (None, ""):
-        panier = str(panier).strip().lower().replace("%", "").replace(" ", "-").replace("100-santé", "100-sante")
-        if panier == "maîtrisé":
-            panier = "maitrise"
-        if panier not in PANIERS:
-            raise ActeInvalide(f"panier « {panier} » inconnu : 100-sante, maitrise ou libre")
-    else:
-        panier = None
-    a = None
-    if age not in (None, ""):
-        try:
-            a = int(str(age).strip())
-        except ValueError:
-            raise ActeInvalide(f"âge « {age} » : un nombre entier d'années") from None
-        if not 0 <= a <= 130:
-            raise ActeInvalide(f"âge {a} invalide : entre 0 et 130")
-    regime = (regime or "general").strip().lower().replace("é", "e")
-    if regime in ("msa", "agricole"):
-        regime = "general"   # MSA follows the régime général rates (reglementation.md §1.6)
-    if regime not in ("general", "alsace-moselle"):
-        raise ActeInvalide(f"régime « {regime} » inconnu : general ou alsace-moselle (la MSA suit le régime général)")
-    t = None
-    if taux not in (None, ""):
-        try:
-            t = lire_montant(str(taux).replace("%", ""), quoi="taux", centimes=False)
-        except MontantInvalide as e:
-            raise ActeInvalide(str(e)) from None
-        if t > 100:
-            raise ActeInvalide(f"taux {taux} % invalide : entre 0 et 100")
-    lim = _montant(limite, "limite (HLF/PLV)") if limite not in (None, "") else None
-    mont = _montant(monture, "monture") if monture not in (None, "") else None
-    if mont is not None and mont > fr:
-        raise ActeInvalide(f"monture {mont} € supérieure aux frais réels {fr} € : --monture est la part de la monture dans les frais réels")
-    if smr not in (None, ""):
-        smr = str(smr).strip().lower().replace("é", "e")
-        if smr not in ("majeur", "important", "modere", "faible", "irremplacable"):
-            raise ActeInvalide(f"SMR « {smr} » inconnu : majeur, important, modere, faible ou irremplacable")
-    else:
-        smr = None
-    if oreille not in (None, ""):
-        oreille = str(oreille).strip().lower()
-        if oreille not in ("droite", "gauche"):
-            raise ActeInvalide(f"oreille « {oreille} » : droite ou gauche")
-    else:
-        oreille = None
-    return Acte(nat.code, d, b, fr, q, lire_booleen(dptm, "dptm"), panier, lim, a, regime, t, mont, lire_verres(verres),
-                bool(lire_booleen(psychiatrie, "psychiatrie")), smr, bool(lire_booleen(acte_lourd, "acte lourd")), oreille,
-                bool(lire_booleen(changement_vue, "changement de vue")),
-                lire_date(date_adhesion, "date d'adhésion") if date_adhesion not in (None, "") else None,
-                bool(lire_booleen(certificat_radiation, "certificat de radiation")),
-                lire_date(fin_traitement, "date de fin de traitement") if fin_traitement not in (None, "") else None)
+class ConvertisseurActes:
+    """Cells of a batch row → Acte, with the parsers of the fields and a cache per distinct text.
+
+    `colonnes` maps a field name to its cell index in the row. `acte(cellules)` returns the Acte or
+    raises ActeInvalide exactly as `creer_acte` would for the same texts (same parsers, same checks,
+    in the same order); a row without the `date` column value is refused (`requis`, date): a batch
+    orders each beneficiary's acts by date.
+    """
+
+    TAILLE_CACHE = 100_000        # distinct texts per field; beyond, the field's cache restarts
+    FREQUENTS = ("nature", "date", "br", "frais_reels")    # read one by one; the other cells as one combination
+
+    def __init__(self, colonnes: dict[str, int]):
+        lus = [(k, c, colonnes[c.nom]) for k, c in enumerate(CHAMPS) if c.nom in colonnes]
+        self.caches = {c.nom: {} for _, c, _ in lus}
+        self.frequents = [(k, c, i) for k, c, i in lus if c.nom in self.FREQUENTS]
+        self.autres = [(k, c, i) for k, c, i in lus if c.nom not in self.FREQUENTS]
+        self.modele = [c.defaut for c in CHAMPS]          # absent columns: the fields' defaults
+        self.combinaisons: dict = {}      # the other cells' texts → the act's values (positional) or the first refusal
+        self.p_date = NOMS.index("date")
+        self.places_frequents = [k for k, _, _ in self.frequents]
+        idx = [i for _, _, i in self.autres]
+        self.cle_autres = (operator.itemgetter(*idx) if len(idx) > 1 else
+                           (lambda c, i=idx[0]: (c[i],)) if idx else (lambda c: ()))
+
+    def valeur(self, c, texte):
+        """The field's value for a cell text (cached per text), or ActeInvalide."""
+        cache = self.caches[c.nom]
+        v = cache.get(texte)
+        if v is None:
+            if _vide(texte):
+                v = ActeInvalide("requis", c.nom) if (c.requis or c.nom == "date") else (c.defaut,)
+            else:
+                try:
+                    v = (c.lire(texte),)
+                except ActeInvalide as e:
+                    v = e
+            if len(cache) >= self.TAILLE_CACHE:
+                cache.clear()
+            cache[texte] = v
+        if v.__class__ is tuple:
+            return v[0]
+        raise v.with_traceback(None)      # the same value each time; no traceback accumulates
+
+    def _combinaison(self, cellules):
+        cle = self.cle_autres(cellules)
+        v = self.combinaisons.get(cle)
+        if v is None:
+            v = self.modele.copy()
+            try:
+                for k, c, i in self.autres:
+                    v[k] = self.valeur(c, cellules[i])
+            except ActeInvalide as e:
+                v = e
+            if len(self.combinaisons) >= self.TAILLE_CACHE:
+                self.combinaisons.clear()
+            self.combinaisons[cle] = v
+        return v
+
+    def acte(self, cellules) -> "Acte":
+        """The Acte of a row's cells (indexable by the columns' indices), or ActeInvalide — the same
+        values and the same first refusal as `creer_acte` (fields in the table's order)."""
+        premiers = []
+        for _, c, i in self.frequents:
+            x = self.caches[c.nom].get(cellules[i])
+            premiers.append(x[0] if x.__class__ is tuple else self.valeur(c, cellules[i]))
+        v = self.combinaisons.get(self.cle_autres(cellules))
+        if v is None:
+            v = self._combinaison(cellules)
+        if v.__class__ is not list:
+            raise v.with_traceback(None)
+        v = v.copy()
+        for k, x in zip(self.places_frequents, premiers):
+            v[k] = x
+        if v[self.p_date] is None:
+            raise ActeInvalide("requis", "date")
+        return verifier_acte(Acte(*v))
 
 
-__all__ = ["creer_acte", "lire_date", "NATURES"]
+def acte_en_dict(acte) -> dict:
+    """Every field of the act, in the machine form of the JSON outputs (`acte` object): enough to rebuild
+    the same act with `creer_acte(**acte_en_dict(a))` and replay its result."""
+    return {c.nom: c.machine(getattr(acte, c.nom)) for c in CHAMPS}
+
+
+__all__ = ["Acte", "acte_en_dict", "CLASSES", "ConvertisseurActes", "PANIERS", "creer_acte", "lire_booleen", "lire_date", "lire_verres",
+           "verifier_acte"]

@@ -1,4 +1,14 @@
-"""Errors are values: each says what, where (file:line) and how to fix it, in French."""
+"""Errors are values.
+
+- `Probleme`: a problem of a file (contract, parameters, examples), with `fichier:ligne`, the key path
+  and a hint; the loaders collect them all and raise `ContratInvalide` once.
+- `ActeInvalide`: an act the simulator refuses. It names the act field (`champ`, a name of the table
+  `domaine.champs.CHAMPS`) and the problem (`code`, a stable identifier) with the values the message
+  needs (`details`). It holds no sentence: `simulateur.rendu.messages` words it for the context —
+  the command line says `--monture`, a batch says « la colonne monture », Python says `monture=`.
+
+Every refusal derives from `ErreurSimulateur`, which the command line maps to exit code 2.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +22,7 @@ class Probleme:
     chemin: str = ""
     indice: str = ""
     colonne: int | None = None
-    gravite: str = "erreur"      # erreur | regle (a contrat responsable rule) | avertissement
+    gravite: str = "erreur"      # erreur | regle (a contrat responsable rule) | avertissement | exception
 
     def __str__(self) -> str:
         return self.texte()
@@ -43,9 +53,55 @@ class ContratInvalide(ErreurSimulateur):
         super().__init__("\n".join(str(p) for p in problemes))
 
 
-class ActeInvalide(ErreurSimulateur):
-    pass
-
-
 class ContratIntrouvable(ErreurSimulateur):
     pass
+
+
+class ActeInvalide(ErreurSimulateur):
+    """An act refused: `code` (what is wrong), `champ` (which act field, or None), `valeur` (the text
+    given, when there is one) and `details` (the values the message needs: amounts as Decimal, the
+    contract line's label…). `str(e)` is the message for a Python caller (`monture=`);
+    `simulateur.rendu.messages.message(e, contexte)` words it for the command line or a batch.
+    """
+
+    def __init__(self, code: str, champ: str | None = None, valeur=None, **details):
+        self.code = code
+        self.champ = champ
+        self.valeur = valeur
+        self.details = details
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        from ..rendu.messages import message
+        return message(self, "api")
+
+    def __reduce__(self):
+        return (_refaire, (type(self), self.code, self.champ, self.valeur, self.details))
+
+
+def _refaire(classe, code, champ, valeur, details):
+    return classe(code, champ, valeur, **details)
+
+
+class FormuleInconnue(ErreurSimulateur):
+    """A formula id the contract does not have (`contrat`: its id, `formules`: the ids it has)."""
+
+    def __init__(self, formule: str, contrat: str, formules: tuple[str, ...]):
+        self.formule, self.contrat, self.formules = formule, contrat, formules
+        super().__init__(formule)
+
+    def __str__(self) -> str:
+        from ..rendu.messages import message
+        return message(self, "api")
+
+
+class ErreurDansFormule(ErreurSimulateur):
+    """An error met while computing one of several compared formulas (`cle`: the formula as written)."""
+
+    def __init__(self, cle: str, cause: Exception):
+        self.cle, self.cause = cle, cause
+        super().__init__(cle)
+
+    def __str__(self) -> str:
+        from ..rendu.messages import message
+        return message(self, "api")

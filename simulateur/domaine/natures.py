@@ -120,21 +120,25 @@ TAUX_MEDICAMENTS = {
 
 
 class NatureInconnue(ActeInvalide):
-    pass
+    """An unknown nature code (`valeur`), with the closest codes in `details["proches"]`."""
 
 
 def suggestion(mot: str, possibles) -> str:
     """A French "did you mean" fragment, or an empty string."""
-    proches = difflib.get_close_matches(mot, list(possibles), n=3, cutoff=0.6)
-    if not proches:
+    p = proches(mot, possibles)
+    if not p:
         return ""
-    return " ; vouliez-vous dire " + " ou ".join(f"« {p} »" for p in proches) + " ?"
+    return " ; vouliez-vous dire " + " ou ".join(f"« {x} »" for x in p) + " ?"
+
+
+def proches(mot: str, possibles, n: int = 3) -> list[str]:
+    """The closest spellings (difflib), for "did you mean" hints."""
+    return difflib.get_close_matches(str(mot)[:200], list(possibles), n=n, cutoff=0.6)
 
 
 def nature(code: str) -> Nature:
+    """The nature of this code; raises NatureInconnue (champ `nature`)."""
     try:
         return NATURES[code]
     except KeyError:
-        raise NatureInconnue(
-            f"nature inconnue : « {code} »{suggestion(code, NATURES)} (la liste : simulateur natures)"
-        ) from None
+        raise NatureInconnue("nature-inconnue", "nature", code, proches=proches(code, NATURES)) from None

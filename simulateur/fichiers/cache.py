@@ -1,60 +1,152 @@
-"""A disk cache of parsed files (contracts, parameters), so a one-off `simuler` starts fast.
+"""A disk cache of parsed files (contracts, regulatory parameters), so that a one-off `simuler` starts fast.
 
-The key covers the data file and the modules that shape its parsing; any failure (no writable
-folder, a stale or corrupt pickle) silently falls back to parsing. `SIMULATEUR_CACHE=0` disables it.
+Safe by construction:
+- it stores JSON only (data that cannot run code: no pickle), rebuilt into objects by the project's
+  own code (`contrat.serialisation`, `parametres`);
+- an entry is keyed on the file's content, the package's version and the source of the modules that
+  parse it (`CODE`): any edit of the file (whatever its date or size) or of the code is a new key;
+- the folder is created owner-only (0700) and ignored when another user owns it or can write in it,
+  or when it is a symbolic link; an entry is read only if it is a regular file of ours that nobody
+  else can write; entries are written to an exclusive temporary file, never through a link, then
+  renamed.
+Any failure falls back to parsing. `SIMULATEUR_CACHE=0` disables the cache; `SIMULATEUR_CACHE_DOSSIER`
+chooses its folder (default `$XDG_CACHE_HOME/simulateur`, else `~/.cache/simulateur`).
 """
 from __future__ import annotations
 
-import zlib
+import json
 import os
-import pickle
+import stat
 from pathlib import Path
 
+FORMAT = "3"          # the cache's own layout; change it when the serialised form changes
 _ICI = Path(__file__).resolve().parents[1]
-_MODULES = ("contrat/chargeur.py", "contrat/expressions.py", "domaine/natures.py", "parametres/__init__.py", "fichiers/cache.py")
+CODE = ("contrat/chargeur.py", "contrat/conditions.py", "contrat/expressions.py", "contrat/modele.py",
+        "contrat/serialisation.py", "domaine/champs.py", "domaine/natures.py", "parametres/__init__.py", "fichiers/cache.py")
+_EMPREINTE_CODE: list = []
 
 
 def dossier() -> Path | None:
-    v = os.environ.get("SIMULATEUR_CACHE")
-    if v == "0":
+    """The cache folder, or None when the cache is off (SIMULATEUR_CACHE=0)."""
+    if os.environ.get("SIMULATEUR_CACHE") == "0":
         return None
-    if v:
-        return Path(v)
+    d = os.environ.get("SIMULATEUR_CACHE_DOSSIER")
+    if d:
+        return Path(d)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "simulateur"
 
 
-def _empreinte(fichiers) -> str | None:
-    morceaux = ["simulateur-cache-1"]
+def _sha256(donnees: bytes = b""):
+    try:                       # the built-in module imports faster than hashlib (OpenSSL)
+        from _sha256 import sha256
+    except ImportError:        # pragma: no cover
+        from hashlib import sha256
+    return sha256(donnees)
+
+
+def _empreinte_code() -> str:
+    if not _EMPREINTE_CODE:
+        from .. import __version__
+        h = _sha256(f"{FORMAT}|{__version__}".encode())
+        for nom in CODE:
+            try:
+                h.update((_ICI / nom).read_bytes())
+            except OSError:
+                h.update(nom.encode())
+        _EMPREINTE_CODE.append(h.hexdigest())
+    return _EMPREINTE_CODE[0]
+
+
+def cle(genre: str, nom: str, contenu: str) -> str:
+    """The entry's key: kind, displayed name, content, package version and parsing code."""
+    h = _sha256(f"{_empreinte_code()}|{genre}|{nom}|".encode())
+    h.update(contenu.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:40]
+
+
+def _a_nous(st) -> bool:
+    """Owned by this user and writable by nobody else."""
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _dossier_sur(d: Path, creer: bool) -> bool:
     try:
-        for f in list(fichiers) + [_ICI / m for m in _MODULES]:
-            st = os.stat(f)
-            morceaux.append(f"{os.path.abspath(f)}|{st.st_mtime_ns}|{st.st_size}")
+        st = os.lstat(d)
+    except FileNotFoundError:
+        if not creer:
+            return False
+        try:
+            os.makedirs(d, mode=0o700, exist_ok=True)
+            st = os.lstat(d)
+        except OSError:
+            return False
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and _a_nous(st)
+
+
+def lire(d: Path, k: str):
+    """The cached data (JSON) of key `k`, or None (absent, unsafe, or unreadable)."""
+    if not _dossier_sur(d, creer=False):
+        return None
+    chemin = d / f"{k}.json"
+    try:
+        fd = os.open(chemin, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
-    texte = ";".join(morceaux).encode()
-    return f"{zlib.crc32(texte):08x}{zlib.adler32(texte):08x}"
-
-
-def charger(nom: str, fichiers, fabrique):
-    """`fabrique()` once per change of `fichiers`; its result is pickled under the cache folder."""
-    d = dossier()
-    cle = _empreinte(fichiers) if d is not None else None
-    if cle is None:
-        return fabrique()
-    chemin = d / f"{nom}-{cle}.pickle"
     try:
-        with open(chemin, "rb") as f:
-            return pickle.load(f)
-    except Exception:  # absent, stale class layout, corrupt: parse again
-        pass
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _a_nous(st) or st.st_size > 50_000_000:
+            return None
+        with os.fdopen(fd, "rb") as f:
+            fd = -1
+            return json.loads(f.read())
+    except (OSError, ValueError, RecursionError):
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def ecrire(d: Path, k: str, donnees) -> None:
+    """Stores `donnees` (JSON-able) under key `k`; silently does nothing when it cannot be done safely."""
+    if not _dossier_sur(d, creer=True):
+        return
+    tmp = d / f".{k}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(donnees, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, d / f"{k}.json")
+    except (OSError, TypeError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def charger(genre: str, nom: str, contenu: str, fabrique, vers_donnees, depuis_donnees):
+    """`fabrique()` once per content: its result is stored as `vers_donnees(objet)` (JSON) and rebuilt by
+    `depuis_donnees(donnees)`. Any cache failure (or a rebuild that fails) parses again."""
+    d = dossier()
+    if d is None:
+        return fabrique()
+    k = cle(genre, nom, contenu)
+    donnees = lire(d, k)
+    if donnees is not None:
+        try:
+            return depuis_donnees(donnees)
+        except Exception:  # noqa: BLE001 - a damaged entry is only a missed cache: parse again
+            pass
     objet = fabrique()
     try:
-        d.mkdir(parents=True, exist_ok=True)
-        tmp = chemin.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(objet, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, chemin)
-    except Exception:
+        ecrire(d, k, vers_donnees(objet))
+    except Exception:  # noqa: BLE001 - the cache never makes a command fail
         pass
     return objet

@@ -1,28 +1,39 @@
 """The annual state of one beneficiary, threaded through a batch in date order.
 
-A single simulation starts from an empty state; the engine only reads it and returns what the
-act consumed, so `lot` row N equals `simuler` given the state left by rows before it.
+A single simulation starts from an empty state; the engine only reads it and returns what the act
+consumed (`Resultat.consommations`, `Resultat.renouvellements`), so a batch row N equals `simuler`
+given the state left by the rows before it. Keys are tuples that name what is counted: `("pf",)`,
+`("franchise",)`, `("franchise-jour", kind, day)`, `(contrat, line, column, term)` for envelopes,
+counts and days, `(contrat, "plafond-annuel", label)`, `("apres-cancer", …)`; each is counted per
+civil year.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 ZERO = Decimal(0)
 
 
-@dataclass(slots=True, eq=False)
 class Consommation:
-    annee: int
-    cle: tuple
-    quantite: Decimal
+    """What an act used of one counter (`cle`) in civil year `annee`: euros, acts or days (Decimal)."""
+    __slots__ = ("annee", "cle", "quantite")
+
+    def __init__(self, annee: int, cle: tuple, quantite: Decimal):
+        self.annee, self.cle, self.quantite = annee, cle, quantite
+
+    def __repr__(self):
+        return f"Consommation({self.annee}, {self.cle!r}, {self.quantite})"
 
 
-@dataclass(slots=True, eq=False)
 class EtatBeneficiaire:
-    consommations: dict = field(default_factory=dict)     # (annee, cle) -> Decimal
-    derniers: dict = field(default_factory=dict)          # renewal key -> [dates]
+    """Counters per (civil year, key) and the delivery dates of renewable items (optics, hearing aids)."""
+    __slots__ = ("consommations", "derniers")
+
+    def __init__(self):
+        self.consommations: dict = {}     # (annee, cle) -> Decimal
+        self.derniers: dict = {}          # renewal key -> [dates]
 
     def consomme(self, annee: int, cle: tuple) -> Decimal:
         return self.consommations.get((annee, cle), ZERO)
@@ -38,9 +49,9 @@ class EtatBeneficiaire:
 
 
 def ajouter_mois(d: dt.date, mois: int) -> dt.date:
+    """`d` plus `mois` months, the day clamped to the month's length (31 January + 1 month = 28/29 February)."""
     annee, m = divmod(d.month - 1 + mois, 12)
     annee += d.year
     m += 1
-    import calendar
     jour = min(d.day, calendar.monthrange(annee, m)[1])
     return dt.date(annee, m, jour)

@@ -180,199 +180,145 @@ class Parametres:
 
 
 # --------------------------------------------------------------------------------------------
-# Chargement et validation
+# Chargement et validation (le lecteur YAML du projet : simulateur.fichiers.yaml_strict)
 
 
-def _yaml():
-    import yaml  # importé à la demande : `--help` n'en a pas besoin
+class _LectureFichier:
+    """Lit un fichier de paramètres avec le lecteur YAML du projet ; les problèmes sont des `Probleme`."""
 
-    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    def __init__(self, chemin: Path, nom: str):
+        from ..fichiers.yaml_strict import LecteurYaml
+        self.chemin, self.nom = chemin, nom
+        self.lect = LecteurYaml(nom)
 
+    def pb(self, noeud, message: str, chemin_cle: str = "") -> None:
+        self.lect.pb(noeud, f"{chemin_cle} : {message}" if chemin_cle else message)
 
-def _lire_fichier(chemin: Path, series: dict[str, _Serie], origines: dict[str, str],
-                  erreurs: list[str]) -> None:
-    yaml, chargeur = _yaml()
-    nom_fichier = chemin.name
-    try:
-        racine = yaml.compose(chemin.read_text(encoding="utf-8"), Loader=chargeur)
-    except (OSError, UnicodeDecodeError) as exc:
-        erreurs.append(f"{nom_fichier}: lecture impossible : {exc}")
-        return
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        ligne = f":{mark.line + 1}" if mark is not None else ""
-        erreurs.append(f"{nom_fichier}{ligne}: YAML invalide : {getattr(exc, 'problem', exc)}")
-        return
-    if racine is None:
-        return  # fichier vide : rien à lire
-
-    def ou(noeud) -> str:
-        return f"{nom_fichier}:{noeud.start_mark.line + 1}"
-
-    def mapping(noeud, chemin_cle: str, autorisees: frozenset[str]) -> dict | None:
-        """Un mapping YAML → dict clé → nœud ; refuse clés en double, inconnues, non textuelles."""
-        if not isinstance(noeud, yaml.MappingNode):
-            erreurs.append(f"{ou(noeud)}: {chemin_cle} : un dictionnaire (clé: valeur) est attendu")
-            return None
-        resultat: dict = {}
-        for cle_n, val_n in noeud.value:
-            if not isinstance(cle_n, yaml.ScalarNode) or cle_n.tag != _TAG_STR:
-                erreurs.append(f"{ou(cle_n)}: {chemin_cle} : clé non textuelle")
-                continue
-            cle = cle_n.value
-            if cle in resultat:
-                erreurs.append(f"{ou(cle_n)}: {chemin_cle} : clé « {cle} » en double")
-                continue
-            if autorisees and cle not in autorisees:
-                attendues = ", ".join(sorted(autorisees))
-                erreurs.append(
-                    f"{ou(cle_n)}: {chemin_cle} : clé inconnue « {cle} » (clés permises : {attendues})"
-                )
-                continue
-            resultat[cle] = val_n
-        return resultat
-
-    def texte(noeud, chemin_cle: str) -> str | None:
-        if not isinstance(noeud, yaml.ScalarNode) or noeud.tag != _TAG_STR or not noeud.value.strip():
-            erreurs.append(f"{ou(noeud)}: {chemin_cle} : texte non vide attendu")
-            return None
-        return noeud.value.strip()
-
-    def date(noeud, chemin_cle: str) -> dt.date | None:
-        if isinstance(noeud, yaml.ScalarNode) and noeud.tag == _TAG_DATE:
+    def date(self, noeud, chemin_cle: str) -> dt.date | None:
+        if getattr(noeud, "tag", "") == _TAG_DATE:
             try:
                 return dt.date.fromisoformat(noeud.value)
             except ValueError:
                 pass
-        valeur = noeud.value if isinstance(noeud, yaml.ScalarNode) else "…"
-        erreurs.append(
-            f"{ou(noeud)}: {chemin_cle} : date AAAA-MM-JJ attendue (sans guillemets), reçu « {valeur} »"
-        )
+        valeur = getattr(noeud, "value", "…") if not isinstance(getattr(noeud, "value", ""), list) else "…"
+        self.pb(noeud, f"date AAAA-MM-JJ attendue (sans guillemets), reçu « {str(valeur)[:40]} »", chemin_cle)
         return None
 
-    def nombre(noeud, chemin_cle: str) -> Decimal | None:
-        if not isinstance(noeud, yaml.ScalarNode):
-            erreurs.append(f"{ou(noeud)}: {chemin_cle} : un nombre entre guillemets est attendu")
+    def nombre(self, noeud, chemin_cle: str) -> Decimal | None:
+        valeur = getattr(noeud, "value", None)
+        if not isinstance(valeur, str):
+            self.pb(noeud, "un nombre entre guillemets est attendu", chemin_cle)
             return None
         if noeud.tag != _TAG_STR or noeud.style not in ('"', "'"):
-            erreurs.append(
-                f"{ou(noeud)}: {chemin_cle} : la valeur {noeud.value} doit être écrite entre "
-                f"guillemets (valeur: \"{noeud.value}\") : jamais de nombre flottant ou entier YAML"
-            )
+            self.pb(noeud, f"la valeur {valeur[:40]} doit être écrite entre guillemets (valeur: \"{valeur[:40]}\") : "
+                           "jamais de nombre flottant ou entier YAML", chemin_cle)
             return None
-        if not _NOMBRE.fullmatch(noeud.value):
-            erreurs.append(
-                f"{ou(noeud)}: {chemin_cle} : « {noeud.value} » n'est pas un nombre décimal "
-                f"(chiffres, point décimal, ex. \"22.50\")"
-            )
+        if not _NOMBRE.fullmatch(valeur):
+            self.pb(noeud, f"« {valeur[:40]} » n'est pas un nombre décimal (chiffres, point décimal, ex. \"22.50\")", chemin_cle)
             return None
-        return Decimal(noeud.value)
+        return Decimal(valeur)
 
-    params = mapping(racine, nom_fichier, frozenset())
-    if params is None:
-        return
-    lignes_noms: dict = {}
-    for cle_n, _ in racine.value:
-        if isinstance(cle_n, yaml.ScalarNode):
-            lignes_noms.setdefault(cle_n.value, cle_n)  # la première occurrence, comme `mapping`
-    for nom, noeud in params.items():
-        ici = ou(lignes_noms[nom])  # la ligne du nom du paramètre
-        if not _NOM.fullmatch(nom):
-            erreurs.append(
-                f"{ici}: nom de paramètre « {nom} » invalide (minuscules, chiffres, _ et -, "
-                f"parties séparées par des points)"
-            )
-            continue
-        if nom in origines:
-            erreurs.append(f"{ici}: paramètre « {nom} » déjà défini dans {origines[nom]}")
-            continue
-        champs = mapping(noeud, nom, _CLES_PARAMETRE)
-        if champs is None:
-            continue
-        manquantes = _CLES_PARAMETRE - champs.keys()
+    def texte(self, noeud, chemin_cle: str) -> str | None:
+        if getattr(noeud, "tag", "") != _TAG_STR or not str(getattr(noeud, "value", "")).strip():
+            self.pb(noeud, "texte non vide attendu", chemin_cle)
+            return None
+        return noeud.value.strip()
+
+    def valeur(self, noeud, chemin_v: str):
+        """(depuis, jusqu_au, valeur, reference, source, lieu) of one dated value, or None."""
+        v = self.lect.mapping(noeud, chemin_v, tuple(sorted(_CLES_VALEUR)))
+        if v is None:
+            return None
+        manquantes = {"depuis", "valeur", "reference", "source"} - v.keys()
         if manquantes:
-            erreurs.append(f"{ici}: {nom} : clé(s) manquante(s) : {', '.join(sorted(manquantes))}")
-            continue
-        description = texte(champs["description"], f"{nom}.description")
-        unite = texte(champs["unite"], f"{nom}.unite")
-        if unite is not None and unite not in UNITES:
-            erreurs.append(
-                f"{ou(champs['unite'])}: {nom}.unite : « {unite} » inconnue "
-                f"(unités permises : {', '.join(sorted(UNITES))})"
-            )
-            unite = None
-        liste = champs["valeurs"]
-        if not isinstance(liste, yaml.SequenceNode) or not liste.value:
-            erreurs.append(f"{ou(liste)}: {nom}.valeurs : une liste non vide de valeurs datées est attendue")
-            continue
+            self.pb(noeud, f"clé(s) manquante(s) : {', '.join(sorted(manquantes))}", chemin_v)
+            return None
+        depuis = self.date(v["depuis"][0], f"{chemin_v}.depuis")
+        jusqu_au = self.date(v["jusqu_au"][0], f"{chemin_v}.jusqu_au") if "jusqu_au" in v else None
+        montant = self.nombre(v["valeur"][0], f"{chemin_v}.valeur")
+        reference = self.texte(v["reference"][0], f"{chemin_v}.reference")
+        source = self.texte(v["source"][0], f"{chemin_v}.source")
+        if None in (depuis, montant, reference, source) or ("jusqu_au" in v and jusqu_au is None):
+            return None
+        if jusqu_au is not None and jusqu_au < depuis:
+            self.pb(noeud, f"jusqu_au ({jusqu_au}) est avant depuis ({depuis})", chemin_v)
+            return None
+        return depuis, jusqu_au, montant, reference, source, noeud
 
-        brutes: list[tuple[dt.date, dt.date | None, Decimal, str, str, str]] = []
-        valide = description is not None and unite is not None
-        for rang, v_noeud in enumerate(liste.value):
-            chemin_v = f"{nom}.valeurs[{rang}]"
-            v = mapping(v_noeud, chemin_v, _CLES_VALEUR)
-            if v is None:
-                valide = False
-                continue
-            manquantes = {"depuis", "valeur", "reference", "source"} - v.keys()
-            if manquantes:
-                erreurs.append(
-                    f"{ou(v_noeud)}: {chemin_v} : clé(s) manquante(s) : {', '.join(sorted(manquantes))}"
-                )
-                valide = False
-                continue
-            depuis = date(v["depuis"], f"{chemin_v}.depuis")
-            jusqu_au = date(v["jusqu_au"], f"{chemin_v}.jusqu_au") if "jusqu_au" in v else None
-            montant = nombre(v["valeur"], f"{chemin_v}.valeur")
-            reference = texte(v["reference"], f"{chemin_v}.reference")
-            source = texte(v["source"], f"{chemin_v}.source")
-            if None in (depuis, montant, reference, source) or ("jusqu_au" in v and jusqu_au is None):
-                valide = False
-                continue
-            if jusqu_au is not None and jusqu_au < depuis:
-                erreurs.append(
-                    f"{ou(v_noeud)}: {chemin_v} : jusqu_au ({jusqu_au}) est avant depuis ({depuis})"
-                )
-                valide = False
-                continue
-            brutes.append((depuis, jusqu_au, montant, reference, source, ou(v_noeud)))
-        if not valide:
-            continue
-
-        # Ordre et recouvrements : chaque période commence après la fin de la précédente.
+    def periodes(self, nom: str, brutes: list) -> list[ValeurDatee] | None:
+        """The dated values in order, each period after the previous one; None if they overlap or are unsorted."""
         valeurs: list[ValeurDatee] = []
-        for i, (depuis, jusqu_au, montant, reference, source, lieu) in enumerate(brutes):
+        for i, (depuis, jusqu_au, montant, reference, source, noeud) in enumerate(brutes):
             if i:
                 prec_depuis, prec_fin = brutes[i - 1][0], brutes[i - 1][1]
                 if depuis <= prec_depuis:
-                    erreurs.append(
-                        f"{lieu}: {nom} : valeurs non triées ({depuis} vient après {prec_depuis}) ; "
-                        f"rangez les valeurs par date croissante"
-                    )
-                    valide = False
-                    break
+                    self.pb(noeud, f"{nom} : valeurs non triées ({depuis} vient après {prec_depuis}) ; rangez les valeurs "
+                                   "par date croissante")
+                    return None
                 if prec_fin is not None and depuis <= prec_fin:
-                    erreurs.append(
-                        f"{lieu}: {nom} : la période commençant le {depuis} chevauche la précédente "
-                        f"(qui court jusqu'au {prec_fin})"
-                    )
-                    valide = False
-                    break
-            if jusqu_au is None and i + 1 < len(brutes):
-                fin = brutes[i + 1][0] - dt.timedelta(days=1)
-            else:
-                fin = jusqu_au
+                    self.pb(noeud, f"{nom} : la période commençant le {depuis} chevauche la précédente (qui court jusqu'au "
+                                   f"{prec_fin})")
+                    return None
+            fin = brutes[i + 1][0] - dt.timedelta(days=1) if jusqu_au is None and i + 1 < len(brutes) else jusqu_au
             valeurs.append(ValeurDatee(nom, montant, depuis, fin, reference, source))
-        if not valide:
+        return valeurs
+
+    def serie(self, nom: str, noeud, cle_noeud) -> _Serie | None:
+        if not _NOM.fullmatch(nom):
+            self.pb(cle_noeud, f"nom de paramètre « {nom[:60]} » invalide (minuscules, chiffres, _ et -, parties séparées "
+                               "par des points)")
+            return None
+        champs = self.lect.mapping(noeud, nom, tuple(sorted(_CLES_PARAMETRE)))
+        if champs is None:
+            return None
+        manquantes = _CLES_PARAMETRE - champs.keys()
+        if manquantes:
+            self.pb(cle_noeud, f"{nom} : clé(s) manquante(s) : {', '.join(sorted(manquantes))}")
+            return None
+        description = self.texte(champs["description"][0], f"{nom}.description")
+        unite = self.texte(champs["unite"][0], f"{nom}.unite")
+        if unite is not None and unite not in UNITES:
+            self.pb(champs["unite"][0], f"« {unite[:40]} » inconnue (unités permises : {', '.join(sorted(UNITES))})", f"{nom}.unite")
+            unite = None
+        liste = champs["valeurs"][0]
+        if not getattr(liste, "value", None) or not isinstance(liste.value, list) or liste.id != "sequence":
+            self.pb(liste, "une liste non vide de valeurs datées est attendue", f"{nom}.valeurs")
+            return None
+        brutes = [self.valeur(x, f"{nom}.valeurs[{k}]") for k, x in enumerate(liste.value)]
+        if description is None or unite is None or None in brutes:
+            return None
+        valeurs = self.periodes(nom, brutes)
+        if valeurs is None:
+            return None
+        return _Serie(nom, description, unite, tuple(v.depuis for v in valeurs), tuple(valeurs))
+
+
+def _lire_fichier(chemin: Path, series: dict[str, _Serie], origines: dict[str, str], erreurs: list[str]) -> None:
+    """Reads one parameter file into `series`; every problem found goes to `erreurs` as `fichier:ligne: …`."""
+    from ..domaine.erreurs import ContratInvalide
+    from ..fichiers.yaml_strict import composer
+    L = _LectureFichier(chemin, chemin.name)
+    try:
+        racine = composer(chemin.read_text(encoding="utf-8"), chemin.name)
+    except (OSError, UnicodeDecodeError) as exc:
+        erreurs.append(f"{chemin.name}: lecture impossible : {exc}")
+        return
+    except ContratInvalide as exc:
+        if "vide" not in str(exc):
+            erreurs.extend(str(p).replace("\n  indice :", " ; indice :") for p in exc.problemes)
+        return
+    L.lect.balises(racine)
+    params = L.lect.mapping(racine, chemin.name) or {}
+    for nom, (noeud, cle_noeud) in params.items():
+        ici = f"{chemin.name}:{cle_noeud.start_mark.line + 1}"
+        if nom in origines:
+            L.pb(cle_noeud, f"paramètre « {nom} » déjà défini dans {origines[nom]}")
             continue
-        series[nom] = _Serie(
-            nom=nom,
-            description=description,  # type: ignore[arg-type]
-            unite=unite,  # type: ignore[arg-type]
-            debuts=tuple(v.depuis for v in valeurs),
-            valeurs=tuple(valeurs),
-        )
-        origines[nom] = ici
+        serie = L.serie(nom, noeud, cle_noeud)
+        if serie is not None:
+            series[nom] = serie
+            origines[nom] = ici
+    erreurs.extend(f"{p.fichier}:{p.ligne}: {p.message}" for p in L.lect.problemes)
 
 
 def lire_parametres(dossier: Path | str | None = None) -> Parametres:
@@ -395,6 +341,23 @@ def lire_parametres(dossier: Path | str | None = None) -> Parametres:
 
 @lru_cache(maxsize=1)
 def charger_parametres() -> Parametres:
-    """Les paramètres du paquet, lus une seule fois par processus."""
+    """Les paramètres du paquet, lus une seule fois par processus (et gardés dans le cache disque
+    `simulateur.fichiers.cache`, en JSON, clé = contenu des fichiers, version et code du paquet)."""
     from ..fichiers.cache import charger
-    return charger("parametres", sorted(DOSSIER.glob("*.yaml")), lire_parametres)
+    fichiers = sorted(DOSSIER.glob("*.yaml"))
+    contenu = "\0".join(f"{f.name}\0{f.read_text(encoding='utf-8')}" for f in fichiers)
+    return charger("parametres", "parametres", contenu, lire_parametres, _vers_donnees, _depuis_donnees)
+
+
+def _vers_donnees(p: Parametres) -> list:
+    return [[s.nom, s.description, s.unite, [[str(v.valeur), v.depuis.isoformat(), v.jusqu_au.isoformat() if v.jusqu_au else None,
+                                            v.reference, v.source] for v in s.valeurs]] for s in p._series.values()]
+
+
+def _depuis_donnees(donnees: list) -> Parametres:
+    series = {}
+    for nom, description, unite, valeurs in donnees:
+        vs = tuple(ValeurDatee(nom, Decimal(v), dt.date.fromisoformat(d), dt.date.fromisoformat(f) if f else None, r, s)
+                   for v, d, f, r, s in valeurs)
+        series[nom] = _Serie(nom, description, unite, tuple(v.depuis for v in vs), vs)
+    return Parametres(series)

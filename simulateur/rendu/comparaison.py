@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..domaine.montant import texte_fr
+from .texte import texte_fr
 
 ZERO = Decimal(0)
 ETOILE = "★"
@@ -251,9 +251,10 @@ def table_exemples(lignes, cibles, *, titre: str):
         acte = Text(ex.libelle)
         acte.append(f"\n{_fr(ex.frais_reels)} · BR {_fr(ex.br)} · Sécu {sec}", style="dim")
         cellules = []
-        for cel in l.cellules:
+        for cible, cel in zip(cibles, l.cellules):
+            from ..comparaison.exemples import pourquoi
             if cel.resultat is None:
-                cellules.append(Text(f"– ({renvoi(f'{ex.id} : {cel.raison}')})"))
+                cellules.append(Text(f"– ({renvoi(f'{ex.id} : {pourquoi(cible, cel)}')})"))
             else:
                 x = Text(_fr(cel.complementaire))
                 x.append(f"\n{_fr(cel.resultat.reste_a_charge)}", style="red" if cel.resultat.reste_a_charge else "dim")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domaine.erreurs import ErreurSimulateur
-from ..domaine.montant import texte_fr
+from .texte import texte_fr
 
 FORMATS = (".png", ".svg")
 COULEURS = {"ss": "#2b6cb0", "complementaire": "#38a169", "rac": "#e53e3e"}

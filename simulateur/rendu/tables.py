@@ -1,7 +1,8 @@
 """Rich rendering and French number formatting: the only place that knows about terminals."""
 from __future__ import annotations
 
-from ..domaine.montant import texte_fr, texte_taux
+from ..domaine.montant import texte_taux
+from .texte import euros as texte_fr
 
 
 def console(stderr: bool = False):
@@ -38,22 +39,9 @@ def table_resultat(r, contrat):
 
 
 def arbre_explication(r):
-    from rich.tree import Tree
-    from rich.markup import escape
-    racine = Tree(f"[bold]Explication[/] — {escape(r.nature)} du {r.date.isoformat()}, frais réels {texte_fr(r.frais_reels)}, "
-                  f"BR {texte_fr(r.base_remboursement)}")
-    for e in r.explication:
-        n = racine.add(f"[bold]{escape(e.payeur)}[/] : {texte_fr(e.montant)}")
-        if e.regle:
-            n.add(f"règle : {escape(e.regle)}")
-        for c in e.calcul:
-            n.add(escape(c))
-        if e.borne:
-            n.add(f"[yellow]limité par : {escape(e.borne)}[/]")
-        for p in e.parametres:
-            n.add(f"[dim]{escape(p.nom)} = {texte_taux(p.valeur)} (depuis le {p.depuis.isoformat()} ; {escape(p.reference)})[/]")
-    racine.add(f"[bold]Reste à charge[/] = {texte_fr(r.frais_reels)} − {texte_fr(r.total_rembourse)} = {texte_fr(r.reste_a_charge)}")
-    return racine
+    """The explanation tree of `--explique` (simulateur.rendu.explication)."""
+    from .explication import arbre
+    return arbre(r)
 
 
 def table_garanties(contrat):
@@ -73,4 +61,28 @@ def table_garanties(contrat):
         for l in lignes:
             lib = escape(l.libelle) + "\n[dim]" + escape(", ".join(l.natures)) + "[/]"
             t.add_row(lib, *[escape(l.cellules[c].texte) if c in l.cellules else "–" for c in contrat.colonnes])
+    return t
+
+
+def table_contrats(liste):
+    from rich.table import Table
+    t = Table(title="Contrats livrés")
+    for col in ("Identifiant", "Nom", "Assureur", "Formules", "Responsable"):
+        t.add_column(col, overflow="fold")
+    for c in liste:
+        hors = [f for f in c.formules if not c.est_responsable(f)]
+        resp = ("oui" if c.responsable else "non") + (f" (sauf {', '.join(hors)})" if hors and c.responsable else "")
+        t.add_row(c.id, c.nom, c.assureur, ", ".join(c.formules), resp)
+    return t
+
+
+def table_natures():
+    from rich.table import Table
+    from ..domaine.natures import CATEGORIES, NATURES
+    t = Table(title="Natures d'actes")
+    for col in ("Code", "Libellé", "Catégorie", "Sécurité sociale"):
+        t.add_column(col, overflow="fold")
+    for n in NATURES.values():
+        ss = "non remboursé" if n.taux is None else f"taux {n.taux}" + (" + PF" if n.pf else "") + (" + franchise" if n.franchise else "")
+        t.add_row(n.code, n.libelle, CATEGORIES.get(n.categorie, n.categorie), ss)
     return t

@@ -1,0 +1,115 @@
+"""Finding contracts: a shipped id (`cabinets-dentaires`, wherever the package is installed) or the
+path of a YAML file; reading them once per process.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..domaine.erreurs import ContratIntrouvable, ContratInvalide, Probleme
+from ..domaine.natures import suggestion
+from .modele import Contrat
+
+NOM_MAX = 4096
+TAILLE_MAX_OCTETS = 8_000_000     # checked before reading; the loader then bounds the text (chargeur.TAILLE_MAX)
+
+
+def dossier_contrats() -> Path:
+    """The shipped contracts: $SIMULATEUR_CONTRATS, else the package's `contrats` folder."""
+    env = os.environ.get("SIMULATEUR_CONTRATS")
+    if env:
+        return Path(env)
+    try:
+        from .. import contrats as _paquet  # the top-level contrats/ folder, installed as simulateur.contrats
+        return Path(list(_paquet.__path__)[0])
+    except ImportError:  # running from a source tree that was not installed
+        return Path(__file__).resolve().parents[2] / "contrats"
+
+
+def contrats_livres() -> list[Path]:
+    return sorted(p for p in dossier_contrats().glob("*.yaml"))
+
+
+def _est_chemin(nom: str) -> bool:
+    return nom.endswith((".yaml", ".yml")) or os.sep in nom or "/" in nom
+
+
+def chemin_contrat(nom: str) -> Path:
+    """The file of a contract id or path; raises ContratIntrouvable with the shipped ids and a "did you mean"."""
+    nom = str(nom)
+    if not nom.strip() or len(nom) > NOM_MAX or "\x00" in nom:
+        raise ContratIntrouvable(f"contrat « {_court(nom)} » : nom vide, trop long ou illisible")
+    p = Path(nom)
+    try:
+        if _est_chemin(nom):
+            if not p.is_file():
+                raise ContratIntrouvable(f"fichier de contrat introuvable : {_court(nom)}")
+            return p
+        candidat = dossier_contrats() / f"{nom}.yaml"
+        if candidat.is_file():
+            return candidat
+        if p.is_file():
+            return p
+    except OSError as e:
+        raise ContratIntrouvable(f"contrat « {_court(nom)} » illisible ({e.strerror or e})") from None
+    ids = [x.stem for x in contrats_livres()]
+    raise ContratIntrouvable(f"contrat inconnu « {_court(nom)} »{suggestion(nom, ids)} (contrats livrés : {', '.join(ids)} ; "
+                             "ou donnez le chemin d'un fichier .yaml)")
+
+
+def _court(texte: str, n: int = 80) -> str:
+    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in texte)
+    return t if len(t) <= n else t[:n] + "…"
+
+
+def est_livre(chemin: Path) -> bool:
+    try:
+        return chemin.resolve().parent == dossier_contrats().resolve()
+    except OSError:
+        return False
+
+
+def nom_affiche(chemin: Path, nom: str) -> str:
+    """How messages name the file: `contrats/<id>.yaml` for a shipped contract, else the path as given."""
+    return f"contrats/{chemin.name}" if est_livre(chemin) and not _est_chemin(nom) else nom
+
+
+def lire_texte(chemin: Path, affiche: str) -> str:
+    """The file's text (UTF-8, BOM allowed), its size checked before reading."""
+    try:
+        taille = chemin.stat().st_size
+        if taille > TAILLE_MAX_OCTETS:
+            raise ContratInvalide([Probleme(affiche, None, f"fichier trop grand ({taille} octets)")], illisible=True)
+        donnees = chemin.read_bytes()
+    except OSError as e:
+        raise ContratIntrouvable(f"impossible de lire {_court(affiche)} : {e.strerror or e}") from None
+    try:
+        return donnees.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ContratInvalide([Probleme(affiche, None, f"le fichier n'est pas en UTF-8 (octet {e.start})",
+                                        indice="réenregistrez-le en UTF-8")], illisible=True) from None
+
+
+def _lire(texte: str, affiche: str) -> Contrat:
+    from .chargeur import lire_contrat      # YAML and the parser are loaded only when a file must be parsed
+    return lire_contrat(texte, affiche)
+
+
+_CACHE: dict = {}
+
+
+def charger_contrat(nom: str | os.PathLike) -> Contrat:
+    """A shipped contract by id, or a YAML file by path; parsed once per process and per content."""
+    chemin = chemin_contrat(str(nom))
+    affiche = nom_affiche(chemin, str(nom))
+    texte = lire_texte(chemin, affiche)
+    cle = (affiche, texte)
+    c = _CACHE.get(cle)
+    if c is None:
+        from ..fichiers.cache import charger
+        from .serialisation import contrat_depuis_donnees, contrat_vers_donnees
+        c = charger("contrat", affiche, texte, lambda: _lire(texte, affiche), contrat_vers_donnees, contrat_depuis_donnees)
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        _CACHE[cle] = c
+    return c

@@ -1,0 +1,190 @@
+"""A contract once loaded: levels (`niveaux`), columns, formulas, guarantee lines with their
+conditions and parsed expressions, annual ceilings, waiting period. Plain values: the loader
+(`contrat.chargeur`) builds them from a YAML file, the engine reads them.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..domaine.champs import CONDITIONS_DERIVEES
+from ..domaine.erreurs import FormuleInconnue
+
+CONVENTIONS = ("inclut-ss", "en-complement")
+# Fields computed from the others by `Contrat.indexer` (never stored, never serialised).
+DERIVE = {"derive": True}
+
+
+@dataclass(slots=True, eq=False)
+class Niveau:
+    """A complementary layer: `convention` says whether its amounts include the Sécurité sociale and
+    the lower layers (`inclut-ss`) or are added on top (`en-complement`); `citation` quotes the document."""
+    id: str
+    libelle: str
+    convention: str
+    citation: str = ""
+
+
+@dataclass(slots=True, eq=False)
+class Colonne:
+    """A column of the guarantee table, belonging to one level."""
+    id: str
+    niveau: str
+    libelle: str
+
+
+@dataclass(slots=True, eq=False)
+class Formule:
+    """What a member subscribes: one column per level, in the levels' order. `responsable`: None for the
+    contract's status, else this formula's own (a non-responsable top-up)."""
+    id: str
+    libelle: str
+    colonnes: tuple[str, ...]
+    responsable: bool | None = None
+    couches: tuple = field(default=(), metadata=DERIVE)   # ((colonne id, Colonne, Niveau), …) in order
+
+
+@dataclass(slots=True, eq=False)
+class Ligne:
+    """One line of the guarantee table: its natures, its conditions (`si`), a parsed expression per
+    column, where it is in the file, and what it shares (`compteurs`) or is made of (`composition`)."""
+    index: int
+    libelle: str
+    section: str
+    natures: tuple[str, ...]
+    si: dict
+    cellules: dict            # colonne -> Expression
+    ligne: int                # line in the YAML file
+    cellule_lignes: dict      # colonne -> line
+    note: str = ""
+    composition: dict | None = None   # {"monture": nature, "verres": nature}: valued from those natures' lines
+    compteurs: str = ""               # lines with the same name share their annual state (envelopes, counts, days)
+    references: dict = field(default_factory=dict, metadata=DERIVE)   # colonne -> "fichier:ligne" of its cell
+
+    def condition_texte(self) -> str:
+        return ", ".join(f"{k} {v}" if k == "age" else f"{k}={v}" for k, v in self.si_texte.items()) if self.si else ""
+
+    @property
+    def si_texte(self) -> dict:
+        return self.si.get("_texte", {})
+
+
+@dataclass(slots=True, eq=False)
+class PlafondAnnuel:
+    """An annual ceiling over several natures (004: 2 500 € of dental prostheses per civil year);
+    `au_dela`: what is paid beyond it (`ticket-moderateur` or `rien`)."""
+    libelle: str
+    natures: tuple[str, ...]
+    montant: Decimal
+    au_dela: str
+    ligne: int
+
+
+@dataclass(slots=True, eq=False)
+class DelaiDeStage:
+    """A waiting period: during `duree_mois` months from the adhesion, the listed natures get the
+    ticket modérateur only, or nothing (`exclues`), unless a certificate of termination is given."""
+    duree_mois: int
+    natures_ticket_moderateur: tuple[str, ...]
+    natures_exclues: tuple[str, ...]
+    sauf_certificat: bool
+    libelle: str
+    ligne: int
+
+
+@dataclass(slots=True, eq=False)
+class ExceptionResponsable:
+    """A known, documented departure from a contrat responsable rule (`contrat.exceptions_responsable`).
+
+    `simulateur valider` reports the findings it covers as « exception déclarée » instead of failing;
+    the engine ignores it.
+    """
+    regle: str                 # a rule id of contrat.validation.REGLES, or "toutes"
+    motif: str
+    formules: tuple[str, ...]  # empty: every formula
+    natures: tuple[str, ...]   # empty: every nature
+    ligne: int
+
+
+@dataclass(slots=True, eq=False)
+class Contrat:
+    id: str
+    nom: str
+    assureur: str
+    source: str
+    responsable: bool
+    fichier: str
+    niveaux: dict
+    colonnes: dict
+    formules: dict
+    lignes: list
+    notes: str = ""
+    plafonds_annuels: list = field(default_factory=list)
+    delai_de_stage: DelaiDeStage | None = None
+    exceptions_responsable: list = field(default_factory=list)
+    par_nature: dict = field(default_factory=dict, metadata=DERIVE)          # nature -> [Ligne]
+    champs_conditions: tuple = field(default=(), metadata=DERIVE)            # act fields the lines' conditions read
+    lire_conditions: object = field(default=None, metadata=DERIVE)           # acte -> those fields' values (memo key)
+
+    def formule(self, id_formule: str) -> Formule:
+        """The formula `id_formule`; raises FormuleInconnue (with the contract's formula ids)."""
+        try:
+            return self.formules[id_formule]
+        except KeyError:
+            raise FormuleInconnue(id_formule, self.id, tuple(self.formules)) from None
+
+    def est_responsable(self, id_formule: str) -> bool:
+        """Whether the contrat responsable rules apply to this formula (its own status, else the contract's)."""
+        f = self.formules[id_formule]
+        return self.responsable if f.responsable is None else f.responsable
+
+    def sections(self):
+        vues, ordre = {}, []
+        for l in self.lignes:
+            if l.section not in vues:
+                vues[l.section] = []
+                ordre.append(l.section)
+            vues[l.section].append(l)
+        return [(s, vues[s]) for s in ordre]
+
+    def indexer(self) -> "Contrat":
+        """Derives what the engine looks up: lines per nature, and the act fields the conditions read."""
+        self.par_nature = {}
+        for l in self.lignes:
+            l.references = {col: f"{self.fichier}:{l.cellule_lignes.get(col, l.ligne)}" for col in self.colonnes}
+            for n in l.natures:
+                self.par_nature.setdefault(n, []).append(l)
+        for f in self.formules.values():
+            f.couches = tuple((c, self.colonnes[c], self.niveaux[self.colonnes[c].niveau]) for c in f.colonnes
+                              if c in self.colonnes and self.colonnes[c].niveau in self.niveaux)
+        cles = {k for l in self.lignes for k in l.si if k != "_texte"}
+        champs = sorted({CONDITIONS_DERIVEES.get(k, k) for k in cles} - {None})
+        self.champs_conditions = tuple(champs)
+        self.lire_conditions = _lecteur(self.champs_conditions)
+        return self
+
+
+def _vide(_acte):
+    return ()
+
+
+def _lecteur(champs: tuple):
+    if not champs:
+        return _vide
+    g = operator.attrgetter(*champs)
+    return g if len(champs) > 1 else (lambda acte: (g(acte),))
+
+
+def condition_age(cond, age: int) -> bool:
+    """`cond` is (operator, years): ("<=", 20) holds for age ≤ 20."""
+    op, n = cond
+    if op == "<=":
+        return age <= n
+    if op == ">=":
+        return age >= n
+    if op == "<":
+        return age < n
+    if op == ">":
+        return age > n
+    return age == n

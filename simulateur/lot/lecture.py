@@ -1,0 +1,220 @@
+"""Reading batch files: bytes → text → header → records, with the standard library's `csv` parser.
+
+Input (docs/interface.md): a header line naming the columns, `,` `;` or tab separated (taken from
+the header), UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252 (French Excel's « CSV
+(séparateur : point-virgule) »: read, and said on stderr). Column names are matched without case,
+accents, spaces or dashes (`Frais réels` = `frais_reels`). Records are found by `csv.reader`
+(quotes, separators and line breaks inside quoted cells); each record's place in the text is kept,
+so that a million rows cost a few integers each, and its cells are read again when its turn comes.
+A record without any quote character is split on the separator, which is exactly what `csv`
+returns for it (`tests/test_lot.py` checks the equivalence).
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import sys
+import unicodedata
+
+from ..domaine.champs import COLONNES_OBLIGATOIRES
+from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.natures import suggestion
+
+TAILLE_MAX = 8 * 1024 ** 3         # 8 Gio: a file larger than this is refused before reading it
+CELLULE_MAX = 1_000_000            # characters in one quoted cell (csv's own limit is 131 072)
+SEPARATEURS = (",", ";", "\t")
+
+
+class LotInvalide(ErreurSimulateur):
+    """The file cannot be processed at all (unreadable, no header, a required column missing): exit 2."""
+
+
+def normaliser_colonne(nom: str) -> str:
+    """`Frais réels` → `frais_reels`, `Bénéficiaire` → `beneficiaire`, `BR` → `br`."""
+    t = unicodedata.normalize("NFKD", str(nom).strip().lstrip("\ufeff")).encode("ascii", "ignore").decode().lower()
+    return "_".join(t.replace("-", " ").replace("_", " ").replace(".", " ").split())
+
+
+def _court(texte, n: int = 60) -> str:
+    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(texte))
+    return t if len(t) <= n else t[:n] + "…"
+
+
+def lire_octets(chemin) -> bytes:
+    """The file's bytes (`-`: standard input), its size checked before reading. Raises LotInvalide."""
+    nom = _court(chemin, 200)
+    try:
+        if str(chemin) == "-":
+            return sys.stdin.buffer.read()
+        if os.path.isdir(chemin):
+            raise LotInvalide(f"{nom} : c'est un dossier, pas un fichier de données")
+        taille = os.path.getsize(chemin)
+        if taille > TAILLE_MAX:
+            raise LotInvalide(f"{nom} : fichier trop grand ({taille // 1024 ** 3} Gio ; {TAILLE_MAX // 1024 ** 3} Gio au plus) ; "
+                              "indice : découpez-le par bénéficiaire")
+        with open(chemin, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise LotInvalide(f"{nom} : fichier introuvable ; indice : vérifiez le chemin (relatif au dossier courant)") from None
+    except PermissionError:
+        raise LotInvalide(f"{nom} : lecture refusée ; indice : vérifiez les droits du fichier") from None
+    except MemoryError:
+        raise LotInvalide(f"{nom} : fichier trop grand pour la mémoire de cette machine ; indice : découpez-le") from None
+    except OSError as e:
+        raise LotInvalide(f"{nom} : fichier illisible ({e.strerror or e}) ; indice : vérifiez le chemin et les droits") from None
+
+
+def decoder(data: bytes, fichier: str) -> tuple[str, str, bool]:
+    """(text, encoding, had a BOM). UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _utf8(data[3:], fichier), "utf-8", True
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", True
+        except UnicodeDecodeError:
+            raise LotInvalide(f"{fichier} : UTF-16 illisible ; indice : enregistrez le fichier en « CSV UTF-8 »") from None
+    if b"\x00" in data[:65536]:
+        raise LotInvalide(f"{fichier} : fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte), "
+                          "ou un .xlsx / .parquet par son extension")
+    try:
+        return data.decode("utf-8"), "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252", False
+    except UnicodeDecodeError:
+        raise LotInvalide(f"{fichier} : encodage inconnu (ni UTF-8, ni UTF-16, ni Windows-1252) ; "
+                          "indice : enregistrez le fichier en « CSV UTF-8 »") from None
+
+
+def _utf8(data: bytes, fichier: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise LotInvalide(f"{fichier} : caractères illisibles en UTF-8 (octet {e.start}) alors que le fichier commence par "
+                          "une marque UTF-8 ; indice : enregistrez le fichier en « CSV UTF-8 »") from None
+
+
+def separateur(entete: str) -> str:
+    return max(SEPARATEURS, key=lambda s: (entete.count(s), s == ","))
+
+
+class Table:
+    """A CSV text: its separator, its header (names as written and as matched), its records.
+
+    `colonnes` maps each matched column name to its index; `largeur` is the header's cell count;
+    `entete` the header line as written (without its line end); `debut` where the first record starts.
+    """
+
+    def __init__(self, texte: str, fichier: str, obligatoires=COLONNES_OBLIGATOIRES):
+        if "\r" in texte:          # Windows and classic Mac line ends, and stray carriage returns: one line end
+            texte = texte.replace("\r\n", "\n").replace("\r", "\n")
+        self.texte, self.fichier = texte, fichier
+        self._entete(obligatoires)
+
+    def _entete(self, obligatoires):
+        indice = f"indice : la première ligne nomme les colonnes ({', '.join(obligatoires)}), séparées par , ou ;"
+        if not self.texte.strip():
+            raise LotInvalide(f"{self.fichier} : fichier vide ; {indice}")
+        fin = self.texte.find("\n")
+        fin = len(self.texte) if fin < 0 else fin
+        ligne = self.texte[:fin].rstrip("\r")
+        if not ligne.strip():
+            raise LotInvalide(f"{self.fichier} : la ligne 1 est vide ; {indice}")
+        self.sep = separateur(ligne)
+        self.noms = next(csv.reader([ligne], delimiter=self.sep))
+        self.entete, self.debut, self.largeur = ligne, min(fin + 1, len(self.texte)), len(self.noms)
+        self.colonnes = _index_colonnes(self.noms, self.fichier, obligatoires)
+
+    def enregistrements(self):
+        """(line number, start, end) of each record in order (blank records included: the caller skips them).
+
+        Raises LotInvalide naming the line where a quote opened and never closed, or where a cell
+        is larger than CELLULE_MAX.
+        """
+        csv.field_size_limit(max(csv.field_size_limit(), CELLULE_MAX))
+        texte, fin_texte = self.texte, len(self.texte)
+        position = [self.debut]        # where the next physical line starts: the end of what csv has read
+
+        def lignes():                  # physical lines, without copying the text (a StringIO would hold it 4 times)
+            find, pos = texte.find, position[0]
+            while pos < fin_texte:
+                j = find("\n", pos)
+                j = fin_texte if j < 0 else j + 1
+                position[0] = j
+                yield texte[pos:j]
+                pos = j
+
+        lecteur = csv.reader(lignes(), delimiter=self.sep)
+        debut, numero, lus = self.debut, 2, 0
+        while True:
+            try:
+                next(lecteur)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise LotInvalide(f"{self.fichier} : ligne {numero} illisible en CSV ({_traduire_csv(e)}) ; indice : vérifiez "
+                                  "les guillemets de cette ligne (un guillemet ouvert doit être fermé)") from None
+            fin = position[0]
+            nb, lus = lecteur.line_num - lus, lecteur.line_num
+            if nb > 1:
+                self._verifier_multiligne(debut, fin, numero)
+            yield numero, debut, fin
+            numero += nb
+            debut = fin
+
+    def _verifier_multiligne(self, debut, fin, numero):
+        """A record over several lines is a quoted cell with line breaks — or a quote never closed,
+        which swallows the rows after it. The latter is refused (never a silent loss of rows)."""
+        rec = self.texte[debut:fin]
+        try:
+            cellules = next(csv.reader(io.StringIO(rec, newline=""), delimiter=self.sep, strict=True))
+        except csv.Error:
+            cellules = None
+        if (cellules is None or len(cellules) != self.largeur
+                or any(l.count(self.sep) >= self.largeur - 1 for c in cellules for l in c.splitlines()[1:])):
+            raise LotInvalide(f"{self.fichier} : ligne {numero} : guillemet ouvert et jamais fermé (la cellule continue sur les "
+                              "lignes suivantes) ; indice : fermez le guillemet, ou retirez-le si la cellule n'en a pas besoin")
+
+    def cellules(self, debut: int, fin: int) -> list[str]:
+        """The cells of the record at [debut, fin) (line end excluded)."""
+        rec = self.texte[debut:fin]
+        if '"' not in rec:
+            return rec.rstrip("\n").split(self.sep)
+        return next(csv.reader(io.StringIO(rec, newline=""), delimiter=self.sep), [])
+
+    def brut(self, debut: int, fin: int) -> str:
+        """The record as written, without its line end."""
+        return self.texte[debut:fin].rstrip("\n")
+
+
+def _traduire_csv(e) -> str:
+    m = str(e)
+    if "field larger than field limit" in m:
+        return f"cellule de plus de {CELLULE_MAX} caractères"
+    if "new-line character seen in unquoted field" in m:
+        return "retour chariot dans une cellule sans guillemets"
+    return _court(m, 120)
+
+
+def _index_colonnes(noms: list[str], fichier: str, obligatoires) -> dict[str, int]:
+    """Column name → index; a missing required column or a duplicate is fatal (LotInvalide)."""
+    norm = [normaliser_colonne(n) for n in noms]
+    index: dict[str, int] = {}
+    for i, n in enumerate(norm):
+        if n and n in index:
+            raise LotInvalide(f"{fichier} : la colonne « {_court(noms[i])} » apparaît deux fois dans l'en-tête (ligne 1) ; "
+                              "indice : chaque colonne doit avoir un nom distinct")
+        if n:
+            index[n] = i
+    manquantes = [c for c in obligatoires if c not in index]
+    if manquantes:
+        lues = ", ".join(_court(n, 30) for n in noms[:30] if n.strip()) or "aucune"
+        proches = suggestion(manquantes[0], norm)
+        s = "s" if len(manquantes) > 1 else ""
+        raise LotInvalide(f"{fichier} : colonne{s} obligatoire{s} absente{s} : {', '.join(manquantes)} (colonnes lues ligne 1 : "
+                          f"{lues}){proches}\n  indice : la première ligne nomme les colonnes, séparées par , ou ; — au moins "
+                          f"{', '.join(obligatoires)} (voir simulateur lot --help)")
+    return index

@@ -1,0 +1,214 @@
+"""Valuing a guarantee cell for an act: each term of the parsed expression (docs/format-contrat.md).
+
+`valeur_expression` returns the sum of the terms that do not depend on an annual envelope, the
+envelopes with what is left of them this year, and what the act would consume of the per-day and
+per-act counters. `valeur_composee` values an optical equipment from the frame's and the lenses'
+lines (004). Everything is Decimal euros; explanation steps are `Calcul` values.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from ..contrat import expressions as ex
+from ..domaine.erreurs import ActeInvalide
+from ..domaine.montant import CENT, ZERO
+from ..domaine.natures import nature as trouver_nature
+from .etat import Consommation
+from .resultat import Calcul
+from .securite_sociale import forfait_reglementaire
+
+
+class Valeur:
+    """A cell's value for one act: `somme` (non-envelope terms), `details` (Calcul list or None),
+    `envs` [(term, left this year, key)], `conso` (days used), `comptes` (per-act counts)."""
+    __slots__ = ("somme", "details", "envs", "conso", "comptes")
+
+    def __init__(self, somme, details=None, envs=(), conso=(), comptes=()):
+        self.somme, self.details, self.envs, self.conso, self.comptes = somme, details, envs, conso, comptes
+
+
+def _par_jour(t, q, cle, etat, annee, details, conso):
+    if t.jours_max is None:
+        v = t.montant * q
+        details is not None and details.append(Calcul("terme.par_jour", montant=t.montant, jours=q, valeur=v))
+        return v
+    pris = int(etat.consomme(annee, cle))
+    dans = max(min(q, t.jours_max - pris), 0)
+    apres = q - dans
+    v = t.montant * dans + (t.puis or ZERO) * apres
+    details is not None and details.append(Calcul("terme.paliers_jours", pris=pris, jours_max=t.jours_max, dans=dans,
+                                                  montant=t.montant, apres=apres, puis=t.puis or ZERO, valeur=v))
+    conso.append(Consommation(annee, cle, Decimal(q)))
+    return v
+
+
+def _par_acte(t, q, cle, etat, annee, details, comptes):
+    pris = int(etat.consomme(annee, cle))
+    n = max(min(q, t.par_an - pris), 0)
+    v = t.montant * n
+    details is not None and details.append(Calcul("terme.par_acte", pris=pris, par_an=t.par_an, n=n, montant=t.montant, valeur=v))
+    if n:
+        comptes.append(Consommation(annee, cle, Decimal(n)))
+    return v
+
+
+def _enveloppe(t, cle, etat, annee, lire, details, envs):
+    if t.fraction_pmss is not None:
+        pmss = lire("pmss")
+        total = pmss * t.fraction_pmss
+        details is not None and details.append(Calcul("terme.enveloppe_pmss", texte=t.texte, annee=annee, pmss=pmss,
+                                                      fraction=t.fraction_pmss, valeur=total))
+    else:
+        total = t.montant
+    envs.append((t, max(total - etat.consomme(annee, cle), ZERO), cle))
+
+
+def _forfait_optique(t, acte, fr, details):
+    if acte.monture is None:
+        raise ActeInvalide("requis-optique", "monture", ligne=t.texte)
+    if acte.monture > fr:
+        raise ActeInvalide("monture-superieure", "monture", monture=acte.monture, frais_reels=fr)
+    couvert = (fr - acte.monture) + (min(acte.monture, t.monture_max) if t.monture_max is not None else acte.monture)
+    v = min(t.montant, couvert)
+    details is not None and details.append(Calcul("terme.forfait_optique", montant=t.montant, verres=fr - acte.monture,
+                                                  monture=acte.monture, monture_max=t.monture_max, couvert=couvert, valeur=v))
+    return v
+
+
+def _terme(t, nat, acte, br, fr, ss_brut, lire, details):
+    """A term that needs no annual state: its value in euros."""
+    cls = type(t)
+    if cls is ex.TauxBR:
+        v = br * t.taux / CENT
+        details is not None and details.append(Calcul("terme.taux_br", taux=t.taux, br=br, valeur=v))
+    elif cls is ex.SecuriteSociale:
+        v = ss_brut
+        details is not None and details.append(Calcul("terme.securite_sociale", valeur=v))
+    elif cls is ex.FraisReels:
+        v = fr * t.taux / CENT
+        details is not None and details.append(Calcul("terme.frais_reels", taux=t.taux, valeur=v))
+    elif cls is ex.Fixe:
+        v = t.montant
+        details is not None and details.append(Calcul("terme.fixe", valeur=v))
+    elif cls is ex.ParUnite:
+        n = 2 if (t.unite == "verre" and acte.nature == "optique-equipement") else acte.quantite
+        v = t.montant * n
+        details is not None and details.append(Calcul("terme.par_unite", montant=t.montant, unite=t.unite, n=n, valeur=v))
+    elif cls is ex.PartPMSS:
+        pmss = lire("pmss")
+        v = pmss * t.fraction
+        details is not None and details.append(Calcul("terme.part_pmss", texte=t.texte, annee=acte.date.year, pmss=pmss,
+                                                      fraction=t.fraction, valeur=v))
+    elif cls is ex.LimiteForfait:
+        if not nat.forfait:
+            raise ActeInvalide("forfait-absent", None, garantie=t.texte, nature=nat.code)
+        forfait = forfait_reglementaire(nat, acte, lire)
+        v = min(fr, forfait * acte.quantite)
+        details is not None and details.append(Calcul("terme.limite_forfait", fr=fr, forfait=forfait, quantite=acte.quantite,
+                                                      valeur=v))
+    elif cls is ex.CentPourCentSante:
+        if acte.limite is None:
+            raise ActeInvalide("limite-requise", "limite", ligne=t.texte, quoi=t.limite)
+        v = min(fr, acte.limite)
+        details is not None and details.append(Calcul("terme.cent_pour_cent_sante", fr=fr, nom=t.limite, limite=acte.limite,
+                                                      valeur=v))
+    elif cls is ex.ForfaitOptique:
+        v = _forfait_optique(t, acte, fr, details)
+    else:  # pragma: no cover - the parser makes no other term
+        raise TypeError(f"terme non géré : {t!r}")
+    return v
+
+
+def valeur_expression(expr, nat, acte, br, fr, ss_brut, lire, etat, cle_base: tuple, expliquer: bool) -> Valeur:
+    """The value of `expr` for the act (amounts in the act's `br` / `fr` / `ss_brut`)."""
+    termes = expr.termes
+    if not expliquer and len(termes) == 1 and type(termes[0]) is ex.TauxBR:
+        return Valeur(br * termes[0].taux / CENT)     # the most common cell ("100 % BR", "+ 120 % BR")
+    details = [] if expliquer else None
+    somme, envs, conso, comptes = ZERO, [], [], []
+    annee, q = acte.date.year, acte.quantite
+    for i, t in enumerate(termes):
+        cls = type(t)
+        if cls is ex.Enveloppe:
+            _enveloppe(t, cle_base + (i,), etat, annee, lire, details, envs)
+        elif cls is ex.ParJour:
+            somme += _par_jour(t, q, cle_base + (i,), etat, annee, details, conso)
+        elif cls is ex.ParActe:
+            somme += _par_acte(t, q, cle_base + (i,), etat, annee, details, comptes)
+        else:
+            somme += _terme(t, nat, acte, br, fr, ss_brut, lire, details)
+    return Valeur(somme, details, envs, conso, comptes)
+
+
+# ------------------------------------------------------------------ optics composed of frame + lenses (004)
+
+def _composante(contrat, col_id, acte, sous, n, ss_c, inclusif, lire, details, choisir, taux):
+    ligne = choisir(contrat, sous, taux)
+    cell = ligne.cellules.get(col_id) if ligne is not None else None
+    if cell is None or cell.rien:
+        v = ss_c if inclusif else ZERO
+    else:
+        v = valeur_expression(cell, trouver_nature(sous.nature), sous, sous.br, sous.frais_reels, ss_c, lire, _VIDE,
+                              (), False).somme
+    if details is not None:
+        details.append(Calcul("compose.element", fichier=contrat.fichier,
+                              ligne=(ligne.cellule_lignes.get(col_id, ligne.ligne) if ligne is not None else None),
+                              libelle=ligne.libelle if ligne is not None else "", nature=sous.nature,
+                              texte=cell.texte if cell is not None else "–", br=sous.br, ss=ss_c, n=n, valeur=v))
+    return v
+
+
+class _EtatVide:
+    @staticmethod
+    def consomme(annee, cle):
+        return ZERO
+
+
+_VIDE = _EtatVide()
+
+
+def _monture(contrat, ligne, col_id, acte, tiers_br, tiers_ss, inclusif, responsable, lire, details, choisir, taux):
+    comp = ligne.composition
+    v = _composante(contrat, col_id, acte, replace(acte, nature=comp["monture"], quantite=1, br=tiers_br,
+                                                   frais_reels=acte.monture), 1, tiers_ss, inclusif, lire, details, choisir, taux)
+    retenu = min(v, acte.monture)
+    if responsable and acte.panier != "100-sante":
+        m_max = lire.optionnel("responsable.monture_plafond")
+        if m_max is not None and m_max < retenu:
+            retenu = m_max
+            details is not None and details.append(Calcul("compose.monture_plafond", plafond=m_max))
+    if retenu < v:
+        details is not None and details.append(Calcul("compose.monture_retenue", valeur=retenu, monture=acte.monture))
+    return retenu
+
+
+def valeur_composee(contrat, ligne, col_id, acte, br, fr, ss_brut, lire, taux, inclusif, responsable, expliquer, choisir):
+    """A composed line (`composition: {monture: …, verres: …}`): frame row + one lens row per lens class.
+
+    The equipment's BR and SS are shared equally between the frame and the two lenses (class B:
+    0,05 € each). The frame part is bounded by the frame's price (`monture`) and, in a contrat
+    responsable, by the frame ceiling (SS included); the lenses together by their price (FR −
+    monture). Inclusive level: a component whose cell pays nothing beyond the SS counts its SS share.
+    """
+    if acte.monture is None:
+        raise ActeInvalide("requis-optique", "monture", ligne=ligne.libelle)
+    if acte.verres is None:
+        raise ActeInvalide("requis-optique", "verres", ligne=ligne.libelle)
+    if acte.monture > fr:
+        raise ActeInvalide("monture-superieure", "monture", monture=acte.monture, frais_reels=fr)
+    details = [] if expliquer else None
+    tiers_br, tiers_ss = br / 3, ss_brut / 3
+    v_m = _monture(contrat, ligne, col_id, acte, tiers_br, tiers_ss, inclusif, responsable, lire, details, choisir, taux)
+    prix_verres = fr - acte.monture
+    v_v = ZERO
+    for classe in sorted(set(acte.verres)):
+        n = acte.verres.count(classe)
+        sous = replace(acte, nature=ligne.composition["verres"], quantite=n, verres=(classe, classe), br=tiers_br * n,
+                       frais_reels=prix_verres)
+        v_v += _composante(contrat, col_id, acte, sous, n, tiers_ss * n, inclusif, lire, details, choisir, taux)
+    if v_v > prix_verres:
+        details is not None and details.append(Calcul("compose.verres_retenus", valeur=prix_verres))
+        v_v = prix_verres
+    details is not None and details.append(Calcul("compose.total", monture=v_m, verres=v_v, valeur=v_m + v_v))
+    return Valeur(v_m + v_v, details)

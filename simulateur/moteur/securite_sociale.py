@@ -1,0 +1,144 @@
+"""The Sécurité sociale part of one act: rate, gross payment, participation forfaitaire, franchises.
+
+Rules (docs/calcul.md §2): `ss_brut = round(min(BR, FR) × taux)`; the participation forfaitaire
+(L160-13 II CSS: 2 € since 2024-05-15, 50 € a year, not before 18) and the franchises
+(L160-13 III: per box, per paramedical act, per trip; 50 € a year; daily caps) are withheld and
+stay with the patient: `RSS = ss_brut − PF − franchises`, never below 0. Hospital "actes lourds"
+(≥ 120 €): 100 % of the BR minus the regulatory forfait. Régime local d'Alsace-Moselle: its own rates,
+and the forfait journalier it pays.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..domaine.erreurs import ActeInvalide
+from ..domaine.montant import CENT, ZERO, arrondi
+from ..domaine.natures import TAUX_MEDICAMENTS, Nature
+from .etat import Consommation
+from .resultat import Calcul, Etape
+
+_NOMS_TAUX: dict = {}
+
+
+class PartSS:
+    """The Sécurité sociale of one act: `taux` (points), `ss_brut`, `pf` and `franchise` withheld,
+    `rss` = net payment; `consommations` of the PF / franchise counters; `etape` (or None)."""
+    __slots__ = ("taux", "ss_brut", "pf", "franchise", "rss", "consommations", "etape")
+
+
+def taux_ss(nat: Nature, acte, lire) -> Decimal:
+    """The rate (percentage points) for this act: the act's `taux` if given, else the régime's rate for
+    the nature's group at the act's date (`taux_ss.<regime>.<groupe>`), 100 for an acte lourd."""
+    if acte.taux is not None:
+        if not (ZERO <= acte.taux <= CENT):
+            raise ActeInvalide("taux-hors-bornes", "taux", str(acte.taux))
+        return acte.taux
+    if nat.taux is None:
+        if nat.taux_local and acte.regime == "alsace-moselle":
+            return lire(f"taux_ss.alsace-moselle.{nat.taux_local}")
+        return ZERO
+    groupe = nat.taux
+    if nat.code == "medicaments" and acte.smr:
+        groupe = TAUX_MEDICAMENTS.get(acte.smr, groupe)
+    if acte.acte_lourd:
+        return CENT
+    nom = _NOMS_TAUX.get((acte.regime, groupe))
+    if nom is None:
+        nom = _NOMS_TAUX[(acte.regime, groupe)] = f"taux_ss.{acte.regime}.{groupe}"
+    return lire(nom)
+
+
+def forfait_reglementaire(nat: Nature, acte, lire) -> Decimal:
+    """The nature's regulatory forfait at the act's date (forfait journalier: psychiatric or not)."""
+    nom = nat.forfait
+    if nom == "forfait_journalier":
+        nom += ".psychiatrie" if acte.psychiatrie else ".general"
+    return lire(nom)
+
+
+def _brut(nat: Nature, acte, taux: Decimal, lire, calcul) -> Decimal:
+    """Gross payment, never above the frais réels (each payer pays at most what is left)."""
+    fr, br, q = acte.frais_reels, acte.br, acte.quantite
+    base = min(br, fr)
+    if nat.taux is None and taux and nat.taux_local:
+        base = min(fr, forfait_reglementaire(nat, acte, lire) * q)
+        calcul is not None and calcul.append(Calcul("ss.regime_local", nature=nat.code, fr=fr, quantite=q, base=base))
+    if acte.acte_lourd and nat.taux is not None:
+        forfait = lire("forfait_actes_lourds.montant")
+        brut = max(arrondi(base * taux / CENT) - forfait, ZERO)
+        calcul is not None and calcul.append(Calcul("ss.acte_lourd", base=base, taux=taux, forfait=forfait, resultat=brut))
+    else:
+        brut = arrondi(base * taux / CENT)
+        if calcul is not None:
+            if taux:
+                calcul.append(Calcul("ss.taux", forfait=nat.taux is None, base=base, br=br, fr=fr, taux=taux, resultat=brut))
+            else:
+                calcul.append(Calcul("ss.non_rembourse" if nat.taux is None else "ss.taux_zero"))
+    return min(brut, fr)
+
+
+def _mineur(acte, lire) -> bool:
+    """Under the age of exemption (18: no participation forfaitaire, no franchise)."""
+    return acte.age is not None and acte.age < lire("participation_forfaitaire.age_exoneration")
+
+
+def _participation(nat: Nature, acte, etat, ss_brut, lire, calcul, conso) -> Decimal:
+    """The participation forfaitaire withheld: unit × quantity, within the annual cap and the SS payment."""
+    if not nat.pf or nat.hospitalier or not ss_brut > 0:
+        return ZERO
+    if _mineur(acte, lire):
+        calcul is not None and calcul.append(Calcul("ss.pf_mineur", age=int(lire("participation_forfaitaire.age_exoneration"))))
+        return ZERO
+    annee, q = acte.date.year, acte.quantite
+    unite = lire("participation_forfaitaire.montant")
+    plafond = lire("participation_forfaitaire.plafond_annuel")
+    deja = etat.consomme(annee, ("pf",))
+    pf = min(unite * q, max(plafond - deja, ZERO), ss_brut)
+    calcul is not None and calcul.append(Calcul("ss.pf", unite=unite, quantite=q, retenu=pf, plafond=plafond, deja=deja))
+    if pf:
+        conso.append(Consommation(annee, ("pf",), pf))
+    return pf
+
+
+def _franchise(nat: Nature, acte, etat, reste_ss, lire, calcul, conso) -> Decimal:
+    """The franchise withheld: unit × quantity, within the annual cap, the daily cap (paramedical acts,
+    transport) and what the SS pays after the PF."""
+    if not nat.franchise or not reste_ss > 0 or _mineur(acte, lire):
+        return ZERO
+    annee, q = acte.date.year, acte.quantite
+    unite = lire(f"franchise.{nat.franchise}")
+    plafond = lire("franchise.plafond_annuel")
+    deja = etat.consomme(annee, ("franchise",))
+    franchise = min(unite * q, max(plafond - deja, ZERO), reste_ss)
+    cle_jour = None
+    if nat.franchise != "medicaments":
+        plafond_jour = lire.optionnel(f"franchise.plafond_journalier.{nat.franchise}")
+        if plafond_jour is not None:
+            cle_jour = ("franchise-jour", nat.franchise, acte.date.toordinal())
+            deja_jour = etat.consomme(annee, cle_jour)
+            if franchise > plafond_jour - deja_jour:
+                franchise = max(plafond_jour - deja_jour, ZERO)
+                calcul is not None and calcul.append(Calcul("ss.franchise_jour", genre=nat.franchise, plafond=plafond_jour,
+                                                            deja=deja_jour))
+    calcul is not None and calcul.append(Calcul("ss.franchise", unite=unite, quantite=q, retenu=franchise, plafond=plafond,
+                                                deja=deja))
+    if franchise:
+        conso.append(Consommation(annee, ("franchise",), franchise))
+        if cle_jour:
+            conso.append(Consommation(annee, cle_jour, franchise))
+    return franchise
+
+
+def securite_sociale(nat: Nature, acte, etat, lire, expliquer: bool) -> PartSS:
+    """The Sécurité sociale of `acte` given the beneficiary's annual state `etat` (only read)."""
+    s = PartSS()
+    calcul = [] if expliquer else None
+    s.taux = taux_ss(nat, acte, lire)
+    s.ss_brut = _brut(nat, acte, s.taux, lire, calcul)
+    s.consommations = []
+    s.pf = _participation(nat, acte, etat, s.ss_brut, lire, calcul, s.consommations)
+    s.franchise = _franchise(nat, acte, etat, s.ss_brut - s.pf, lire, calcul, s.consommations)
+    s.rss = s.ss_brut - s.pf - s.franchise
+    s.etape = (Etape(Calcul("securite_sociale"), s.rss, Calcul("ss.regle", taux=s.taux, regime=acte.regime), calcul,
+                     lire.prendre()) if expliquer else None)
+    return s

@@ -1,0 +1,176 @@
+"""French wording of the errors the library raises as values (`ActeInvalide`, `FormuleInconnue`).
+
+The same error reads differently where it happened: on the command line it names the option
+(`--monture`), in a batch the column (« la colonne monture »), in Python the keyword (`monture=`).
+`message(erreur, contexte)` with contexte `cli`, `lot` or `api`.
+"""
+from __future__ import annotations
+
+from ..domaine.champs import PAR_NOM
+from ..domaine.natures import NATURES
+from .texte import date as _date
+from .texte import euros
+
+CONTEXTES = ("cli", "lot", "api")
+
+
+def surface(champ: str | None, contexte: str) -> str:
+    """How the user gives this field here: `--dptm ou --non-dptm`, « la colonne dptm », `dptm=`."""
+    if not champ:
+        return ""
+    c = PAR_NOM.get(champ)
+    if contexte == "lot":
+        return f"la colonne {champ}"
+    if contexte == "api":
+        return f"{champ}="
+    if c is None:
+        return "--" + champ.replace("_", "-")
+    return f"{c.option} ou {c.negatif}" if c.negatif else c.option
+
+
+def _donnez(champ: str, contexte: str) -> str:
+    return ("renseignez " if contexte == "lot" else "donnez ") + surface(champ, contexte)
+
+
+def _libelle(champ: str | None) -> str:
+    c = PAR_NOM.get(champ or "")
+    return c.libelle if c is not None else (champ or "")
+
+
+def _indice(champ: str) -> str:
+    c = PAR_NOM.get(champ)
+    return f" ({c.indice})" if c is not None and c.indice else ""
+
+
+def _ou(valeurs) -> str:
+    v = list(valeurs)
+    return v[0] if len(v) == 1 else ", ".join(v[:-1]) + " ou " + v[-1]
+
+
+def _proches(p) -> str:
+    return (" ; vouliez-vous dire " + " ou ".join(f"« {x} »" for x in p) + " ?") if p else ""
+
+
+def _requis(e, ctx):
+    if e.champ == "br" and e.details.get("nature"):
+        return (f"base de remboursement absente : la nature {e.details['nature']} est remboursée par la Sécurité sociale, "
+                f"{_donnez('br', ctx)}")
+    c = PAR_NOM.get(e.champ or "")
+    absent = c.absent if c is not None else "absent"
+    return f"{_libelle(e.champ)} {absent} : {_donnez(e.champ, ctx)}{_indice(e.champ)}"
+
+
+_MONTANTS = {
+    "flottant": "un nombre à virgule flottante n'est pas accepté, écrivez-le en texte (ex. \"31.50\")",
+    "illisible": "« {v} » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)",
+    "infini": "« {v} » n'est pas un montant fini",
+    "negatif": "{v} est négatif ; un montant est toujours positif ou nul",
+    "decimales": "« {v} » a plus de deux décimales ; les montants sont au centime",
+    "trop-grand": "« {v} » est trop grand (100 000 000 € au plus)",
+}
+
+
+def texte_montant(raison: str, valeur) -> str:
+    """Why a text is not an amount (the money parser's `raison`), with the value echoed safely."""
+    from ..domaine.champs import apercu
+    return _MONTANTS.get(raison, "« {v} » n'est pas un montant").format(v=apercu(valeur))
+
+
+def _montant(raison):
+    return lambda e, ctx: f"{_libelle(e.champ)} : {texte_montant(raison, e.valeur)}"
+
+
+def _condition(e, ctx):
+    d = e.details
+    return (f"la garantie « {d.get('ligne', '')} » du contrat {d.get('contrat', '')} dépend de « {d.get('cle', e.champ)} », "
+            f"que l'acte ne précise pas : {_donnez(e.champ, ctx)}{_indice(e.champ)}")
+
+
+def _limite(e, ctx):
+    d = e.details
+    quoi = d.get("quoi", "HLF ou PLV")
+    garantie = f" ({d['garantie']})" if d.get("garantie") else ""
+    return (f"la garantie « {d.get('ligne', '')} »{garantie} est limitée aux {quoi} : "
+            f"{_donnez('limite', ctx)} (le {quoi} de l'acte)")
+
+
+def _optique(e, ctx):
+    quoi = "donnez la part de la monture dans les frais réels" if e.champ == "monture" else \
+        "donnez les classes des deux verres (ex. simple+complexe)"
+    return f"« {e.details.get('ligne', '')} » : l'équipement est remboursé monture + verres ; {quoi} avec {surface(e.champ, ctx)}"
+
+
+def _responsable(e, ctx):
+    quoi = "la part de la monture" if e.champ == "monture" else "les classes des verres (ex. simple+simple)"
+    return f"contrat responsable, équipement de classe B : donnez {quoi} avec {surface(e.champ, ctx)}"
+
+
+MESSAGES = {
+    "requis": _requis,
+    "montant-flottant": _montant("flottant"), "montant-illisible": _montant("illisible"), "montant-infini": _montant("infini"),
+    "montant-negatif": _montant("negatif"), "montant-decimales": _montant("decimales"),
+    "montant-trop-grand": _montant("trop-grand"),
+    "taux-hors-bornes": lambda e, ctx: f"taux « {e.valeur} » invalide : un pourcentage entre 0 et 100",
+    "date-illisible": lambda e, ctx: (f"{_libelle(e.champ)} « {e.valeur} » illisible ; écrivez AAAA-MM-JJ (ex. 2025-06-01) "
+                                      "ou JJ/MM/AAAA"),
+    "date-impossible": lambda e, ctx: f"{_libelle(e.champ)} « {e.valeur} » impossible (ce jour n'existe pas) ; format AAAA-MM-JJ",
+    "date-hors-bornes": lambda e, ctx: (f"{_libelle(e.champ)} {e.valeur} hors des dates possibles "
+                                       f"({_date(e.details['min'])} à {_date(e.details['max'])})"),
+    "entier-illisible": lambda e, ctx: f"{_libelle(e.champ)} « {e.valeur} » : écrivez un nombre entier",
+    "entier-hors-bornes": lambda e, ctx: (f"{_libelle(e.champ)} {e.valeur} invalide : entre {e.details['min']} "
+                                          f"et {e.details['max']}"),
+    "booleen-illisible": lambda e, ctx: f"{_libelle(e.champ)} « {e.valeur} » : écrivez oui ou non",
+    "choix-inconnu": lambda e, ctx: f"{_libelle(e.champ)} « {e.valeur} » inconnu : {_ou(e.details['valeurs'])}",
+    "verres-illisible": lambda e, ctx: (f"verres « {e.valeur} » : donnez les classes des deux verres, ex. simple+complexe "
+                                        "(classes : simple, complexe, tres-complexe)"),
+    "nature-inconnue": lambda e, ctx: (f"nature inconnue : « {e.valeur} »{_proches(e.details.get('proches'))} "
+                                       "(la liste : simulateur natures)"),
+    "monture-superieure": lambda e, ctx: (f"monture {euros(e.details['monture'])} supérieure aux frais réels "
+                                          f"{euros(e.details['frais_reels'])} : {surface('monture', ctx)} est la part de "
+                                          "la monture dans les frais réels"),
+    "condition-manquante": _condition,
+    "limite-requise": _limite,
+    "requis-optique": _optique,
+    "requis-responsable": _responsable,
+    "requis-apres-cancer": lambda e, ctx: (f"parcours de soins global après cancer : {_donnez('fin_traitement', ctx)} "
+                                           "(AAAA-MM-JJ) ; le forfait n'est dû que dans les 12 mois qui suivent la fin "
+                                           "du traitement"),
+    "forfait-absent": lambda e, ctx: (f"« {e.details.get('garantie', '')} » : la nature {e.details.get('nature', '')} "
+                                      "n'a pas de forfait réglementaire"),
+    "soins-avant-adhesion": lambda e, ctx: (f"soins du {_date(e.details['date'])} antérieurs à la date d'adhésion "
+                                            f"{_date(e.details['adhesion'])} : le contrat {e.details['contrat']} ne les couvre pas"),
+    "quantite-invalide": lambda e, ctx: f"quantité {e.valeur} invalide : au moins 1 (jours, séances, boîtes)",
+}
+
+
+def montant_invalide(e, quoi: str) -> str:
+    """A MontantInvalide (money parser) worded for the value `quoi` (« cotisation mensuelle de base »)."""
+    return f"{quoi} : {texte_montant(e.raison, e.texte)}"
+
+
+class _Apercu:
+    """The error seen by the wording functions: its echoed value made safe to print (no control
+    character, no line break, at most 60 characters: `domaine.champs.apercu`)."""
+    __slots__ = ("code", "champ", "valeur", "details")
+
+    def __init__(self, e):
+        from ..domaine.champs import apercu
+        self.code, self.champ, self.details = e.code, e.champ, e.details
+        self.valeur = apercu(e.valeur) if e.valeur is not None else None
+
+
+def message(erreur, contexte: str = "api") -> str:
+    """The French message of an error value, for `contexte` (cli, lot, api)."""
+    from ..domaine.erreurs import ErreurDansFormule, FormuleInconnue
+    if isinstance(erreur, FormuleInconnue):
+        from ..domaine.natures import proches
+        return (f"formule inconnue « {erreur.formule} » pour le contrat {erreur.contrat}"
+                f"{_proches(proches(erreur.formule, erreur.formules))} (formules : {', '.join(erreur.formules)})")
+    if isinstance(erreur, ErreurDansFormule):
+        return f"formule {erreur.cle} : {message(erreur.cause, contexte)}"
+    if not isinstance(getattr(erreur, "details", None), dict):
+        return str(erreur)           # an error of another kind (ParametreIndisponible…): its own words
+    f = MESSAGES.get(getattr(erreur, "code", ""))
+    if f is None:
+        return f"{_libelle(getattr(erreur, 'champ', None))} : {getattr(erreur, 'code', erreur)}"
+    return f(_Apercu(erreur), contexte)
