@@ -630,3 +630,17 @@ def test_paliers_de_jours_sur_deux_sejours_et_remise_a_zero(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert montants(lignes, "part_socle", "part_option", "reste_a_charge") == [
         ("750.00", "1000.00", "650.00"), ("125.00", "250.00", "25.00"), ("1000.00", "2000.00", "200.00")]
+
+
+def test_dent_numerotation_fdi_et_position():
+    """FDI numbering (ISO 3950): quadrant digit then tooth digit; permanent 11–48, temporary 51–85.
+    1–2 incisors, 3 canine, 4–5 premolars, 6–8 molars; temporary 4–5 are molars."""
+    from simulateur.domaine.champs import position_dent
+    assert [position_dent(d) for d in (11, 12, 13, 14, 25, 36, 48, 51, 53, 54, 85)] == [
+        "incisive", "incisive", "canine", "premolaire-1", "premolaire-2", "molaire", "molaire", "incisive", "canine",
+        "molaire", "molaire"]
+    assert creer_acte(nature="dentaire-prothese", date="2025-06-01", br="120", frais_reels="500", dent="21").dent == 21
+    for faux in ("19", "09", "56", "91", "1", "abc", "٢١"):
+        with pytest.raises(ErreurSimulateur) as e:
+            creer_acte(nature="dentaire-prothese", date="2025-06-01", br="120", frais_reels="500", dent=faux)
+        assert e.value.champ == "dent" and "FDI" in str(e.value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..domaine.champs import CLASSES_VERRES, CONDITIONS, CONDITIONS_DERIVEES, PAR_NOM, cle_texte, lire_verres
+from ..domaine.champs import CLASSES_VERRES, CONDITIONS, CONDITIONS_DERIVEES, PAR_NOM, POSITIONS_DENT, cle_texte, lire_verres
 from ..domaine.erreurs import ActeInvalide
 from ..domaine.montant import MontantInvalide, lire_decimal
 from ..domaine.natures import suggestion
@@ -37,6 +37,10 @@ def _valeur(cle: str, t: str):
         classes = {cle_texte(c): c for c in CLASSES_VERRES}
         v = classes.get(cle_texte(tv))
         return (v, None) if v else (None, (f"classe de verre « {t[:40]} » inconnue", "classes : simple, complexe, tres-complexe"))
+    if cle == "position_dent":
+        positions = {cle_texte(x): x for x in POSITIONS_DENT}
+        v = positions.get(cle_texte(tv))
+        return (v, None) if v else (None, (f"position de dent « {t[:40]} » inconnue", "positions : " + ", ".join(POSITIONS_DENT)))
     if cle == "taux":
         try:
             return lire_decimal(tv.replace("%", "")), None

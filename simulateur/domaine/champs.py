@@ -77,7 +77,7 @@ class Champ:
     def metavar(self) -> str:
         if self.valeurs:
             return "|".join(self.valeurs)
-        return {"montant": "MONTANT", "taux": "POURCENT", "date": "AAAA-MM-JJ", "entier": "N", "booleen": "oui|non",
+        return {"montant": "MONTANT", "taux": "POURCENT", "date": "AAAA-MM-JJ", "entier": "N", "booleen": "oui|non", "dent": "NN",
                 "verres": "CLASSE+CLASSE", "nature": "NATURE"}.get(self.type, "TEXTE")
 
     def lire(self, texte):
@@ -215,13 +215,38 @@ def _verres(c: Champ, texte):
     return lire_verres(texte, c.nom)
 
 
+POSITIONS_DENT = ("incisive", "canine", "premolaire-1", "premolaire-2", "molaire")
+
+
+def position_dent(dent: int | None) -> str | None:
+    """The position of an FDI tooth number: incisive (x1, x2), canine (x3), premolaire-1 (x4), premolaire-2
+    (x5), molaire (x6–x8); temporary teeth (quadrants 5–8): incisive, canine, molaire (x4, x5)."""
+    if dent is None:
+        return None
+    quadrant, rang = divmod(dent, 10)
+    if quadrant >= 5:
+        return ("incisive", "incisive", "canine", "molaire", "molaire")[rang - 1]
+    return ("incisive", "incisive", "canine", "premolaire-1", "premolaire-2", "molaire", "molaire", "molaire")[rang - 1]
+
+
+def _dent(c: Champ, texte):
+    """An FDI tooth number: quadrant 1–4 (permanent, teeth 1–8) or 5–8 (temporary, teeth 1–5)."""
+    t = str(texte).strip()
+    if not (t.isascii() and t.isdigit() and len(t) == 2):
+        raise ActeInvalide("dent-invalide", c.nom, apercu(texte))
+    quadrant, rang = divmod(int(t), 10)
+    if not ((1 <= quadrant <= 4 and 1 <= rang <= 8) or (5 <= quadrant <= 8 and 1 <= rang <= 5)):
+        raise ActeInvalide("dent-invalide", c.nom, t)
+    return int(t)
+
+
 def _nature(c: Champ, texte):
     from .natures import nature
     return nature(str(texte).strip()).code
 
 
 _LECTEURS = {"montant": _montant, "taux": _taux, "date": _date, "entier": _entier, "booleen": _booleen,
-             "choix": _choix, "verres": _verres, "nature": _nature}
+             "choix": _choix, "verres": _verres, "nature": _nature, "dent": _dent}
 
 
 def apercu(texte, n: int = 60) -> str:
@@ -278,6 +303,9 @@ CHAMPS: tuple[Champ, ...] = (
     Champ("date_adhesion", "date", "Date d'adhésion au contrat (délai de stage).", "date d'adhésion", absent="absente", exemple="2025-01-01"),
     Champ("certificat_radiation", "booleen", "Certificat de radiation d'un contrat précédent (lève le délai de stage).",
           "certificat de radiation", defaut=False),
+    Champ("dent", "dent", "Dentaire : numéro de la dent (numérotation FDI : 11 à 48, dents de lait 51 à 85) ; "
+          "donne sa position (incisive, canine, prémolaire, molaire).", "dent", absent="absente",
+          indice="le numéro FDI de la dent, ex. 36", exemple="36"),
     Champ("fin_traitement", "date", "Après cancer : date de fin du traitement.", "date de fin de traitement", absent="absente", indice="la date de fin du traitement (AAAA-MM-JJ)", exemple="2025-01-15"),
 )
 
@@ -286,8 +314,9 @@ NOMS: tuple[str, ...] = tuple(c.nom for c in CHAMPS)
 CONDITIONS: tuple[str, ...] = tuple(c.nom for c in CHAMPS if c.condition)
 # Conditions of a contract line (`si:`) that are not act fields but come from one: `correction` (the
 # class of both lenses, when they are the same) from `verres`; `taux` (the Sécurité sociale rate the
-# engine applies) from the act's nature, date and régime (None: no field to ask for).
-CONDITIONS_DERIVEES: dict[str, str | None] = {"correction": "verres", "taux": None}
+# engine applies) from the act's nature, date and régime (None: no field to ask for); `position_dent`
+# (incisive, canine, premolaire-1, premolaire-2, molaire) from `dent`.
+CONDITIONS_DERIVEES: dict[str, str | None] = {"correction": "verres", "taux": None, "position_dent": "dent"}
 COLONNES_OBLIGATOIRES: tuple[str, ...] = ("beneficiaire",) + tuple(c.nom for c in CHAMPS if c.colonne)
 
 

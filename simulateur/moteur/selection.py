@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..contrat.modele import Contrat, Ligne, condition_age
-from ..domaine.champs import CONDITIONS_DERIVEES
+from ..domaine.champs import CONDITIONS_DERIVEES, position_dent
 from ..domaine.erreurs import ActeInvalide
 
 _MEMO: dict = {}          # id(contrat) -> (contrat, {memo key: Ligne | None})
@@ -25,6 +25,8 @@ def valeur_condition(acte, cle: str, taux: Decimal):
         return v[0] if v and v[0] == v[1] else None
     if cle == "taux":
         return taux
+    if cle == "position_dent":
+        return position_dent(acte.dent)
     return getattr(acte, cle, None)
 
 

@@ -123,6 +123,8 @@ MESSAGES = {
     "choix-inconnu": lambda e, ctx: f"{_libelle(e.champ)} « {e.valeur} » inconnu : {_ou(e.details['valeurs'])}",
     "verres-illisible": lambda e, ctx: (f"verres « {e.valeur} » : donnez les classes des deux verres, ex. simple+complexe "
                                         "(classes : simple, complexe, tres-complexe)"),
+    "dent-invalide": lambda e, ctx: (f"dent « {e.valeur} » : un numéro FDI à deux chiffres (11 à 18, 21 à 28, 31 à 38, "
+                                     "41 à 48 ; dents de lait 51 à 55 … 81 à 85)"),
     "nature-inconnue": lambda e, ctx: (f"nature inconnue : « {e.valeur} »{_proches(e.details.get('proches'))} "
                                        "(la liste : simulateur natures)"),
     "monture-superieure": lambda e, ctx: (f"monture {euros(e.details['monture'])} supérieure aux frais réels "
