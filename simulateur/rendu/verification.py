@@ -231,13 +231,27 @@ def table(lignes, bilan):
     return t
 
 
+def _largeur(flux) -> int | None:
+    """The terminal's width on a terminal; else COLUMNS, or 120 (a file has no width: 80 would fold)."""
+    import os
+    try:
+        if flux.isatty():
+            return None
+    except (AttributeError, ValueError):
+        pass
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 120
+
+
 def ecrire_table(flux, lignes, bilan) -> None:
     """The table, the reasons of the rows that are not conforming, then the explanation trees (rows
     given with their Resultat)."""
     from rich.console import Console
     from rich.markup import escape
     from .explication import arbre
-    con = Console(file=flux, highlight=False)
+    con = Console(file=flux, highlight=False, width=_largeur(flux))
     con.print(table([l for l, _ in lignes], bilan))
     raisons = [(l, texte_raisons(l.verification.raisons)) for l, _ in lignes if l.verification.raisons]
     for l, texte in raisons:
