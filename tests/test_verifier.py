@@ -436,3 +436,32 @@ def test_colonnes_lot_identiques_a_simulateur_lot(tmp_path):
     ver_l = list(csv.DictReader(io.StringIO(r_ver.stdout), delimiter=";"))
     assert len(lot_l) == len(ver_l) == 13
     assert [{k: l[k] for k in lot_l[0]} for l in ver_l] == lot_l
+
+
+# ------------------------------------------------------------------ hostile cells
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from conftest import reglages  # noqa: E402
+
+# (a NUL byte makes the whole file binary: refused as a file, exit 2 — not a cell's business)
+CELLULES_VERSEES = st.one_of(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12), st.sampled_from(["", "0", "9,00", "9.00 €", "-1", "1e3", "NaN", "9,001",
+                                                                    "1 234,56", "  ", "∞", "\x1b[31m"]))
+
+
+@reglages(60, 5000)
+@given(cellules=st.lists(st.tuples(CELLULES_VERSEES, CELLULES_VERSEES, CELLULES_VERSEES), min_size=1, max_size=6))
+def test_cellules_versees_quelconques_une_ligne_chacune_jamais_de_trace(cellules):
+    # Whatever the paid cells hold: one output row per input row, a known verdict, no traceback; a
+    # readable cell is compared (Base seule : généraliste DPTM adulte, complémentaire attendue 9,00).
+    lignes = ["beneficiaire,date,nature,br,frais_reels,dptm,age,ss_verse,complementaire_verse,verse_base"]
+    for k, (a, b, c) in enumerate(cellules):
+        lignes.append(",".join(["A", f"2025-01-{k + 10:02d}", "consultation-generaliste", "30", "30", "oui", "42"]
+                               + ['"' + x.replace('"', '""') + '"' for x in (a, b, c)]))
+    from simulateur.verification.commande import executer_verification
+    sortie = io.StringIO()
+    bilan = executer_verification(("\n".join(lignes) + "\n").encode("utf-8"), sortie, contrat="cabinets-dentaires", formule="base", format="json")
+    objets = json.loads(sortie.getvalue())
+    assert len(objets) == len(cellules) == bilan.lignes
+    assert all(o["verdict"] in ("conforme", "moins-percu", "trop-percu", "non-verifiable") for o in objets)
+    assert all(o["complementaire_attendu"] == "9.00" for o in objets)
