@@ -164,7 +164,6 @@ def pourquoi(cible, cellule, contexte: str = "cli") -> str:
     from ..rendu.messages import message
     quoi = message(cellule.erreur, contexte) if cellule.erreur is not None else cellule.raison
     return f"{cible.contrat.id} : {quoi}"
-    return lignes
 
 
 def exemples_choisis(exemples: list[ExempleType], texte: str | None) -> list[ExempleType]:

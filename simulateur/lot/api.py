@@ -14,7 +14,7 @@ from ..domaine.erreurs import ActeInvalide
 from ..domaine.identifiants import normaliser_beneficiaire
 from ..rendu.messages import message
 from .fichier import trop_de_cellules
-from .lecture import LotInvalide, Table, decoder, lire_octets, normaliser_colonne
+from .lecture import Table, decoder, lire_octets, normaliser_colonne
 from .rejeu import Choix, Entree, ErreurLigne, Groupes, rejouer
 
 

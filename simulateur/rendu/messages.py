@@ -7,7 +7,6 @@ The same error reads differently where it happened: on the command line it names
 from __future__ import annotations
 
 from ..domaine.champs import PAR_NOM
-from ..domaine.natures import NATURES
 from .texte import date as _date
 from .texte import euros
 
