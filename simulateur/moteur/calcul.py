@@ -93,18 +93,22 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
     ReconductionRefusee in strict mode).
     """
     params = parametres or charger_parametres()
-    avant = horizon(acte, params)
+    avant = horizon(acte, params) if acte.date > params.connus_jusqu_au else []
 
     def calculer(a):
-        lire_acte = LectureParametres(params, a.date, False, strict)
-        complet, hyps = completer(a, lire_acte)
+        lus = ()
+        if a.acte is None and a.nature is not None and (a.limite is not None or a.panier != "100-sante"):
+            complet, hyps = a, ()                     # nothing to complete (the usual batch row)
+        else:
+            lire_acte = LectureParametres(params, a.date, False, strict)
+            complet, hyps = completer(a, lire_acte)
+            lus = lire_acte.reconduits
         lire = LectureParametres(params, complet.date, expliquer, strict)
         r = _simuler(contrat, formule, complet, etat, lire, expliquer)
-        hyps = list(hyps)
-        if complet.css:
-            hyps += avertissements(complet)
-        if lire.reconduits or lire_acte.reconduits:
-            hyps += reconduits({v.nom: v for v in lire_acte.reconduits + lire.reconduits}.values(), complet.date)
+        if complet.css or lus or lire.reconduits:
+            hyps = list(hyps) + (avertissements(complet) if complet.css else [])
+            if lus or lire.reconduits:
+                hyps += reconduits({v.nom: v for v in list(lus) + lire.reconduits}.values(), complet.date, params)
         r.acte, r.hypotheses_moteur = complet, hyps
         return r
 
@@ -112,7 +116,7 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
     if essais:
         r.acte = acte          # an input tried at several values: the echo keeps it absent, as given
     if avant or essais:
-        r.hypotheses_moteur = avant + r.hypotheses_moteur + essais
+        r.hypotheses_moteur = avant + list(r.hypotheses_moteur) + essais
     return r
 
 

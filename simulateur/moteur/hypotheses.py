@@ -62,10 +62,10 @@ def horizon(acte, params) -> list:
     return [Hypothese("date", acte.date, "parametres.au_dela", connus=connus, horizon=params.horizon)]
 
 
-def reconduits(valeurs, date) -> list:
+def reconduits(valeurs, date, params) -> list:
     """The parameters carried forward to `date` past their last published value (`ValeurDatee.reconduite`)."""
     return [Hypothese("parametre", v.valeur, "parametre.reconduit", nom=v.nom, depuis=v.depuis, jusqu_au=v.jusqu_au,
-                      reference=v.reference, source=v.source, date=date) for v in valeurs]
+                      reference=v.reference, source=v.source, date=date, unite=params.unite(v.nom)) for v in valeurs]
 
 
 # ------------------------------------------------------------------ the act completed from the rules
@@ -104,14 +104,14 @@ def _depuis_catalogue(acte, catalogue, hyps: list):
     cat, e, coefficient = _entree(acte, catalogue)
     if e.selon_dent:
         if acte.dent is None:
-            raise ActeInvalide("requis-dent", "dent", code=e.code, candidats=DENTS_PAR_POSITION)
+            raise ActeInvalide("requis-dent", "dent", code_acte=e.code, candidats=DENTS_PAR_POSITION)
         position = position_dent(acte.dent)
         code = e.code_selon_dent(position)
         hyps.append(Hypothese("acte", code, "catalogue.selon_dent", code=e.code, dent=acte.dent, position=position))
         e = cat.trouver(code)
     _verifier_dent_age(acte, cat, e)
     if e.age and acte.age is None:
-        raise ActeInvalide("requis", "age", code=e.code, plage=_plage(e.age))
+        raise ActeInvalide("requis", "age", code_acte=e.code, plage=_plage(e.age))
     fixe = {}
     if acte.nature is None:
         fixe["nature"] = e.nature
@@ -147,10 +147,10 @@ def _verifier_dent_age(acte, cat, e) -> None:
     from ..parametres.catalogue import accepte_age
     if acte.dent is not None and e.dents and acte.dent not in e.dents:
         position = position_dent(acte.dent)
-        raise ActeInvalide("dent-hors-acte", "dent", str(acte.dent), code=e.code, libelle=e.libelle, position=position,
+        raise ActeInvalide("dent-hors-acte", "dent", str(acte.dent), code_acte=e.code, libelle=e.libelle, position=position,
                            autre=cat.code_pour_position(e.code, position))
     if acte.age is not None and e.age and not accepte_age(e.age, acte.age):
-        raise ActeInvalide("age-hors-acte", "age", str(acte.age), code=e.code, condition=e.age_texte)
+        raise ActeInvalide("age-hors-acte", "age", str(acte.age), code_acte=e.code, condition=e.age_texte)
 
 
 def _limite_100_sante(acte, lire, hyps: list):

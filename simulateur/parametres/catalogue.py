@@ -159,15 +159,18 @@ class Catalogue:
         return [cles[k] for k in difflib.get_close_matches(cle_code(code)[:60], list(cles), n=3, cutoff=0.6)]
 
     def chercher(self, texte: str | None) -> list[EntreeCatalogue]:
-        """Entries whose code or label holds every word of `texte` (accents and case ignored), in file order."""
+        """Entries where every word of `texte` starts a word of the code, label or nature (accents and case
+        ignored): the code equal to the text first, then codes starting with it, then the others, in file order."""
         from ..domaine.champs import cle_texte
         mots = [cle_texte(m) for m in str(texte or "").split() if cle_texte(m)]
-        out = []
+        cle = cle_texte(texte or "")
+        trouves = []
         for e in self.entrees.values():
-            foin = cle_texte(e.code) + " " + " ".join(cle_texte(m) for m in (e.libelle + " " + (e.nature or "")).split())
-            if all(m in foin for m in mots):
-                out.append(e)
-        return out
+            code = cle_texte(e.code)
+            jetons = [code] + [cle_texte(m) for m in re.split(r"[\s'’()\[\],;:/+-]+", f"{e.libelle} {e.nature or ''}") if m]
+            if all(any(j.startswith(m) for j in jetons) for m in mots):
+                trouves.append((0 if code == cle else 1 if cle and code.startswith(cle) else 2, e))
+        return [e for _, e in sorted(trouves, key=lambda x: x[0])]
 
     def code_pour_position(self, code: str, position: str) -> str | None:
         """The code for `position` in the « selon la dent » entry that holds `code` (the same material)."""
@@ -423,3 +426,46 @@ def _depuis_donnees(donnees: list) -> Catalogue:
             frozenset(dents) if dents is not None else None, tuple((op, n) for op, n in age), coef,
             tuple((p, c) for p, c in selon), note, lieu)
     return Catalogue(entrees)
+
+
+# ------------------------------------------------------------------ what `simulateur actes` shows
+
+@dataclass(frozen=True, slots=True)
+class FicheActe:
+    """One code as `simulateur actes` shows it at a date: the entry, its BR, basket and HLF / PLV in force
+    (None: none at that date), and the Sécurité sociale rate of its group (régime général, in the pathway)."""
+    entree: EntreeCatalogue
+    date: dt.date
+    br: ValeurDatee | None
+    panier: str | None
+    limite: ValeurDatee | None
+    taux: Decimal | None
+
+
+def fiches(catalogue: Catalogue, texte: str | None, date: dt.date, parametres=None) -> list[FicheActe]:
+    """The entries matching `texte` (every word, in the code, label or nature), valued at `date`."""
+    out = []
+    for e in catalogue.chercher(texte):
+        taux = None
+        if parametres is not None and e.groupe_taux:
+            try:
+                taux = parametres.valeur(f"taux_ss.general.{e.groupe_taux}", date).valeur
+            except LookupError:
+                taux = None
+        p = e.panier_a(date)
+        out.append(FicheActe(e, date, e.br(date), p.panier if p else None, e.limite_a(date), taux))
+    return out
+
+
+def texte_dents(dents: frozenset | None) -> str:
+    """`11-13,21-23` from a set of FDI numbers (consecutive numbers of a quadrant as ranges)."""
+    if not dents:
+        return ""
+    morceaux, suite = [], []
+    for d in sorted(dents):
+        if suite and (d != suite[-1] + 1 or d // 10 != suite[0] // 10):
+            morceaux.append(suite)
+            suite = []
+        suite.append(d)
+    morceaux.append(suite)
+    return ",".join(str(s[0]) if len(s) == 1 else f"{s[0]}-{s[-1]}" for s in morceaux)

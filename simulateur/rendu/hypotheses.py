@@ -70,7 +70,8 @@ def _reconduit(h) -> str:
     else:
         tete = (f"{d['nom']} : dernière valeur publiée (du {d['depuis'].isoformat()} au {d['jusqu_au'].isoformat()}) "
                 f"reconduite au {d['date'].isoformat() if d.get('date') else '?'}")
-    return f"{tete} ({nombre(h.valeur)} ; {d['reference']})"
+    valeur = {"euro": euros(h.valeur), "pourcent": f"{nombre(h.valeur)} %"}.get(d.get("unite"), nombre(h.valeur))
+    return f"{tete} ({valeur} ; {d['reference']})"
 
 
 def _au_dela(h) -> str:
