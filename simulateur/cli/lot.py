@@ -13,7 +13,8 @@ def _aide_lot() -> str:
 
 Colonnes (en-tête obligatoire ; séparateur , ou ; ; UTF-8 avec ou sans BOM, UTF-16, Windows-1252 ; virgule ou
 point décimal) : {', '.join(COLONNES_OBLIGATOIRES)} ; en option {facultatives}, et contrat / formule (remplacent
---contrat / --formule pour la ligne).
+--contrat / --formule pour la ligne). Avec une colonne acte (codes d'actes, un devis), nature et br sont
+facultatives : le catalogue daté les donne (simulateur actes).
 
 Les actes de chaque bénéficiaire sont rejoués dans l'ordre des dates (enveloppes, compteurs annuels,
 plafonds de la participation forfaitaire et des franchises, renouvellements) ; la sortie garde l'ordre

@@ -128,7 +128,8 @@ def machine(champ: str, v):
         return v
     if isinstance(v, Decimal):
         c = PAR_NOM.get(champ)
-        return texte_json(v) if (c is not None and c.type == "montant") or champ in ("br", "limite") else format(v.normalize(), "f")
+        montant = (c is not None and c.type == "montant") or champ in ("br", "limite", "css")
+        return texte_json(v) if montant else format(v.normalize(), "f")
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, tuple):
