@@ -96,6 +96,24 @@ def test_monture_inutile_quand_le_resultat_n_en_depend_pas(cd):
     assert r.acte.monture is None                       # the echo keeps it absent, as given
 
 
+def test_monture_inutile_garantie_100_euros_securite_sociale_incluse(tmp_path):
+    # L'exemple de l'issue : lunettes de classe B à 366 €, garantie « 100 € » Sécurité sociale incluse (le contrat
+    # 000 dont la ligne classe B est remplacée). Monture 0 € : plafond responsable (366 − 0) + min(0, 100) = 366 ;
+    # monture 366 € : 0 + min(366, 100) = 100. La ligne paie 100 − 0,09 = 99,91 € dans les deux cas (le plafond de
+    # 100 € de la monture ne peut pas la limiter) : la monture n'est pas demandée. Reste 366 − 0,09 − 99,91 = 266.
+    from pathlib import Path
+    texte = (Path(__file__).resolve().parent.parent / "contrats" / "cabinets-dentaires.yaml").read_text(encoding="utf-8")
+    ancien = 'base: "forfait de 200 € dont au maximum 100 € pour la monture"'
+    assert ancien in texte
+    f = tmp_path / "cent-euros.yaml"
+    f.write_text(texte.replace(ancien, 'base: "100 €"'), encoding="utf-8")
+    r = simuler(charger_contrat(str(f)), "base", creer_acte(nature="optique-equipement", panier="libre", br="0,15",
+                                                           frais_reels="366", verres="simple+simple", age=40,
+                                                           date="2025-06-01"))
+    assert (r.securite_sociale, r.parts[0].montant, r.reste_a_charge) == (D("0.09"), D("99.91"), D("266.00"))
+    assert raisons(r)["entree.non_necessaire"].champ == "monture"
+
+
 def test_monture_demandee_quand_le_resultat_en_depend(cd):
     # 366 € (exemple-type O3) : monture 0 € → forfait 200 € ; monture 366 € → 100 € au plus : résultats
     # différents, la monture est demandée (et la message nomme --monture).
