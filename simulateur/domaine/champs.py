@@ -288,7 +288,8 @@ CHAMPS: tuple[Champ, ...] = (
                      "classe A": "100-sante", "classe I": "100-sante", "tarifs maîtrisés": "maitrise", "modéré": "maitrise",
                      "tarifs libres": "libre", "classe B": "libre", "classe II": "libre"},
           condition=True, exemple="100-sante"),
-    Champ("limite", "montant", "HLF ou PLV de l'acte (prothèse dentaire, équipement 100 % Santé, aide auditive classe I).",
+    Champ("limite", "montant", "HLF ou PLV de l'acte (prothèse dentaire, équipement 100 % Santé, aide auditive classe I) ; "
+          "par défaut celui du catalogue (--acte) ou des paramètres 100 % Santé (aide auditive classe I, monture classe A).",
           "limite (HLF ou PLV)", absent="absente", indice="le HLF ou le PLV de l'acte", exemple="500"),
     Champ("age", "entier", "Âge du bénéficiaire en années (participation forfaitaire avant 18 ans ; lignes par âge).", "âge",
           bornes=(0, 130), condition=True, indice="l'âge du bénéficiaire en années", exemple="40"),
