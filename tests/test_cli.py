@@ -109,7 +109,8 @@ def test_natures():
     (["simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "dix", "--frais-reels", "10"], ["n'est pas un montant"]),
     (["simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10", "--date", "2025-02-30"],
      ["impossible"]),
-    (["simuler", "cabinets-dentaires", "-f", "base", "-n", "consultation-generaliste", "--br", "30", "--frais-reels", "30",
+    # DPTM or not changes the option's amount (+ 100 % BR or + 80 % BR, frais réels 80 €): it is asked for
+    (["simuler", "cabinets-dentaires", "-f", "option-1", "-n", "consultation-generaliste", "--br", "30", "--frais-reels", "80",
       "--date", "2025-06-01"], ["DPTM", "--dptm"]),
     (["simuler", "cabinets-dentaires", "-f", "base", "-n", "dentaire-prothese", "--br", "120", "--frais-reels", "500",
       "--date", "2025-06-01"], ["panier"]),

@@ -318,7 +318,7 @@ def test_exemples_securite_sociale_imprimee():
 def test_exemples_non_calculables(tmp_path):
     f = tmp_path / "ex.yaml"
     f.write_text("""exemples:
-  - {id: X1, libelle: sans DPTM, categorie: soins-courants, nature: consultation-specialiste, frais_reels: "50.00",
+  - {id: X1, libelle: sans DPTM, categorie: soins-courants, nature: consultation-specialiste, frais_reels: "100.00",
      br: "31.50", securite_sociale: "20.05", date: 2025-01-01, age: 40, source: test}
   - {id: X2, libelle: implant, categorie: dentaire, nature: implantologie, frais_reels: "1000.00", br: "0.00",
      securite_sociale: "0.00", date: 2025-01-01, source: test}
@@ -332,8 +332,13 @@ def test_exemples_non_calculables(tmp_path):
     assert "(2) X2 : cabinets-dentaires : pas de ligne pour « Implantologie »" in r.stdout
     assert "17,35 €" in r.stdout                                 # X3 still computed: 43,38 − 26,03
     d = json_ok(lancer("exemples", "cabinets-dentaires", "--formules", "base", "--fichier", str(f), "--format", "json"))
-    assert "erreur" in d[0]["formules"][0] and "erreur" in d[1]["formules"][0]
+    # X1 without DPTM status: the base pays « 100 % BR » on both lines (31,50 − 22,05 = 9,45), so the status is
+    # not needed for the base alone; option 2 pays + 150 % BR (DPTM: 47,25) or + 100 % BR (non DPTM: 31,50) of
+    # the 68,50 € left: the status is needed there.
+    assert d[0]["formules"][0]["complementaire"] == "9.45" and "erreur" in d[1]["formules"][0]
     assert d[2]["formules"][0]["complementaire"] == "17.35"
+    d = json_ok(lancer("exemples", "cabinets-dentaires", "--formules", "option-2", "--fichier", str(f), "--format", "json"))
+    assert "erreur" in d[0]["formules"][0] and "--dptm" in d[0]["formules"][0]["erreur"]
 
 
 def test_exemples_fichier_invalide(tmp_path):

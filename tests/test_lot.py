@@ -475,7 +475,8 @@ def test_conversion_en_cache_egale_creer_acte(tmp_path):
 
 
 def test_parametres_memorises_memes_valeurs_et_messages():
-    """The engine's memo of dated parameters gives the reader's values, and its refusals with the same words."""
+    """The engine's memo of dated parameters gives the reader's values (a value past the last published one:
+    carried forward, `Parametres.valeur_reconduite`), and its refusals with the same words."""
     from simulateur.moteur.lecture import LectureParametres
     from simulateur.parametres import charger_parametres
     import datetime as dt
@@ -486,7 +487,7 @@ def test_parametres_memorises_memes_valeurs_et_messages():
         for nom in ("responsable.optique.plafond.complexe-simple", "pmss"):
             for _ in range(2):
                 try:
-                    attendu = str(p.valeur(nom, d.replace(year=2040)))
+                    attendu = str(p.valeur_reconduite(nom, d.replace(year=2040)))
                 except ParametreIndisponible as e:
                     attendu = str(e)
                 try:

@@ -287,7 +287,7 @@ def test_chaque_valeur_a_reference_source_et_decimal(p):
         for a, b in zip(historique, historique[1:]):
             assert a.jusqu_au is not None and a.jusqu_au < b.depuis, nom
         assert p.description(nom).strip()
-        assert p.unite(nom) in {"euro", "pourcent", "nombre", "jours", "mois", "annees"}
+        assert p.unite(nom) in {"euro", "pourcent", "nombre", "jours", "mois", "annees", "booleen"}
 
 
 def test_chaque_valeur_est_celle_retournee_sur_sa_periode(p):

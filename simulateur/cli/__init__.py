@@ -2,7 +2,7 @@
 
 Data on stdout, messages on stderr. Exit codes: 0 success; 1 the run finished but rows or checks
 failed; 2 bad usage or input (a French message, no traceback unless --debug); 130 interrupted.
-One module per command group: `simuler`, `catalogue` (contrats, contrat, natures), `lot`,
+One module per command group: `simuler`, `catalogue` (contrats, contrat, natures), `actes`, `lot`,
 `comparer` (comparer, exemples), `valider`, `verifier`.
 """
 from __future__ import annotations
@@ -66,8 +66,8 @@ def _principal(debug: bool = typer.Option(False, "--debug", help="Affiche la tra
 
 
 def _enregistrer():
-    from . import catalogue, comparer, lot, simuler, valider, verifier
-    for module in (simuler, catalogue, lot, comparer, valider, verifier):
+    from . import actes, catalogue, comparer, lot, simuler, valider, verifier
+    for module in (simuler, catalogue, actes, lot, comparer, valider, verifier):
         module.enregistrer(app)
 
 

@@ -25,7 +25,7 @@ def _verifier(cli, contrat, formules, format, actes, explique, valeurs) -> None:
         cli.erreur("donnez un CONTRAT (toutes ses formules sont comparées) ou --formules, ex. --formules "
                    "cabinets-dentaires:option-2,carcept-evolution-sante:f150")
     if actes is not None:
-        donnees = [f"--{k.replace('_', '-')}" for k in ("nature", "br", "frais_reels") if k in valeurs]
+        donnees = [f"--{k.replace('_', '-')}" for k in ("nature", "br", "frais_reels", "acte", "dent") if k in valeurs]
         if donnees:
             cli.erreur(f"avec --actes, les actes viennent du fichier : retirez {', '.join(donnees)}")
         if explique:

@@ -13,7 +13,8 @@ def _aide_lot() -> str:
 
 Colonnes (en-tête obligatoire ; séparateur , ou ; ; UTF-8 avec ou sans BOM, UTF-16, Windows-1252 ; virgule ou
 point décimal) : {', '.join(COLONNES_OBLIGATOIRES)} ; en option {facultatives}, et contrat / formule (remplacent
---contrat / --formule pour la ligne).
+--contrat / --formule pour la ligne). Avec une colonne acte (codes d'actes, un devis), nature et br sont
+facultatives : le catalogue daté les donne (simulateur actes).
 
 Les actes de chaque bénéficiaire sont rejoués dans l'ordre des dates (enveloppes, compteurs annuels,
 plafonds de la participation forfaitaire et des franchises, renouvellements) ; la sortie garde l'ordre
@@ -60,6 +61,7 @@ def enregistrer(app) -> None:
         decimale: Optional[str] = typer.Option(None, "--decimale", help="Montants de la sortie CSV : point ou virgule (défaut : virgule si le fichier est séparé par « ; », point sinon)."),
         contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Ni barre de progression ni résumé sur la sortie d'erreur (le code de sortie dit s'il y a eu des erreurs)."),
+        strict: bool = typer.Option(False, "--strict", help="Refuse (ligne en erreur) un paramètre reconduit au-delà de sa dernière valeur publiée."),
     ):
         from ..lot.commande import FORMATS
         if format not in FORMATS:
@@ -68,7 +70,7 @@ def enregistrer(app) -> None:
             erreur(f"--decimale « {decimale} » : point ou virgule")
         from pathlib import Path
         options = dict(contrat=contrat, formule=formule, format=format, decimale=decimale, debug=_DEBUG["actif"],
-                       dossiers=[Path(d) for d in contrats_dossier])
+                       dossiers=[Path(d) for d in contrats_dossier], strict=strict)
 
         def faire():
             if sortie is not None:

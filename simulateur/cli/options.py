@@ -46,6 +46,8 @@ def avec_options_acte(fonction, requis: tuple = (), sauf: tuple = ()):
 
 
 def valeurs_acte(options: dict) -> dict:
-    """The act's fields among a command's options (those not given, None, left out)."""
-    noms = {c.nom for c in CHAMPS}
-    return {k: v for k, v in options.items() if k in noms and v is not None}
+    """The act's fields among a command's options (those not given — None, or a flag left unset — left out:
+    the act records what the user gave, and shows the rest as assumptions)."""
+    par_nom = {c.nom: c for c in CHAMPS}
+    return {k: v for k, v in options.items()
+            if k in par_nom and v is not None and not (v is False and par_nom[k].defaut is False and not par_nom[k].negatif)}

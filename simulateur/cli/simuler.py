@@ -17,6 +17,8 @@ def enregistrer(app) -> None:
         format: str = typer.Option("table", "--format", help="table ou json."),
         explique: bool = typer.Option(False, "--explique", help="Ajoute l'explication : ligne du contrat, paramètres datés, "
                                       "plafond qui a limité."),
+        strict: bool = typer.Option(False, "--strict", help="Refuse un paramètre reconduit au-delà de sa dernière valeur "
+                                    "publiée (ex. PMSS d'une année pas encore publié)."),
         **acte,
     ):
         """Simule le remboursement d'un acte : Sécurité sociale, chaque niveau du contrat, reste à charge."""
@@ -30,14 +32,14 @@ def enregistrer(app) -> None:
             c = charger_contrat(contrat)
             a = creer_acte(**valeurs_acte(acte))
             c.formule(formule)
-            return c, calculer(c, formule, a, expliquer=explique), a
+            return c, calculer(c, formule, a, expliquer=explique, strict=strict), a
 
         c, r, a = proteger(faire)
         if format == "json":
             import json
             from ..domaine.acte import acte_en_dict
             d = r.en_dict()
-            d["acte"] = acte_en_dict(a)
+            d["acte"] = acte_en_dict(r.acte)
             if explique:
                 d["explication"] = r.explication_dict()
             sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
@@ -45,7 +47,10 @@ def enregistrer(app) -> None:
         from ..rendu import tables
         con = tables.console()
         con.print(tables.table_resultat(r, c))
+        from ..rendu.hypotheses import bloc
+        if (h := bloc(r)) is not None:
+            con.print(h)
         if explique:
             con.print(tables.arbre_explication(r))
 
-    app.command()(avec_options_acte(simuler, requis=("nature", "frais_reels")))
+    app.command()(avec_options_acte(simuler, requis=("frais_reels",)))

@@ -134,16 +134,16 @@ class LigneExemple:
 
 
 def _cellule(c, acte) -> CelluleExemple:
-    from ..moteur.calcul import choisir_ligne, simuler
+    from ..moteur.calcul import simuler
     from ..parametres import ParametreIndisponible
     try:
         r = simuler(c.contrat, c.formule, acte, expliquer=False)
     except (ErreurSimulateur, ParametreIndisponible) as e:
         return CelluleExemple(None, "", e)
-    if choisir_ligne(c.contrat, acte, r.taux_securite_sociale) is None:
+    if r.parts and not any(p.ligne for p in r.parts):          # no line of the contract for the act
         cond = ", ".join(f"{k} {v}" for k, v in (("panier", acte.panier), ("DPTM", {True: "oui", False: "non"}.get(acte.dptm)))
                          if v is not None)
-        return CelluleExemple(r, f"pas de ligne pour « {NATURES[acte.nature].libelle} »"
+        return CelluleExemple(r, f"pas de ligne pour « {NATURES[r.nature].libelle} »"
                                  + (f" ({cond})" if cond else "") + " dans le tableau de garanties")
     return CelluleExemple(r, "")
 

@@ -24,9 +24,12 @@ _SANS_DEFAUT = ("nature", "date", "br", "frais_reels")
 
 def _classe_acte():
     """`Acte`: a slotted class with one attribute per field, in the table's order (positional
-    construction follows that order; `dataclasses.replace` works)."""
+    construction follows that order; `dataclasses.replace` works), and `donnes`: the names of the
+    fields the user gave (a frozenset), or None when unknown — what is not given is an assumption
+    the result shows (`Resultat.hypotheses`)."""
     champs = [(c.nom, object) if c.nom in _SANS_DEFAUT else (c.nom, object, dataclasses.field(default=c.defaut))
               for c in CHAMPS]
+    champs.append(("donnes", object, dataclasses.field(default=None)))
     classe = dataclasses.make_dataclass("Acte", champs, slots=True, eq=False)
     classe.__module__ = __name__
     classe.__doc__ = ("One act, every input checked (build it with `creer_acte`). Amounts are Decimal euros, "
@@ -42,10 +45,14 @@ _ZERO = Decimal(0)
 def verifier_acte(a: "Acte") -> "Acte":
     """The rules between fields, on an act whose every field was read. Returns it; raises ActeInvalide.
 
-    - `br` absent: 0 for a nature the Sécurité sociale does not pay, required otherwise;
+    - `nature` absent: required, unless an act code (`acte`) gives it (the engine reads the catalogue);
+    - `br` absent: 0 for a nature the Sécurité sociale does not pay, required otherwise — unless an act
+      code gives it;
     - `monture` (the frame's share of the price) is at most the frais réels.
     """
-    if a.br is None:
+    if a.nature is None and a.acte is None:
+        raise ActeInvalide("requis", "nature")
+    if a.br is None and a.acte is None:
         if a.nature not in _NATURES_NON_REMBOURSEES:
             raise ActeInvalide("requis", "br", nature=a.nature)
         a.br = _ZERO
@@ -81,6 +88,7 @@ def creer_acte(**entrees) -> "Acte":
             v[c.nom] = c.lire(x)
     if v["date"] is None:
         v["date"] = dt.date.today()
+    v["donnes"] = frozenset(k for k, x in entrees.items() if not _vide(x))
     return verifier_acte(Acte(**v))
 
 
@@ -101,7 +109,10 @@ class ConvertisseurActes:
         self.caches = {c.nom: {} for _, c, _ in lus}
         self.frequents = [(k, c, i) for k, c, i in lus if c.nom in self.FREQUENTS]
         self.autres = [(k, c, i) for k, c, i in lus if c.nom not in self.FREQUENTS]
-        self.modele = [c.defaut for c in CHAMPS]          # absent columns: the fields' defaults
+        self.modele = [c.defaut for c in CHAMPS] + [None]   # absent columns: the fields' defaults; then `donnes`
+        self.p_donnes = len(CHAMPS)
+        self.p_nature, self.p_br = NOMS.index("nature"), NOMS.index("br")
+        self.donnes: dict = {}            # (the other cells' given fields, nature given, br given) → frozenset
         self.combinaisons: dict = {}      # the other cells' texts → the act's values (positional) or the first refusal
         self.p_date = NOMS.index("date")
         self.places_frequents = [k for k, _, _ in self.frequents]
@@ -136,6 +147,7 @@ class ConvertisseurActes:
             try:
                 for k, c, i in self.autres:
                     v[k] = self.valeur(c, cellules[i])
+                v[self.p_donnes] = frozenset(c.nom for _, c, i in self.autres if not _vide(cellules[i]))
             except ActeInvalide as e:
                 v = e
             if len(self.combinaisons) >= self.TAILLE_CACHE:
@@ -160,7 +172,18 @@ class ConvertisseurActes:
             v[k] = x
         if v[self.p_date] is None:
             raise ActeInvalide("requis", "date")
+        v[self.p_donnes] = self._donnes(v[self.p_donnes], v[self.p_nature] is not None, v[self.p_br] is not None)
         return verifier_acte(Acte(*v))
+
+    def _donnes(self, autres, nature: bool, br: bool) -> frozenset:
+        """The fields a row gives: its non-empty cells (date and frais réels always)."""
+        cle = (autres, nature, br)
+        d = self.donnes.get(cle)
+        if d is None:
+            d = autres | {"date", "frais_reels"} | ({"nature"} if nature else set()) | ({"br"} if br else set())
+            if len(self.donnes) < 10_000:
+                self.donnes[cle] = d
+        return d
 
 
 def acte_en_dict(acte) -> dict:

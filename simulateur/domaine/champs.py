@@ -78,7 +78,7 @@ class Champ:
         if self.valeurs:
             return "|".join(self.valeurs)
         return {"montant": "MONTANT", "taux": "POURCENT", "date": "AAAA-MM-JJ", "entier": "N", "booleen": "oui|non", "dent": "NN",
-                "verres": "CLASSE+CLASSE", "nature": "NATURE"}.get(self.type, "TEXTE")
+                "verres": "CLASSE+CLASSE", "nature": "NATURE", "acte": "CODE"}.get(self.type, "TEXTE")
 
     def lire(self, texte):
         """The act's value for `texte` (str, or already a Python value), or ActeInvalide naming the field."""
@@ -240,13 +240,22 @@ def _dent(c: Champ, texte):
     return int(t)
 
 
+def _acte(c: Champ, texte):
+    """An act code as written on an invoice (`G`, `CS+MPC+MCS`, `HBLD634`, `AMS 8,4`): upper case, spaces
+    collapsed; 1 to 40 printable characters. Whether the catalogue knows it is the engine's check."""
+    t = " ".join(str(texte).split()).upper()
+    if not t or len(t) > 40 or not t.isprintable():
+        raise ActeInvalide("acte-illisible", c.nom, apercu(texte))
+    return t
+
+
 def _nature(c: Champ, texte):
     from .natures import nature
     return nature(str(texte).strip()).code
 
 
 _LECTEURS = {"montant": _montant, "taux": _taux, "date": _date, "entier": _entier, "booleen": _booleen,
-             "choix": _choix, "verres": _verres, "nature": _nature, "dent": _dent}
+             "choix": _choix, "verres": _verres, "nature": _nature, "dent": _dent, "acte": _acte}
 
 
 def apercu(texte, n: int = 60) -> str:
@@ -259,11 +268,13 @@ def apercu(texte, n: int = 60) -> str:
 # ------------------------------------------------------------------ the table
 
 CHAMPS: tuple[Champ, ...] = (
-    Champ("nature", "nature", "Nature de l'acte (liste : simulateur natures).", "nature", absent="absente", requis=True, colonne=True, court="-n",
-          indice="liste : simulateur natures", exemple="consultation-specialiste"),
+    Champ("nature", "nature", "Nature de l'acte (liste : simulateur natures) ; donnée par le catalogue avec --acte.", "nature",
+          absent="absente", colonne=True, court="-n", indice="liste : simulateur natures ; ou un code d'acte, liste : simulateur actes",
+          exemple="consultation-specialiste"),
     Champ("date", "date", "Date des soins AAAA-MM-JJ ou JJ/MM/AAAA (défaut : aujourd'hui) ; choisit les paramètres en vigueur.",
           "date des soins", absent="absente", colonne=True, exemple="2025-06-01"),
-    Champ("br", "montant", "Base de remboursement (31.50, 31,50 ou 31,50 €) ; 0 par défaut pour une nature non remboursée.",
+    Champ("br", "montant", "Base de remboursement (31.50, 31,50 ou 31,50 €) ; 0 par défaut pour une nature non remboursée ; "
+          "donnée par le catalogue avec --acte.",
           "base de remboursement", absent="absente", colonne=True, indice="la base de remboursement de la Sécurité sociale", exemple="31,50"),
     Champ("frais_reels", "montant", "Frais réels : ce que le patient a payé.", "frais réels", absent="absents", requis=True, colonne=True,
           indice="ce que le patient a payé", exemple="80"),
@@ -277,7 +288,8 @@ CHAMPS: tuple[Champ, ...] = (
                      "classe A": "100-sante", "classe I": "100-sante", "tarifs maîtrisés": "maitrise", "modéré": "maitrise",
                      "tarifs libres": "libre", "classe B": "libre", "classe II": "libre"},
           condition=True, exemple="100-sante"),
-    Champ("limite", "montant", "HLF ou PLV de l'acte (prothèse dentaire, équipement 100 % Santé, aide auditive classe I).",
+    Champ("limite", "montant", "HLF ou PLV de l'acte (prothèse dentaire, équipement 100 % Santé, aide auditive classe I) ; "
+          "par défaut celui du catalogue (--acte) ou des paramètres 100 % Santé (aide auditive classe I, monture classe A).",
           "limite (HLF ou PLV)", absent="absente", indice="le HLF ou le PLV de l'acte", exemple="500"),
     Champ("age", "entier", "Âge du bénéficiaire en années (participation forfaitaire avant 18 ans ; lignes par âge).", "âge",
           bornes=(0, 130), condition=True, indice="l'âge du bénéficiaire en années", exemple="40"),
@@ -303,10 +315,29 @@ CHAMPS: tuple[Champ, ...] = (
     Champ("date_adhesion", "date", "Date d'adhésion au contrat (délai de stage).", "date d'adhésion", absent="absente", exemple="2025-01-01"),
     Champ("certificat_radiation", "booleen", "Certificat de radiation d'un contrat précédent (lève le délai de stage).",
           "certificat de radiation", defaut=False),
+    Champ("acte", "acte", "Code officiel de l'acte (NGAP : G, CS+MPC+MCS, APC, AMS 8,4… ; CCAM : HBJD001, HBLD634… ; LPP), "
+          "lu dans le catalogue daté (simulateur actes) : donne la nature, la base de remboursement, le panier et le HLF / "
+          "PLV à la date des soins ; une option donnée l'emporte.", "code d'acte", indice="liste : simulateur actes",
+          exemple="HBJD001"),
     Champ("dent", "dent", "Dentaire : numéro de la dent (numérotation FDI : 11 à 48, dents de lait 51 à 85) ; "
           "donne sa position (incisive, canine, prémolaire, molaire).", "dent", absent="absente",
           indice="le numéro FDI de la dent, ex. 36", exemple="36"),
     Champ("fin_traitement", "date", "Après cancer : date de fin du traitement.", "date de fin de traitement", absent="absente", indice="la date de fin du traitement (AAAA-MM-JJ)", exemple="2025-01-15"),
+    # The patient's situation (docs/situations.md; rules and dates: parametres/situations.yaml)
+    Champ("parcours", "choix", "Parcours de soins coordonnés : dans (défaut) ou hors (médecin consulté sans orientation du "
+          "médecin traitant, hors accès direct : taux réduit de 40 points, majoration jamais prise en charge par un contrat "
+          "responsable).", "parcours de soins", defaut="dans", valeurs=("dans", "hors"),
+          synonymes={"hors parcours": "hors", "hors parcours de soins": "hors", "dans le parcours": "dans",
+                     "parcours de soins": "dans"}, exemple="hors"),
+    Champ("maternite", "booleen", "Période de maternité (du 1er jour du 6e mois de grossesse au 12e jour après "
+          "l'accouchement) : 100 % de la BR, sans participation forfaitaire, franchises ni forfait journalier.", "maternité",
+          defaut=False),
+    Champ("ald", "booleen", "Soins en rapport avec une affection de longue durée exonérante (partie haute de l'ordonnance "
+          "bizone) : 100 % de la BR ; participation forfaitaire et franchises restent dues.", "ALD", defaut=False),
+    Champ("css", "booleen", "Bénéficiaire de la complémentaire santé solidaire : ni participation forfaitaire ni franchises ; "
+          "pas de dépassement d'honoraires des médecins et auxiliaires.", "CSS", defaut=False),
+    Champ("at_mp", "booleen", "Soins liés à un accident du travail ou à une maladie professionnelle : 100 % de la BR, forfait "
+          "journalier pris en charge ; participation forfaitaire et franchises dues.", "AT/MP", defaut=False),
 )
 
 PAR_NOM: dict[str, Champ] = {c.nom: c for c in CHAMPS}
@@ -318,6 +349,11 @@ CONDITIONS: tuple[str, ...] = tuple(c.nom for c in CHAMPS if c.condition)
 # (incisive, canine, premolaire-1, premolaire-2, molaire) from `dent`.
 CONDITIONS_DERIVEES: dict[str, str | None] = {"correction": "verres", "taux": None, "position_dent": "dent"}
 COLONNES_OBLIGATOIRES: tuple[str, ...] = ("beneficiaire",) + tuple(c.nom for c in CHAMPS if c.colonne)
+# A required column that another column can stand for: with an `acte` column (codes), the catalogue gives
+# the nature and the base de remboursement, so a quote needs neither column.
+COLONNES_REMPLACABLES: dict[str, str] = {"nature": "acte", "br": "acte"}
+# The patient's situation: fields whose value other than the default changes the Sécurité sociale's rules.
+SITUATIONS: tuple[str, ...] = ("maternite", "ald", "css", "at_mp")
 
 
 def champ(nom: str) -> Champ:

@@ -54,7 +54,7 @@ class ResultatLot:
             from ..domaine.acte import acte_en_dict
             d = {"ligne": self.ligne, "beneficiaire": self.beneficiaire}
             d.update(self.resultat.en_dict())
-            d["acte"] = acte_en_dict(self.acte)
+            d["acte"] = acte_en_dict(self.resultat.acte if self.resultat.acte is not None else self.acte)
             d["erreur"] = None
             return d
         b = self.brut or {}
@@ -145,7 +145,7 @@ def _entree(i: int, x) -> tuple[Entree, dict | None]:
 
 
 def simuler_lot(actes: Iterable, contrat=None, formule: str | None = None, *, parametres=None,
-                expliquer: bool = False) -> Iterator[ResultatLot]:
+                expliquer: bool = False, strict: bool = False) -> Iterator[ResultatLot]:
     """Simulates a batch with each beneficiary's annual state; yields one ResultatLot per act, in input order.
 
     `actes`: dicts of fields as in a CSV row (`beneficiaire`, `date`, `nature`, `br`, `frais_reels`,
@@ -155,12 +155,14 @@ def simuler_lot(actes: Iterable, contrat=None, formule: str | None = None, *, pa
     ResultatLot with `erreur` set and consumes nothing. `ligne` is the file's line for rows of
     `lire_actes` (or a dict's `ligne` key), else the act's position in `actes` (from 1). The contract
     and formula are checked at once (ErreurSimulateur); all acts are read before the first result.
+    `strict`: a parameter past its last published value is the row's error (else carried forward, and shown
+    in the result's `hypotheses`).
     """
     choix = Choix(contrat, formule)          # an unknown contract or formula: raised now, not at the first result
-    return _simuler_lot(choix, actes, formule, parametres, expliquer)
+    return _simuler_lot(choix, actes, formule, parametres, expliquer, strict)
 
 
-def _simuler_lot(choix, actes, formule, parametres, expliquer) -> Iterator[ResultatLot]:
+def _simuler_lot(choix, actes, formule, parametres, expliquer, strict=False) -> Iterator[ResultatLot]:
     lus = [_entree(i, x) for i, x in enumerate(actes, 1)]
     groupes = Groupes()
     for i, (e, _b) in enumerate(lus):
@@ -173,5 +175,5 @@ def _simuler_lot(choix, actes, formule, parametres, expliquer) -> Iterator[Resul
         sorties[i] = ResultatLot(e.numero, e.beneficiaire, c[0].id if ok else (e.contrat.strip() or None),
                                  c[1] if ok else (e.formule.strip() or formule), r, texte, lus[i][1], err, e.acte)
 
-    rejouer(groupes, lambda i: lus[i][0], choix, rendre, parametres, expliquer)
+    rejouer(groupes, lambda i: lus[i][0], choix, rendre, parametres, expliquer, strict=strict)
     yield from sorties

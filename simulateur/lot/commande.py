@@ -35,12 +35,14 @@ def preparer(data: list, fichier: str, contrat, formule, dossiers=(), progressio
 
 
 def executer_lot(data: bytes, sortie, *, contrat=None, formule=None, fichier: str = "<lot>", format: str = "csv",
-                 decimale: str | None = None, progression=None, parametres=None, debug: bool = False, dossiers=()) -> Bilan:
+                 decimale: str | None = None, progression=None, parametres=None, debug: bool = False, dossiers=(),
+                 strict: bool = False) -> Bilan:
     """Runs a whole batch file (its bytes) and writes to the text stream `sortie`; returns the Bilan.
 
     Raises LotInvalide / ErreurSimulateur before writing anything when the file or the command line
     cannot be used (exit 2); row problems go to the `erreur` column and the Bilan.
     `progression(etape, fait, total)` is called now and then (etape: lecture, calcul, écriture).
+    `strict`: a parameter past its last published value is the row's error instead of being carried forward.
     """
     if format not in FORMATS:
         raise LotInvalide(f"format « {format} » inconnu : {', '.join(FORMATS)}")
@@ -68,7 +70,7 @@ def executer_lot(data: bytes, sortie, *, contrat=None, formule=None, fichier: st
     gc_actif = gc.isenabled()
     gc.disable()      # the engine makes no reference cycles; a million short-lived objects would only trigger useless collections
     try:
-        rejouer(source.groupes, source.entree, choix, rendre, parametres, debug=debug)
+        rejouer(source.groupes, source.entree, choix, rendre, parametres, debug=debug, strict=strict)
     finally:
         if gc_actif:
             gc.enable()

@@ -176,7 +176,7 @@ def objet_json(entree, choix, r, err, texte_err=None) -> dict:
     if r is not None:
         d = {"ligne": entree.numero, "beneficiaire": entree.beneficiaire}
         d.update(r.en_dict())
-        d["acte"] = acte_en_dict(entree.acte)
+        d["acte"] = acte_en_dict(r.acte if r.acte is not None else entree.acte)
         d["erreur"] = None
         return d
     acte, brut = entree.acte, entree.brut or {}

@@ -18,7 +18,7 @@ import os
 import sys
 import unicodedata
 
-from ..domaine.champs import COLONNES_OBLIGATOIRES
+from ..domaine.champs import COLONNES_OBLIGATOIRES, COLONNES_REMPLACABLES
 from ..domaine.erreurs import ErreurSimulateur
 from ..domaine.natures import suggestion
 
@@ -209,7 +209,7 @@ def _index_colonnes(noms: list[str], fichier: str, obligatoires) -> dict[str, in
                               "indice : chaque colonne doit avoir un nom distinct")
         if n:
             index[n] = i
-    manquantes = [c for c in obligatoires if c not in index]
+    manquantes = [c for c in obligatoires if c not in index and COLONNES_REMPLACABLES.get(c) not in index]
     if manquantes:
         lues = ", ".join(_court(n, 30) for n in noms[:30] if n.strip()) or "aucune"
         proches = suggestion(manquantes[0], norm)

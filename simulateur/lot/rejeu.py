@@ -142,14 +142,15 @@ class Groupes:
             yield array("Q", sorted(self.groupes.pop(ben)))
 
 
-def rejouer(groupes, entree, choix: Choix, rendre, parametres=None, expliquer: bool = False, debug: bool = False) -> None:
+def rejouer(groupes, entree, choix: Choix, rendre, parametres=None, expliquer: bool = False, debug: bool = False,
+            strict: bool = False) -> None:
     """The replay: for each beneficiary (a group of row indices in date order, as `Groupes` gives
     them), one empty annual state, then each row through the engine.
 
     `entree(i)` gives row i (an Entree); `rendre(i, entree, choix, resultat, erreur)` receives each
     row once: `resultat` (a Resultat) or `erreur` (an error value: ActeInvalide, FormuleInconnue,
     ParametreIndisponible, ErreurLigne…). An unexpected exception of the engine is the row's error
-    too (nothing lost) unless `debug`.
+    too (nothing lost) unless `debug`. `strict`: see `moteur.calcul.simuler`.
     """
     params = parametres or charger_parametres()
     fixe = choix("", "")             # the command line's contract and formula (rows without override use them)
@@ -165,7 +166,7 @@ def rejouer(groupes, entree, choix: Choix, rendre, parametres=None, expliquer: b
                     err = c
                 else:
                     try:
-                        r = simuler(c[0], c[1], e.acte, etat, params, expliquer)
+                        r = simuler(c[0], c[1], e.acte, etat, params, expliquer, strict)
                     except (ErreurSimulateur, ParametreIndisponible) as x:
                         err = x
                     except Exception as x:  # noqa: BLE001 - one broken row must not lose the others

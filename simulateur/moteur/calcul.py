@@ -17,6 +17,7 @@ from ..parametres import charger_parametres
 from .apres_cancer import forfait_apres_cancer
 from .couches import ActeEnCours, couche
 from .etat import EtatBeneficiaire
+from .hypotheses import avertissements, completer, horizon, reconduits, sans_entrees_inutiles
 from .lecture import LectureParametres
 from .periodes import cles_renouvellement, delai_de_stage, note_delai_de_stage, refus_renouvellement
 from .plafonds import NATURES_MEDECIN, plafonds_reglementaires
@@ -34,20 +35,27 @@ def _preparer(contrat, form, acte, nat, etat, lire, ss, forfait_ac, expliquer, e
     a = ActeEnCours()
     a.contrat, a.acte, a.nat, a.etat, a.lire, a.expliquer = contrat, acte, nat, etat, lire, expliquer
     a.choisir = choisir_ligne
-    a.taux, a.ss_brut, a.forfait_ac = ss.taux, ss.ss_brut, forfait_ac
-    a.ligne = choisir_ligne(contrat, acte, ss.taux)
+    a.taux, a.ss_brut, a.forfait_ac = ss.taux_normal, ss.ss_brut, forfait_ac
+    a.ligne = choisir_ligne(contrat, acte, ss.taux_normal)
     a.responsable = contrat.est_responsable(form.id)
     a.caps = plafonds_reglementaires(a.responsable, nat, acte, acte.br, acte.frais_reels, lire) if form.colonnes else []
+    if ss.majoration and a.responsable:
+        # Hors parcours (L871-1 CSS): a contrat responsable never pays the majoration nor the authorised
+        # overrun; its layers pay what they would have paid in the pathway (from the normal SS), no more
+        # than the ticket modérateur of the pathway (docs/situations.md).
+        a.ss_brut = ss.ss_brut_normal
+        a.caps = a.caps + [(min(acte.br, acte.frais_reels), Calcul("borne.hors_parcours", majoration=ss.majoration,
+                                                                   normal=ss.ss_brut_normal))]
     if a.ligne is None and form.colonnes and expliquer:
         explication.append(Etape(Calcul("contrat"), ZERO, Calcul("contrat.sans_ligne", contrat=contrat.id, nature=acte.nature),
                                  [Calcul("contrat.aucune_couche")]))
     a.refus = refus_renouvellement(contrat, nat, acte, etat, lire) if a.ligne is not None else None
-    a.tm_total = max(min(acte.br, acte.frais_reels) - ss.ss_brut, ZERO)
+    a.tm_total = max(min(acte.br, acte.frais_reels) - a.ss_brut, ZERO)
     a.stage = delai_de_stage(contrat, acte) if contrat.delai_de_stage is not None else None
     a.note_stage = note_delai_de_stage(contrat, acte) if expliquer else None
     a.plafond_annuel = next((p for p in contrat.plafonds_annuels if acte.nature in p.natures), None) \
         if contrat.plafonds_annuels else None
-    a.deja = ss.ss_brut + forfait_ac
+    a.deja = a.ss_brut + forfait_ac
     a.verse_avant = ZERO
     a.consommations = list(ss.consommations)
     return a
@@ -66,19 +74,57 @@ def _couches(a: ActeEnCours, contrat, form, explication) -> list:
 
 
 def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = None, parametres=None,
-            expliquer: bool = True) -> Resultat:
+            expliquer: bool = True, strict: bool = False) -> Resultat:
     """One act through the Sécurité sociale, then each layer of the formula; `etat` is only read.
 
     contrat: a loaded `Contrat`; formule: one of its formula ids; acte: from `creer_acte`; etat: the
     beneficiary's annual state before this act (None: an empty year); parametres: the dated
     regulatory parameters (default: the shipped ones); expliquer=False (batches) skips building the
-    explanation, every amount is the same. Raises ActeInvalide (an input the act lacks for this
-    contract, named by its field), FormuleInconnue, ParametreIndisponible (no value at that date).
+    explanation, every amount is the same; strict: refuse a parameter past its last published value
+    instead of carrying it forward.
+
+    Around the calculation (moteur.hypotheses): the act is completed from its code (catalogue) and the
+    100 % Santé caps; an input a guarantee needs but the act lacks is tried at its extreme values and
+    is not asked for when the results agree. The result carries the act as computed (`acte`, its JSON
+    echo replays it) and every assumption (`hypotheses`).
+
+    Raises ActeInvalide (an input the act lacks for this contract, named by its field; a date past the
+    horizon of the parameters), FormuleInconnue, ParametreIndisponible (no value at that date;
+    ReconductionRefusee in strict mode).
     """
+    params = parametres or charger_parametres()
+    avant = horizon(acte, params) if acte.date > params.connus_jusqu_au else []
+
+    def calculer(a):
+        lus = ()
+        if a.acte is None and a.nature is not None and (a.limite is not None or a.panier != "100-sante"):
+            complet, hyps = a, ()                     # nothing to complete (the usual batch row)
+        else:
+            lire_acte = LectureParametres(params, a.date, False, strict)
+            complet, hyps = completer(a, lire_acte)
+            lus = lire_acte.reconduits
+        lire = LectureParametres(params, complet.date, expliquer, strict)
+        r = _simuler(contrat, formule, complet, etat, lire, expliquer)
+        if complet.css or lus or lire.reconduits:
+            hyps = list(hyps) + (avertissements(complet) if complet.css else [])
+            if lus or lire.reconduits:
+                hyps += reconduits({v.nom: v for v in list(lus) + lire.reconduits}.values(), complet.date, params)
+        r.acte, r.hypotheses_moteur = complet, hyps
+        return r
+
+    r, essais = sans_entrees_inutiles(calculer, acte, contrat)
+    if essais:
+        r.acte = acte          # an input tried at several values: the echo keeps it absent, as given
+    if avant or essais:
+        r.hypotheses_moteur = avant + list(r.hypotheses_moteur) + essais
+    return r
+
+
+def _simuler(contrat, formule: str, acte: Acte, etat, lire: LectureParametres, expliquer: bool) -> Resultat:
+    """The calculation itself, on a complete act (nature, BR): SS, forfait après cancer, each layer."""
     nat = NATURES.get(acte.nature) or trouver_nature(acte.nature)
     form = contrat.formule(formule)
     etat = etat or _VIDE
-    lire = LectureParametres(parametres or charger_parametres(), acte.date, expliquer)
     fr = acte.frais_reels
     if acte.quantite < 1:
         raise ActeInvalide("quantite-invalide", "quantite", acte.quantite)

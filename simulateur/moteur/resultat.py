@@ -63,10 +63,13 @@ class Resultat:
     order, those paying 0 included; `forfait_apres_cancer` the ARS forfait (003); `total_rembourse` =
     SS + forfait + parts; `reste_a_charge` = frais réels − total. `consommations` and
     `renouvellements` are what the act used of the beneficiary's annual state (batches apply them).
+    `acte` is the act as computed (completed from its code and the rules; `domaine.acte.acte_en_dict`
+    gives its JSON echo, which replays the result); `hypotheses` every assumption made (values of
+    `moteur.hypotheses.Hypothese`), `hypotheses_moteur` those the engine made itself.
     """
     __slots__ = ("contrat", "formule", "nature", "date", "frais_reels", "base_remboursement", "taux_securite_sociale",
                  "ss_brut", "securite_sociale", "participation_forfaitaire", "parts", "total_rembourse", "reste_a_charge",
-                 "forfait_apres_cancer", "explication", "consommations", "renouvellements")
+                 "forfait_apres_cancer", "explication", "consommations", "renouvellements", "acte", "hypotheses_moteur")
 
     def __init__(self, contrat: str, formule: str, nature: str, date: dt.date, frais_reels: Decimal, base_remboursement: Decimal,
                  taux_securite_sociale: Decimal, ss_brut: Decimal, securite_sociale: Decimal, participation_forfaitaire: Decimal,
@@ -80,6 +83,15 @@ class Resultat:
         self.explication = explication if explication is not None else []
         self.consommations = consommations if consommations is not None else []
         self.renouvellements = renouvellements if renouvellements is not None else []
+        self.acte = None
+        self.hypotheses_moteur = ()
+
+    @property
+    def hypotheses(self) -> list:
+        """Every assumption of the result (moteur.hypotheses): catalogue, parameters, unneeded inputs,
+        values carried forward, and the inputs left at their ordinary value (date, age, parcours…)."""
+        from .hypotheses import hypotheses
+        return hypotheses(self)
 
     def __repr__(self):
         return (f"Resultat({self.contrat}/{self.formule}, {self.nature} {self.date}: SS {self.securite_sociale}, "
@@ -97,7 +109,13 @@ class Resultat:
             "parts": [{"niveau": p.niveau, "colonne": p.colonne, "montant": texte_json(p.montant), "garantie": p.garantie,
                        "ligne": p.ligne, "libelle": p.libelle, "convention": p.convention} for p in self.parts],
             "total_rembourse": texte_json(self.total_rembourse), "reste_a_charge": texte_json(self.reste_a_charge),
+            "hypotheses": self.hypotheses_dict(),
         }
+
+    def hypotheses_dict(self) -> list:
+        """The assumptions in JSON form: the French words and the values they were made from."""
+        from ..rendu.hypotheses import hypotheses_dict
+        return hypotheses_dict(self.hypotheses)
 
     def explication_dict(self) -> list:
         """The explanation in JSON form: French words and the values they were made from."""

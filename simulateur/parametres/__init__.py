@@ -32,6 +32,7 @@ __all__ = [
     "ErreurParametres",
     "ParametreIndisponible",
     "Parametres",
+    "ReconductionRefusee",
     "ValeurDatee",
     "charger_parametres",
     "lire_parametres",
@@ -39,7 +40,14 @@ __all__ = [
 
 DOSSIER = Path(__file__).parent
 
-UNITES = frozenset({"euro", "pourcent", "nombre", "jours", "mois", "annees"})
+UNITES = frozenset({"euro", "pourcent", "nombre", "jours", "mois", "annees", "booleen"})
+
+# How far past the last published value a date may go (docs/situations.md, « Au-delà des paramètres
+# publiés »): the parameters are known up to `Parametres.connus_jusqu_au` (the latest date any value
+# covers); an act up to the end of the HORIZON_ANNEES-th civil year after it is computed with the
+# last values (carried forward, flagged as assumptions); beyond, it is refused: rates, tariffs and
+# ceilings change over such spans and a result would mean nothing.
+HORIZON_ANNEES = 5
 
 _CLES_PARAMETRE = frozenset({"description", "unite", "valeurs"})
 _CLES_VALEUR = frozenset({"depuis", "jusqu_au", "valeur", "reference", "source"})
@@ -57,6 +65,10 @@ class ParametreIndisponible(LookupError):
         super().__init__(message)
         self.nom = nom
         self.date = date
+
+
+class ReconductionRefusee(ParametreIndisponible):
+    """A value past the last published one, which strict mode refuses to carry forward."""
 
 
 class ErreurParametres(ValueError):
@@ -79,6 +91,7 @@ class ValeurDatee:
     jusqu_au: dt.date | None
     reference: str
     source: str
+    reconduite: bool = False      # past the series' last published value: that value carried forward
 
     def en_vigueur(self, date: dt.date) -> bool:
         return self.depuis <= date and (self.jusqu_au is None or date <= self.jusqu_au)
@@ -117,10 +130,41 @@ def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
 class Parametres:
     """L'ensemble des paramètres chargés ; lecture seule, recherche par dichotomie sur la date."""
 
-    __slots__ = ("_series",)
+    __slots__ = ("_series", "_connus")
 
     def __init__(self, series: dict[str, _Serie]) -> None:
         self._series = series
+        self._connus = None
+
+    @property
+    def connus_jusqu_au(self) -> dt.date:
+        """The latest date a published value covers (the end of a bounded last value, else its start):
+        beyond it, every value is the last one known, carried forward."""
+        if self._connus is None:
+            dates = [v.jusqu_au or v.depuis for s in self._series.values() for v in s.valeurs[-1:]]
+            self._connus = max(dates) if dates else dt.date.min
+        return self._connus
+
+    @property
+    def horizon(self) -> dt.date:
+        """The last date an act may have: 31 December of the HORIZON_ANNEES-th year after `connus_jusqu_au`."""
+        return dt.date(min(self.connus_jusqu_au.year + HORIZON_ANNEES, 9999), 12, 31)
+
+    def valeur_reconduite(self, nom: str, date: dt.date) -> ValeurDatee:
+        """`valeur(nom, date)`, except past the end of the series' LAST value (a value bounded to its
+        year, as the PMSS): that value, carried forward and marked `reconduite` (its `depuis` and
+        `jusqu_au` unchanged, so that the assumption can say which year's value is used).
+
+        A date before the first value or in a gap between two values still raises ParametreIndisponible."""
+        try:
+            return self.valeur(nom, date)
+        except ParametreIndisponible:
+            serie = self._serie(nom, date)
+            derniere = serie.valeurs[-1]
+            if derniere.jusqu_au is None or date <= derniere.jusqu_au:
+                raise
+            return ValeurDatee(nom, derniere.valeur, derniere.depuis, derniere.jusqu_au, derniere.reference,
+                               derniere.source, True)
 
     def _serie(self, nom: str, date: dt.date | None = None) -> _Serie:
         serie = self._series.get(nom)
@@ -287,6 +331,11 @@ class _LectureFichier:
         brutes = [self.valeur(x, f"{nom}.valeurs[{k}]") for k, x in enumerate(liste.value)]
         if description is None or unite is None or None in brutes:
             return None
+        if unite == "booleen":
+            for b in brutes:
+                if b[2] not in (0, 1):
+                    self.pb(b[5], f"{nom} : unité booleen, la valeur est \"1\" (oui) ou \"0\" (non), reçu « {b[2]} »")
+                    return None
         valeurs = self.periodes(nom, brutes)
         if valeurs is None:
             return None

@@ -86,6 +86,17 @@ def _annee_ac(v):
             f"{_e(v['verse'])} versés sur {_e(v['budget'])} (au tarif : {_e(v['engage'])})")
 
 
+_SITUATIONS = {"maternite": "maternité", "ald": "affection de longue durée", "css": "complémentaire santé solidaire",
+               "at_mp": "accident du travail ou maladie professionnelle"}
+
+
+def _hors_parcours(v):
+    plafond = f", plafonnée à {_e(v['plafond'])}" if v["plafonnee"] else f" (plafond {_e(v['plafond'])})"
+    return (f"hors parcours de soins : taux réduit de {_t(v['points'])} points, majoration {_e(v['majoration'])}{plafond} "
+            f"— {_e(v['normal'])} − {_e(v['majoration'])} = {_e(v['resultat'])} ; la majoration n'est jamais remboursée par "
+            "un contrat responsable")
+
+
 PHRASES = {
     # payers
     "securite_sociale": lambda v: "Sécurité sociale",
@@ -107,6 +118,18 @@ PHRASES = {
     "ss.franchise_jour": lambda v: (f"plafond journalier des franchises ({v['genre']}) {_e(v['plafond'])}, déjà retenu ce jour "
                                     f"{_e(v['deja'])}"),
     "ss.franchise": lambda v: f"franchise médicale {_e(v['unite'])} × {v['quantite']} retenue : {_e(v['retenu'])}" + _deja(v),
+    # the patient's situation (docs/situations.md)
+    "ss.situation": lambda v: f"{_SITUATIONS[v['situation']]} : taux {_t(v['taux'])} % de la BR",
+    "ss.forfait_exonere": lambda v: (f"{_SITUATIONS[v['situation']]} : {NATURES[v['nature']].libelle.lower()} pris en charge "
+                                     "par la Sécurité sociale"),
+    "ss.forfait": lambda v: f"min(FR {_e(v['fr'])}, forfait réglementaire × {v['quantite']}) = {_e(v['base'])}",
+    "ss.acte_lourd_exonere": lambda v: f"{_SITUATIONS[v['situation']]} : pas de forfait actes lourds",
+    "ss.pf_exoneree": lambda v: f"{_SITUATIONS[v['situation']]} : pas de participation forfaitaire",
+    "ss.franchise_exoneree": lambda v: f"{_SITUATIONS[v['situation']]} : pas de franchise médicale",
+    "ss.hors_parcours": _hors_parcours,
+    "ss.hors_parcours_sans_effet": lambda v: ("hors parcours de soins : sans effet pour cette nature (la majoration ne vise "
+                                              "que les actes et consultations des médecins, hors hôpital)"),
+    "ss.hors_parcours_mineur": lambda v: f"hors parcours de soins : pas de majoration avant {v['age']} ans",
     # après cancer
     "apres_cancer.regle": lambda v: "parcours de soins global après cancer (003), financé par l'Assurance Maladie",
     "apres_cancer.avant_fin": lambda v: (f"soins du {v['date'].isoformat()} antérieurs à la fin du traitement "
@@ -168,6 +191,9 @@ PHRASES = {
     "plafond_annuel.reste": _plafond_annuel,
     # caps
     "borne.frais_reels": lambda v: "frais réels restant à charge",
+    "borne.hors_parcours": lambda v: (f"hors parcours, contrat responsable : ticket modérateur du parcours seulement (calcul "
+                                      f"sur la Sécurité sociale du parcours, {_e(v['normal'])}) ; la majoration de "
+                                      f"{_e(v['majoration'])} et les dépassements ne sont pas pris en charge"),
     "borne.ligne": lambda v: "plafond de la ligne",
     "borne.limite": lambda v: f"{v['nom']} {_e(v['limite'])} (SS et toutes les couches incluses)",
     "borne.responsable_equipement": lambda v: f"plafond responsable équipement {v['verres']} {_e(v['plafond'])} (SS incluse)",

@@ -51,6 +51,10 @@ def _proches(p) -> str:
 
 
 def _requis(e, ctx):
+    if e.champ == "age" and e.details.get("plage"):
+        bas, haut = e.details["plage"]
+        return (f"âge absent : le code {e.details.get('code_acte', '')} vaut pour les {bas} à {haut} ans et le résultat dépend "
+                f"de l'âge : {_donnez('age', ctx)}")
     if e.champ == "br" and e.details.get("nature"):
         return (f"base de remboursement absente : la nature {e.details['nature']} est remboursée par la Sécurité sociale, "
                 f"{_donnez('br', ctx)}")
@@ -104,6 +108,30 @@ def _responsable(e, ctx):
     return f"contrat responsable, équipement de classe B : donnez {quoi} avec {surface(e.champ, ctx)}"
 
 
+def _acte_inconnu(e, ctx):
+    return (f"code d'acte inconnu : « {e.valeur} »{_proches(e.details.get('proches'))} ; la liste : simulateur actes "
+            f"(ou donnez la nature et la base de remboursement sans {surface('acte', ctx)})")
+
+
+def _sans_tarif(e, ctx):
+    periodes = " ; ".join(f"du {_date(d)} au {_date(f)}" if f else f"depuis le {_date(d)}" for d, f in e.details["periodes"])
+    return (f"le code {e.valeur} n'a pas de base de remboursement au {_date(e.details['date'])} (connue {periodes}) ; "
+            f"vérifiez la date des soins, ou {_donnez('br', ctx)}")
+
+
+def _dent_hors_acte(e, ctx):
+    d = e.details
+    autre = f" ; pour une dent « {d['position']} » : {d['autre']}" if d.get("autre") else ""
+    return (f"dent {e.valeur} ({d['position']}) : le code {d['code_acte']} ne s'applique pas à cette dent ({d['libelle']}){autre}")
+
+
+def _hors_horizon(e, ctx):
+    d = e.details
+    return (f"date des soins {e.valeur} trop lointaine : les paramètres réglementaires sont publiés jusqu'au "
+            f"{_date(d['connus'])} et ne sont reconduits que jusqu'au {_date(d['horizon'])} (taux, tarifs et plafonds "
+            "changent sur une telle durée) ; vérifiez l'année")
+
+
 MESSAGES = {
     "requis": _requis,
     "montant-flottant": _montant("flottant"), "montant-illisible": _montant("illisible"), "montant-infini": _montant("infini"),
@@ -141,6 +169,16 @@ MESSAGES = {
     "soins-avant-adhesion": lambda e, ctx: (f"soins du {_date(e.details['date'])} antérieurs à la date d'adhésion "
                                             f"{_date(e.details['adhesion'])} : le contrat {e.details['contrat']} ne les couvre pas"),
     "quantite-invalide": lambda e, ctx: f"quantité {e.valeur} invalide : au moins 1 (jours, séances, boîtes)",
+    "acte-illisible": lambda e, ctx: (f"code d'acte « {e.valeur} » illisible : 1 à 40 caractères, ex. G, CS+MPC+MCS, HBJD001, "
+                                      "AMS 8,4 (liste : simulateur actes)"),
+    "acte-inconnu": _acte_inconnu,
+    "acte-sans-tarif": _sans_tarif,
+    "dent-hors-acte": _dent_hors_acte,
+    "age-hors-acte": lambda e, ctx: (f"âge {e.valeur} : le code {e.details['code_acte']} vaut pour un âge {e.details['condition']} ; "
+                                     "vérifiez l'âge ou le code"),
+    "requis-dent": lambda e, ctx: (f"le code {e.details['code_acte']} dépend de la dent (incisive, canine, prémolaire, molaire) et le "
+                                   f"résultat aussi : {_donnez('dent', ctx)} (numéro FDI, ex. 36)"),
+    "date-hors-horizon": _hors_horizon,
 }
 
 

@@ -1,0 +1,296 @@
+"""What a simulation assumed, as values, and the steps around the engine that decide it.
+
+A patient knows what they paid, the act's code and their situation; the rest comes from the rules,
+and every value that was not given is shown (`Resultat.hypotheses`, worded by `rendu.hypotheses`):
+
+- `completer`: the act completed from the rules at its date — the act code's nature, base de
+  remboursement, basket and HLF / PLV from the dated catalogue (`parametres.catalogue`), and the
+  100 % Santé price caps from the dated parameters;
+- `horizon`: a date past the last published parameters is computed with the last values (shown),
+  up to the horizon (`parametres.HORIZON_ANNEES`), and refused beyond;
+- `sans_entrees_inutiles`: an input a guarantee needs but the act does not give is tried at its
+  extreme values (the frame's price at 0 and at the frais réels, each DPTM status, each lens pair,
+  each basket, ages…); when every result is the same, the input is not needed and the assumption
+  says so; otherwise the engine's refusal stands and names the input to give;
+- `hypotheses`: the whole list — also the inputs left at their ordinary value (date of today, an
+  adult, in the care pathway, régime général, no particular situation) and the parameters carried
+  forward past their last published value.
+
+Pure: no I/O but the catalogue and parameters (read once per process), no French sentence.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from ..domaine.champs import CLASSES_VERRES, CONDITIONS_DERIVEES, PAR_NOM, SITUATIONS, position_dent
+from ..domaine.erreurs import ActeInvalide
+from ..domaine.montant import ZERO, arrondi
+from ..domaine.natures import NATURES
+
+PANIERS = PAR_NOM["panier"].valeurs
+PAIRES_VERRES = tuple((a, b) for i, a in enumerate(CLASSES_VERRES) for b in CLASSES_VERRES[i:])
+DENTS_PAR_POSITION = (11, 13, 14, 15, 16)      # one permanent tooth per position: incisive … molaire
+AGE_ADULTE = (18, 130)                          # « adulte » : the ages an act without age is assumed to have
+MANQUANTES = frozenset({"requis-optique", "requis-responsable", "condition-manquante", "requis-dent", "requis"})
+PROFONDEUR = 3                                  # inputs tried together, at most
+_ETAPES_HORS_PARCOURS = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie"})
+
+
+class Hypothese:
+    """One assumption: `champ` (a field of the act, or `parametre`, `situation`), the value used (`valeur`:
+    Decimal euros, date, text, True/False, None), `raison` (a key that `rendu.hypotheses` words) and the
+    values of the explanation (`details`: code, reference, source, date of effect, values tried…)."""
+    __slots__ = ("champ", "valeur", "raison", "details")
+
+    def __init__(self, champ: str, valeur, raison: str, **details):
+        self.champ, self.valeur, self.raison, self.details = champ, valeur, raison, details
+
+    def __repr__(self):
+        return f"Hypothese({self.champ!r}, {self.valeur!r}, {self.raison!r})"
+
+
+# ------------------------------------------------------------------ the horizon of dated parameters
+
+def horizon(acte, params) -> list:
+    """[] in the usual case; the assumption that every parameter is the last one known when the act is
+    after the parameters' last published date. Raises ActeInvalide (`date-hors-horizon`) past the horizon."""
+    connus = params.connus_jusqu_au
+    if acte.date <= connus:
+        return []
+    if acte.date > params.horizon:
+        raise ActeInvalide("date-hors-horizon", "date", acte.date.isoformat(), connus=connus, horizon=params.horizon)
+    return [Hypothese("date", acte.date, "parametres.au_dela", connus=connus, horizon=params.horizon)]
+
+
+def reconduits(valeurs, date, params) -> list:
+    """The parameters carried forward to `date` past their last published value (`ValeurDatee.reconduite`)."""
+    return [Hypothese("parametre", v.valeur, "parametre.reconduit", nom=v.nom, depuis=v.depuis, jusqu_au=v.jusqu_au,
+                      reference=v.reference, source=v.source, date=date, unite=params.unite(v.nom)) for v in valeurs]
+
+
+# ------------------------------------------------------------------ the act completed from the rules
+
+def completer(acte, lire, catalogue=None):
+    """(the act completed, its assumptions) — the act itself when nothing is missing.
+
+    `lire` reads the dated parameters at the act's date. Raises ActeInvalide: an unknown code, a code
+    without tariff at that date, a tooth or an age the code does not apply to, a « selon la dent »
+    code without `dent` (`requis-dent`, with the teeth to try), a code for an age range without `age`
+    (`requis`, with the range: the ages to try).
+    """
+    if acte.acte is None and acte.nature is not None and (acte.limite is not None or acte.panier != "100-sante"):
+        return acte, ()
+    hyps: list = []
+    if acte.acte is not None:
+        acte = _depuis_catalogue(acte, catalogue, hyps)
+    if acte.limite is None and acte.panier == "100-sante":
+        acte = _limite_100_sante(acte, lire, hyps)
+    return acte, hyps
+
+
+def _entree(acte, catalogue):
+    from ..parametres.catalogue import charger_catalogue
+    cat = catalogue or charger_catalogue()
+    e = cat.trouver(acte.acte)
+    if e is not None:
+        return cat, e, None
+    avec = cat.avec_coefficient(acte.acte)
+    if avec is not None:
+        return cat, avec[0], avec[1]
+    raise ActeInvalide("acte-inconnu", "acte", acte.acte, proches=cat.proches(acte.acte))
+
+
+def _depuis_catalogue(acte, catalogue, hyps: list):
+    cat, e, coefficient = _entree(acte, catalogue)
+    if e.selon_dent:
+        if acte.dent is None:
+            raise ActeInvalide("requis-dent", "dent", code_acte=e.code, candidats=DENTS_PAR_POSITION)
+        position = position_dent(acte.dent)
+        code = e.code_selon_dent(position)
+        hyps.append(Hypothese("acte", code, "catalogue.selon_dent", code=e.code, dent=acte.dent, position=position))
+        e = cat.trouver(code)
+    _verifier_dent_age(acte, cat, e)
+    if e.age and acte.age is None:
+        raise ActeInvalide("requis", "age", code_acte=e.code, plage=_plage(e.age))
+    fixe = {}
+    if acte.nature is None:
+        fixe["nature"] = e.nature
+        hyps.append(Hypothese("nature", e.nature, "catalogue.nature", code=e.code, libelle=e.libelle))
+    if acte.br is None:
+        v = e.br(acte.date)
+        if v is None:
+            raise ActeInvalide("acte-sans-tarif", "acte", e.code, date=acte.date,
+                               periodes=tuple((x.depuis, x.jusqu_au) for x in e.base_remboursement))
+        br = arrondi(v.valeur * coefficient) if coefficient is not None else v.valeur
+        fixe["br"] = br
+        hyps.append(Hypothese("br", br, "catalogue.br", code=e.code, unitaire=v.valeur, coefficient=coefficient, depuis=v.depuis,
+                              reference=v.reference, source=v.source, officiel=e.officiel))
+    p = e.panier_a(acte.date) if acte.panier is None else None
+    if p is not None:
+        fixe["panier"] = p.panier
+        hyps.append(Hypothese("panier", p.panier, "catalogue.panier", code=e.code, depuis=p.depuis if p.reference else None,
+                              reference=p.reference, source=p.source))
+    lim = e.limite_a(acte.date) if acte.limite is None else None
+    if lim is not None:
+        fixe["limite"] = lim.valeur
+        hyps.append(Hypothese("limite", lim.valeur, "catalogue.limite", code=e.code, panier=fixe.get("panier", acte.panier),
+                              depuis=lim.depuis, reference=lim.reference, source=lim.source))
+    return dataclasses.replace(acte, **fixe) if fixe else acte
+
+
+def _plage(conditions) -> tuple[int, int]:
+    from ..parametres.catalogue import plage_age
+    return plage_age(conditions)
+
+
+def _verifier_dent_age(acte, cat, e) -> None:
+    from ..parametres.catalogue import accepte_age
+    if acte.dent is not None and e.dents and acte.dent not in e.dents:
+        position = position_dent(acte.dent)
+        raise ActeInvalide("dent-hors-acte", "dent", str(acte.dent), code_acte=e.code, libelle=e.libelle, position=position,
+                           autre=cat.code_pour_position(e.code, position))
+    if acte.age is not None and e.age and not accepte_age(e.age, acte.age):
+        raise ActeInvalide("age-hors-acte", "age", str(acte.age), code_acte=e.code, condition=e.age_texte)
+
+
+def _limite_100_sante(acte, lire, hyps: list):
+    """The PLV of a 100 % Santé item whose cap does not depend on the act's code: a hearing aid (by age:
+    20 or under, or over), a class A frame. Other items (lenses, dental prostheses) have no default."""
+    nom = None
+    if acte.nature == "aide-auditive":
+        jeune = acte.age is not None and acte.age <= lire("cent_pour_cent_sante.aide_auditive.age_max_jeune")
+        nom = "cent_pour_cent_sante.aide_auditive." + ("plv_jeune" if jeune else "plv_adulte")
+    elif acte.nature == "optique-monture":
+        nom = "cent_pour_cent_sante.monture_plv"
+    if nom is None:
+        return acte
+    v = lire.valeur_datee(nom)
+    hyps.append(Hypothese("limite", v.valeur, "parametres.limite", nom=nom, depuis=v.depuis, reference=v.reference,
+                          source=v.source, age=acte.age))
+    return dataclasses.replace(acte, limite=v.valeur)
+
+
+def avertissements(acte) -> list:
+    """Facts of the act worth a warning: an overrun billed to a CSS beneficiary by a doctor or an auxiliary."""
+    if acte.css and acte.frais_reels > acte.br:
+        nat = NATURES.get(acte.nature)
+        if nat is not None and nat.taux in ("medecins", "auxiliaires", "sage-femme") and not nat.hospitalier:
+            return [Hypothese("css", acte.frais_reels - acte.br, "css.depassement", br=acte.br, frais_reels=acte.frais_reels)]
+    return []
+
+
+# ------------------------------------------------------------------ inputs that do not matter
+
+def _empreinte(r) -> tuple:
+    """What must agree for two results to be « the same »: every amount and what the act consumed."""
+    return (r.securite_sociale, r.participation_forfaitaire, r.forfait_apres_cancer, r.total_rembourse, r.reste_a_charge,
+            tuple(p.montant for p in r.parts), tuple((c.annee, c.cle, c.quantite) for c in r.consommations),
+            tuple(r.renouvellements))
+
+
+def candidats(e: ActeInvalide, acte, contrat) -> tuple:
+    """The values to try for the input an engine refusal names, () when it is not a missing input of a
+    field with a known range. The extremes of an amount (frame: 0 and the frais réels, the engine's
+    dependence on it being monotone), every value of a choice, the adult ages that change a line."""
+    champ = e.champ
+    if e.code not in MANQUANTES or champ is None or champ not in PAR_NOM or getattr(acte, champ, 0) is not None:
+        return ()
+    if "candidats" in e.details:
+        return tuple(e.details["candidats"])
+    if champ == "monture":
+        return (ZERO, acte.frais_reels)
+    if champ == "verres":
+        return PAIRES_VERRES
+    if champ == "dptm":
+        return (True, False)
+    if champ == "panier":
+        return PANIERS
+    if champ == "dent":
+        return DENTS_PAR_POSITION
+    if champ == "age":
+        return ages(acte, contrat, e.details.get("plage") or AGE_ADULTE)
+    return ()
+
+
+def ages(acte, contrat, plage: tuple) -> tuple:
+    """The ages of `plage` (adults, or the act code's range) at its ends and around every age threshold of
+    the contract's lines for the nature: the ages where a line, hence the result, may change."""
+    bas, haut = plage
+    essais = {bas, haut}
+    for ligne in contrat.par_nature.get(acte.nature, ()) if contrat is not None else ():
+        cond = ligne.si.get("age")
+        if cond:
+            n = cond[1]
+            essais.update(x for x in (n - 1, n, n + 1) if bas <= x <= haut)
+    return tuple(sorted(essais))
+
+
+def sans_entrees_inutiles(calculer, acte, contrat, profondeur: int = 0):
+    """(Resultat, [Hypothese]): `calculer(acte)`, or — when it refuses for a missing input with a known
+    range — `calculer` at each of the input's values; the same result for all: that result and the
+    assumption « not needed »; different results, or a value that cannot be computed: the refusal,
+    which names the input to give (the first one missing: the next is asked for once it is given)."""
+    try:
+        return calculer(acte), []
+    except ActeInvalide as e:
+        refus = e
+    valeurs = candidats(refus, acte, contrat) if profondeur < PROFONDEUR else ()
+    if not valeurs:
+        raise refus
+    obtenus = []
+    for v in valeurs:
+        try:
+            obtenus.append(sans_entrees_inutiles(calculer, dataclasses.replace(acte, **{refus.champ: v}), contrat,
+                                                 profondeur + 1))
+        except ActeInvalide:
+            obtenus = None          # a value that cannot be computed (another input it needs): ask for this one
+            break
+    if obtenus is None or any(_empreinte(r) != _empreinte(obtenus[0][0]) for r, _ in obtenus[1:]):
+        raise refus
+    r, h = obtenus[0]
+    cle = next((k for k, v in CONDITIONS_DERIVEES.items() if v == refus.champ), refus.champ) \
+        if refus.code == "condition-manquante" else refus.champ
+    return r, [Hypothese(refus.champ, valeurs[0], "entree.non_necessaire", essais=tuple(valeurs), cle=cle,
+                         raison_refus=refus.code)] + h
+
+
+# ------------------------------------------------------------------ the whole list
+
+def _donne(acte, nom: str) -> bool:
+    """Whether the user gave the field (`Acte.donnes`), or — unknown — whether it differs from its default."""
+    if acte.donnes is not None:
+        return nom in acte.donnes
+    return getattr(acte, nom) != PAR_NOM[nom].defaut
+
+
+def par_defaut(acte, deja: set, nature: str | None = None) -> list:
+    """The inputs left at their ordinary value that the rules read: date, age, parcours, régime, situation.
+    `nature`: the act's nature as computed (an act given by its code has none of its own)."""
+    out = []
+    nat = NATURES.get(nature or acte.nature)
+    rembourse = nat is not None and (nat.taux is not None or nat.forfait is not None)
+    if acte.donnes is not None and "date" not in acte.donnes:
+        out.append(Hypothese("date", acte.date, "date.aujourdhui"))
+    if acte.age is None and "age" not in deja:
+        out.append(Hypothese("age", None, "age.adulte", pf=bool(nat and (nat.pf or nat.franchise))))
+    if nat is not None and nat.code in _ETAPES_HORS_PARCOURS and not _donne(acte, "parcours") and acte.parcours == "dans":
+        out.append(Hypothese("parcours", "dans", "parcours.dans"))
+    if rembourse and not _donne(acte, "regime") and acte.regime == "general":
+        out.append(Hypothese("regime", "general", "regime.general"))
+    if rembourse and not any(getattr(acte, s) for s in SITUATIONS) and not any(_donne(acte, s) for s in SITUATIONS):
+        out.append(Hypothese("situation", None, "situation.ordinaire"))
+    return out
+
+
+def hypotheses(resultat) -> list:
+    """Every assumption of a result: those the engine made (catalogue, parameters, unneeded inputs,
+    values carried forward), then the inputs left at their ordinary value."""
+    propres = list(resultat.hypotheses_moteur)
+    if resultat.acte is None:
+        return propres
+    deja = {h.champ for h in propres}
+    return propres + par_defaut(resultat.acte, deja, resultat.nature)
+
+
+__all__ = ["Hypothese", "PAIRES_VERRES", "avertissements", "candidats", "completer", "horizon", "hypotheses",
+           "par_defaut", "reconduits", "sans_entrees_inutiles"]
