@@ -404,3 +404,17 @@ def test_exemples_fichiers_et_copie(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "existe déjà" in r.stderr            # never over an existing file
     r = lancer(80, "lot", "panier-annuel.csv", "-c", "cabinets-dentaires", "-f", "base")
     assert r.exit_code == 2 and "simulateur exemples --copier panier-annuel.csv" in r.stderr
+
+
+@pytest.mark.parametrize("cas", list(CAS))
+def test_toutes_les_largeurs(cas, monkeypatch):
+    """From 40 to 200 columns, every line fits and every amount of the piped output is still there."""
+    monkeypatch.chdir(RACINE)
+    montants = set(re.findall(r"\d[\d ]*,\d\d €", normal(lancer(None, *CAS[cas]).stdout)))
+    for largeur in range(40, 201, 9):
+        r = lancer(largeur, *CAS[cas])
+        assert r.exit_code == 0, r.stderr
+        verifier_lignes(r.stdout, largeur)
+        texte = normal(r.stdout)
+        for m in montants:
+            assert m in texte, (m, largeur)

@@ -78,17 +78,17 @@ def _option(e) -> str:
     return ""
 
 
-_VALEURS = [   # what click says of a value (types.py), in French
-    (re.compile(r"^(?P<v>.*) is not a valid (?:integer|int)\.?$", re.S), "« {v} » n'est pas un nombre entier"),
-    (re.compile(r"^(?P<v>.*) is not a valid (?:float|floating point value)\.?$", re.S), "« {v} » n'est pas un nombre"),
-    (re.compile(r"^(?P<v>.*) is not a valid boolean\..*$", re.S), "« {v} » : écrivez oui ou non (true, false, 1, 0)"),
-    (re.compile(r"^(?P<v>.*) is not a valid UUID\.?$", re.S), "« {v} » n'est pas un identifiant valide"),
-    (re.compile(r"^(?P<v>.*) is not one of (?P<c>.*)\.$", re.S), "« {v} » inconnu ; valeurs permises : {c}"),
-    (re.compile(r"^(?P<v>.*) is not in the range (?P<c>.*)\.$", re.S), "« {v} » hors des bornes {c}"),
-    (re.compile(r"^(?P<v>.*) does not match the formats (?P<c>.*)\.$", re.S), "« {v} » : formats permis {c}"),
-    (re.compile(r"^(?P<c>\d+) values are required, but (?P<v>\d+) (?:was|were)? ?given\.?$", re.S), "{c} valeurs attendues, {v} données"),
-    (re.compile(r"^Takes (?P<c>\d+) values but (?P<v>\d+) given\.?$", re.S), "{c} valeurs attendues, {v} données"),
-    (re.compile(r"^Value must be an iterable\.?$", re.S), "une liste de valeurs est attendue"),
+_VALEURS = [   # what click says of a value (types.py), in French (patterns compiled on first use: start-up)
+    (r"^(?P<v>.*) is not a valid (?:integer|int)\.?$", "« {v} » n'est pas un nombre entier"),
+    (r"^(?P<v>.*) is not a valid (?:float|floating point value)\.?$", "« {v} » n'est pas un nombre"),
+    (r"^(?P<v>.*) is not a valid boolean\..*$", "« {v} » : écrivez oui ou non (true, false, 1, 0)"),
+    (r"^(?P<v>.*) is not a valid UUID\.?$", "« {v} » n'est pas un identifiant valide"),
+    (r"^(?P<v>.*) is not one of (?P<c>.*)\.$", "« {v} » inconnu ; valeurs permises : {c}"),
+    (r"^(?P<v>.*) is not in the range (?P<c>.*)\.$", "« {v} » hors des bornes {c}"),
+    (r"^(?P<v>.*) does not match the formats (?P<c>.*)\.$", "« {v} » : formats permis {c}"),
+    (r"^(?P<c>\d+) values are required, but (?P<v>\d+) (?:was|were)? ?given\.?$", "{c} valeurs attendues, {v} données"),
+    (r"^Takes (?P<c>\d+) values but (?P<v>\d+) given\.?$", "{c} valeurs attendues, {v} données"),
+    (r"^Value must be an iterable\.?$", "une liste de valeurs est attendue"),
 ]
 
 
@@ -99,7 +99,7 @@ def _nettoyer(v: str) -> str:
 
 def _valeur(message: str) -> str:
     for motif, francais in _VALEURS:
-        m = motif.match(message.strip())
+        m = re.match(motif, message.strip(), re.S)
         if m:
             return francais.format(**{k: _nettoyer(x) for k, x in m.groupdict().items()})
     return message

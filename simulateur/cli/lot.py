@@ -236,8 +236,11 @@ class _Barre:
         if t is None:
             t = self.taches[etape] = self.p.add_task(self.ETAPES.get(etape, etape), total=total)
         self.p.update(t, completed=fait, total=total)
+        if fait >= total:
+            self.p.refresh()             # a finished step shows 100 % at once (not its last periodic refresh)
 
     def fermer(self):
+        self.p.refresh()
         self.p.stop()
 
 

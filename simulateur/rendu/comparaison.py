@@ -306,7 +306,7 @@ def blocs_exemples(con, table, cibles):
         if all(_vide(v) for v in valeurs):
             blocs += [Text.assemble(acte, style="bold underline") if isinstance(acte, Text) else Text(str(acte)), Text("")]
             continue
-        g = Table.grid(padding=(0, 2))
+        g = Table.grid(padding=(0, 2, 0, 0), collapse_padding=False)
         g.add_column(no_wrap=True, style="dim")
         g.add_column(justify="right", no_wrap=True)
         g.add_column(justify="right", no_wrap=True)

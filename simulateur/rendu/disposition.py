@@ -16,9 +16,31 @@ Only Rich's public interface is used (columns, cells, rows, `Measurement`).
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 LARGEUR_ILLIMITEE = 10_000      # "no limit": a table wider than this is not a table anyone reads
+
+# A word, for wrapping: text between ASCII spaces — a no-break space (` ` before €, the thin no-break
+# space of thousands `1 234,56`) never breaks — and a number stays with its unit (`19,00 €`, `150 %`).
+MOT = re.compile(r"[ \t\n\r\f\v]*(?:[^ \t\n\r\f\v]|(?<=\d) (?=[€%]))+[ \t\n\r\f\v]*")
+
+
+def _coupures_francaises() -> None:
+    """Rich wraps text at any Unicode space (`rich._wrap.re_word`), and would print `1` and `234,56 €`
+    on two lines: its word pattern becomes MOT (the module is Rich's own; if it moves, Rich's rule
+    stays, and the tests of every width say so)."""
+    try:
+        from rich import _wrap
+    except ImportError:                 # pragma: no cover
+        return
+    if getattr(_wrap, "re_word", None) is not MOT:
+        _wrap.re_word = MOT
+
+
+def mots(texte: str) -> list[str]:
+    """The words of a text as the wrapping sees them (MOT), without their spaces."""
+    return [m.group(0).strip(" \t\n\r\f\v") for m in MOT.finditer(texte)]
 
 
 class SansEspacesFinaux:
@@ -71,6 +93,7 @@ def console(stderr: bool = False):
     """The Rich console of a command's output. On a terminal: its width. Not a terminal: `COLUMNS`,
     or no limit; no colour codes unless asked (FORCE_COLOR), no trailing spaces."""
     from rich.console import Console
+    _coupures_francaises()
     flux = sys.stderr if stderr else sys.stdout
     if est_terminal(flux):
         return Console(stderr=stderr, highlight=False)
@@ -93,17 +116,20 @@ def mesure(con, cellule, insecable: bool) -> tuple[int, int]:
     """(narrowest, natural) width of a cell: the longest word (or the whole line when `insecable`),
     the longest line."""
     from rich.cells import cell_len
-    t = _texte(con, cellule)
-    if t is None:
-        from rich.measure import Measurement
-        m = Measurement.get(con, con.options.update_width(LARGEUR_ILLIMITEE), cellule)
-        return (m.maximum if insecable else m.minimum), m.maximum
-    texte = t.plain
-    insecable = insecable or bool(t.no_wrap)
+    if isinstance(cellule, str) and "[" not in cellule:
+        texte = cellule                       # no markup: the text as printed (the usual cell, measured fast)
+    else:
+        t = _texte(con, cellule)
+        if t is None:
+            from rich.measure import Measurement
+            m = Measurement.get(con, con.options.update_width(LARGEUR_ILLIMITEE), cellule)
+            return (m.maximum if insecable else m.minimum), m.maximum
+        texte = t.plain
+        insecable = insecable or bool(t.no_wrap)
     naturel = max((cell_len(l) for l in texte.split("\n")), default=0)
     if insecable:
         return naturel, naturel
-    return max((cell_len(m) for m in texte.split()), default=0), naturel
+    return max((cell_len(m) for l in texte.split("\n") for m in mots(l)), default=0), naturel
 
 
 def _mesures_colonnes(con, table) -> list[tuple[int, int]]:
@@ -148,23 +174,34 @@ def _repartir(mesures: list[tuple[int, int]], place: int) -> list[int] | None:
     return w
 
 
+def cadre(table) -> int:
+    """The columns a table spends on its borders and the padding of its cells (Table.padding, pad_edge,
+    box, show_edge), as Rich renders them. `collapse_padding` is refused: Rich measures such a table
+    narrower than it draws it, and a fixed width would then cut a cell (grids here set it to False)."""
+    if table.collapse_padding:
+        raise ValueError("collapse_padding : largeurs fixes impossibles")
+    _haut, droite, _bas, gauche = table.padding
+    n = len(table.columns)
+    marges = 0
+    for i in range(n):
+        g = 0 if (not table.pad_edge and i == 0) else gauche
+        d = 0 if (not table.pad_edge and i == n - 1) else droite
+        marges += g + d
+    return (2 if table.box and table.show_edge else 0) + (n - 1 if table.box else 0) + marges
+
+
 def ajuster(con, table, largeur: int | None = None) -> bool:
     """Sets the width of each column so that `table` fits `largeur` (default: the console's) without
     cutting a word of prose nor any cell of a `no_wrap` column. False (table untouched) when that is
     impossible: the caller prints another layout."""
-    from rich.measure import Measurement
     largeur = con.width if largeur is None else largeur
     mesures = _mesures_colonnes(con, table)
-    for col in table.columns:
-        col.min_width = None
-    total = Measurement.get(con, con.options.update_width(LARGEUR_ILLIMITEE), table).maximum
-    cadre = total - sum(mx for _, mx in mesures)          # borders and padding
-    w = _repartir(mesures, largeur - cadre)
+    w = _repartir(mesures, largeur - cadre(table))
     if w is None:
         return False
     table.expand = False
     for col, x in zip(table.columns, w):
-        col.width = x
+        col.width, col.min_width = x, None
     return True
 
 
@@ -213,7 +250,7 @@ def _grille(con, paires, col_valeur, style_libelle="dim"):
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
-    g = Table.grid(padding=(0, 2))
+    g = Table.grid(padding=(0, 2, 0, 0), collapse_padding=False)     # two spaces between label and value
     g.add_column(style=style_libelle)
     g.add_column(justify=col_valeur.justify if col_valeur is not None else "left", overflow="fold")
     for libelle, valeur, style in paires:
