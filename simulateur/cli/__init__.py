@@ -85,13 +85,33 @@ def _principal(debug: bool = typer.Option(False, "--debug", help="Affiche la tra
     _DEBUG["actif"] = debug
 
 
+# Each command and the module of simulateur.cli that registers it (its `enregistrer(app)`), in the order
+# of the help. A module is imported, and its commands built, only when one of them is used.
+COMMANDES = {"simuler": "simuler", "contrats": "catalogue", "contrat": "catalogue", "natures": "catalogue",
+             "lot": "lot", "comparer": "comparer", "exemples": "exemples", "valider": "valider"}
+_CHARGES: dict = {}
+
+
+def _charger(nom: str) -> list:
+    """Registers the commands of the module of `nom` (once) and returns their Typer CommandInfo."""
+    import importlib
+    module = COMMANDES[nom]
+    if module not in _CHARGES:
+        avant = len(app.registered_commands)
+        importlib.import_module(f"{__name__}.{module}").enregistrer(app)
+        _CHARGES[module] = app.registered_commands[avant:]
+    return _CHARGES[module]
+
+
 def _enregistrer():
-    from . import catalogue, comparer, exemples, lot, simuler, valider
-    for module in (simuler, catalogue, lot, comparer, exemples, valider):
-        module.enregistrer(app)
+    """Every command registered at once (`app.registered_commands` complete: the tests and tools that
+    read it); the command line itself goes through GroupeFr.charger."""
+    for nom in COMMANDES:
+        _charger(nom)
 
 
-_enregistrer()
+GroupeFr.noms = tuple(COMMANDES)
+GroupeFr.charger = staticmethod(_charger)
 
 
 def main():

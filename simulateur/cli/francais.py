@@ -235,11 +235,29 @@ class CommandeFr(_Francais, TyperCommand):
 
 
 class GroupeFr(_Francais, TyperGroup):
-    """The application's group: French errors and help, unknown commands with a suggestion."""
+    """The application's group: French errors and help, unknown commands with a suggestion, and
+    commands built when first asked for (`charger`): `simulateur simuler …` neither imports nor builds
+    the options of the seven other commands (start-up time)."""
+
+    noms: tuple = ()                     # every command name, in the order of the help
+    charger = None                       # charger(nom) -> the Typer CommandInfo registered for that name and its module
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.subcommand_metavar = "COMMANDE [ARGUMENTS]..."
+
+    def list_commands(self, ctx):
+        return list(dict.fromkeys([*self.noms, *self.commands]))
+
+    def get_command(self, ctx, name):
+        commande = self.commands.get(name)
+        if commande is None and name in self.noms and type(self).charger is not None:
+            from typer.main import get_command_from_info
+            for info in type(self).charger(name):
+                c = get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=self.rich_markup_mode)
+                self.commands.setdefault(c.name, c)
+            commande = self.commands.get(name)
+        return commande
 
     def get_params(self, ctx):
         params = super().get_params(ctx)

@@ -95,10 +95,10 @@ def console(stderr: bool = False):
     from rich.console import Console
     _coupures_francaises()
     flux = sys.stderr if stderr else sys.stdout
-    if est_terminal(flux):
-        return Console(stderr=stderr, highlight=False)
+    if est_terminal(flux):          # emoji=False: no `:code:` in a contract's text becomes a picture (and no import)
+        return Console(stderr=stderr, highlight=False, emoji=False)
     return Console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
-                   soft_wrap=False)
+                   soft_wrap=False, emoji=False)
 
 
 # ------------------------------------------------------------------ fitting a table
