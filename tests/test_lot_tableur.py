@@ -193,3 +193,13 @@ def test_format_xlsx_sans_sortie_dans_un_terminal(tmp_path, monkeypatch):
     from simulateur.cli import lot as module
     assert module.format_sortie(None, "a.XLSX") == "xlsx" and module.format_sortie(None, "a.jsonl") == "jsonl"
     assert module.format_sortie(None, None) == "csv" and module.format_sortie("json", "a.xlsx") == "json"
+
+
+def test_sortie_xlsx_sans_openpyxl_avant_tout_calcul(tmp_path, monkeypatch):
+    sortie = tmp_path / "r.xlsx"
+    sortie.write_bytes(b"ancien")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    r = lot(fichier(tmp_path), *CONTRAT, "-o", str(sortie))
+    assert r.exit_code == 2 and "tableur" in r.stderr
+    assert sortie.read_bytes() == b"ancien"                 # never clobbered
+    assert "acte(s)" not in r.stderr                        # refused before the batch was computed

@@ -139,6 +139,9 @@ def enregistrer(app) -> None:
 
         def faire():
             _exemple_absent(fichier)
+            if format == "xlsx" or (resume_sortie or "").lower().endswith(".xlsx"):
+                from ..lot.tableur import verifier_openpyxl
+                verifier_openpyxl()
             for f in (sortie, resume_sortie):
                 if f is not None:
                     from ..fichiers.ecriture import verifier_sortie

@@ -31,6 +31,11 @@ def est_classeur(data: bytes) -> bool:
     return data[:4] == SIGNATURE_ZIP
 
 
+def verifier_openpyxl() -> None:
+    """Raises ClasseurInvalide now if openpyxl is missing (before a batch is computed for nothing)."""
+    _openpyxl()
+
+
 def _openpyxl():
     try:
         import openpyxl
