@@ -43,12 +43,15 @@ def _gettext(message: str) -> str:
 
 
 def installer_gettext() -> None:
-    """typer.core words its help titles through `gettext`: the French ones instead; and the help's
-    text wrapper keeps words with dashes whole (`consultation-specialiste`, `--frais-reels`: click's
-    wrapper breaks them at a dash by default)."""
+    """typer.core words its help titles through `gettext`: the French ones instead."""
     import typer.core as tc
-    from typer._click import _textwrap
     tc._ = _gettext
+
+
+def sans_coupure_au_tiret() -> None:
+    """The help's text wrapper keeps words with dashes whole (`consultation-specialiste`,
+    `--frais-reels`: click's wrapper breaks them at a dash by default). Done when a help is written."""
+    from typer._click import _textwrap
     base = _textwrap.TextWrapper
     if getattr(base, "sans_coupure_au_tiret", False):
         return
@@ -191,6 +194,10 @@ def exemples(*lignes: str) -> str:
 
 class _Francais:
     """What CommandeFr and GroupeFr share: the usage line and the help option in French."""
+
+    def format_help(self, ctx, formatter) -> None:
+        sans_coupure_au_tiret()
+        super().format_help(ctx, formatter)
 
     def format_usage(self, ctx, formatter) -> None:
         pieces = " ".join(self.collect_usage_pieces(ctx))
