@@ -4,8 +4,10 @@ that is the least any Python tool of this kind pays), measured in the same run, 
 
     python benchmarks/demarrage.py [--repetitions 30]
 
-Run it where the project is installed (`pip install .`). The first runs warm the bytecode and the
-contract cache and are not counted. Targets: `simuler` (table) ≤ 1.2 × the floor; `simuler --format
+Run it where the project is installed (`pip install .`, not `pip install -e .`: the finder of an
+editable install costs every `simulateur` process about 10 ms that the floor does not pay). The first
+runs warm the bytecode and the contract cache and are not counted. On a loaded machine the wall-clock
+medians move a lot; compare two versions in the same run. Targets: `simuler` (table) ≤ 1.2 × the floor; `simuler --format
 json` and `--help` ≤ 1.1 ×.
 """
 from __future__ import annotations

@@ -303,7 +303,7 @@ def test_exemples_table_toutes_formules():
     # O3 (test ci-dessous pour option-2) : complémentaire base 199,91 ; option-1 + 65 € → 264,91 ;
     # option-2 + 150 € → 349,91 ; option-3 + 220 € borné au reste 166 → 365,91 ; RAC 166 / 101 / 16 / 0.
     lignes = r.stdout.splitlines()
-    i = next(k for k, l in enumerate(lignes) if l.startswith("  O3 "))
+    i = next(k for k, l in enumerate(lignes) if l.lstrip().startswith("O3 "))
     assert [x.split()[-1] for x in lignes[i].split("€")[-5:-1]] == ["199,91", "264,91", "349,91", "365,91"]
     assert [x.split()[-1] for x in lignes[i + 1].split("€")[-5:-1]] == ["166,00", "101,00", "16,00", "0,00"]
 

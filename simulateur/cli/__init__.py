@@ -3,7 +3,8 @@
 Data on stdout, messages on stderr. Exit codes: 0 success; 1 the run finished but rows or checks
 failed; 2 bad usage or input (a French message, no traceback unless --debug); 130 interrupted.
 One module per command group: `simuler`, `catalogue` (contrats, contrat, natures), `actes`, `lot`,
-`comparer` (comparer, exemples), `valider`, `verifier`.
+`comparer`, `exemples`, `valider`, `verifier`; `francais` (the parser in French), `options` (shared
+options), `completion` (values for shell completion), `sortie` (JSON and CSV output).
 """
 from __future__ import annotations
 
@@ -11,13 +12,23 @@ import sys
 
 import typer
 
-app = typer.Typer(
+from .francais import Appli, GroupeFr, installer_gettext
+from .francais import exemples as _exemples
+
+installer_gettext()
+
+app = Appli(
     name="simulateur",
+    cls=GroupeFr,
     help="Simulateur de remboursements santé : Sécurité sociale, complémentaire, reste à charge.",
+    epilog=_exemples("simulateur simuler cabinets-dentaires --formule option-2 --nature consultation-specialiste "
+                    "--br 31,50 --frais-reels 80 --dptm", "simulateur natures dentaire",
+                    "simulateur lot famille-2025.csv --contrat cabinets-dentaires --formule option-2 -o resultats.csv"),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 EXIT_OK, EXIT_ECHECS, EXIT_USAGE, EXIT_INTERRUPTION = 0, 1, 2, 130
@@ -60,18 +71,48 @@ def proteger(fonction):
 _proteger = proteger      # the name the command modules were written with
 
 
+def _version(valeur: bool):
+    if valeur:
+        from .. import __version__
+        sys.stdout.write(f"simulateur {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
-def _principal(debug: bool = typer.Option(False, "--debug", help="Affiche la trace Python complète en cas d'erreur.")):
+def _principal(debug: bool = typer.Option(False, "--debug", help="Affiche la trace Python complète en cas d'erreur."),
+               version: bool = typer.Option(False, "--version", "-V", help="Affiche la version et quitte.",
+                                            callback=_version, is_eager=True)):
     _DEBUG["actif"] = debug
 
 
+# Each command and the module of simulateur.cli that registers it (its `enregistrer(app)`), in the order
+# of the help. A module is imported, and its commands built, only when one of them is used.
+COMMANDES = {"simuler": "simuler", "contrats": "catalogue", "contrat": "catalogue", "natures": "catalogue",
+             "actes": "actes", "lot": "lot", "comparer": "comparer", "exemples": "exemples", "valider": "valider",
+             "verifier": "verifier"}
+_CHARGES: dict = {}
+
+
+def _charger(nom: str) -> list:
+    """Registers the commands of the module of `nom` (once) and returns their Typer CommandInfo."""
+    import importlib
+    module = COMMANDES[nom]
+    if module not in _CHARGES:
+        avant = len(app.registered_commands)
+        importlib.import_module(f"{__name__}.{module}").enregistrer(app)
+        _CHARGES[module] = app.registered_commands[avant:]
+    return _CHARGES[module]
+
+
 def _enregistrer():
-    from . import actes, catalogue, comparer, lot, simuler, valider, verifier
-    for module in (simuler, catalogue, actes, lot, comparer, valider, verifier):
-        module.enregistrer(app)
+    """Every command registered at once (`app.registered_commands` complete: the tests and tools that
+    read it); the command line itself goes through GroupeFr.charger."""
+    for nom in COMMANDES:
+        _charger(nom)
 
 
-_enregistrer()
+GroupeFr.noms = tuple(COMMANDES)
+GroupeFr.charger = staticmethod(_charger)
 
 
 def main():

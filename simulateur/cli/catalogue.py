@@ -1,15 +1,15 @@
-"""`simulateur contrats`, `contrat ID`, `natures`: what the tool knows (shipped contracts, guarantee
-tables, the catalogue of natures)."""
+"""`simulateur contrats`, `contrat ID`, `natures [TEXTE]`: what the tool knows (shipped contracts,
+guarantee tables, the catalogue of natures). Each prints a table, `--format json` or `--format csv`."""
 from __future__ import annotations
 
-import json
 import sys
+from typing import Optional
 
 import typer
 
-
-def _json(donnees) -> None:
-    sys.stdout.write(json.dumps(donnees, ensure_ascii=False, indent=2) + "\n")
+from .francais import exemples
+from .options import argument_contrat, option_format
+from .sortie import colonnes_de, ecrire_csv, ecrire_json
 
 
 def _contrats_json(liste) -> list:
@@ -27,40 +27,84 @@ def _contrat_json(c) -> dict:
                            "cellules": {k: v.texte for k, v in l.cellules.items()}, "ligne": l.ligne} for l in c.lignes]}
 
 
-def _natures_json() -> list:
-    from ..domaine.natures import NATURES
+def _natures_json(natures) -> list:
     return [{"code": n.code, "libelle": n.libelle, "categorie": n.categorie, "rembourse_ss": n.taux is not None,
-             "groupe_taux": n.taux, "participation_forfaitaire": n.pf, "franchise": n.franchise} for n in NATURES.values()]
+             "groupe_taux": n.taux, "participation_forfaitaire": n.pf, "franchise": n.franchise} for n in natures]
+
+
+def _csv_contrats(liste) -> None:
+    lignes = [{**d, "formules_responsables": [f for f, oui in d["formules_responsables"].items() if oui]}
+              for d in _contrats_json(liste)]
+    ecrire_csv(colonnes_de(lignes), lignes)
+
+
+def _csv_contrat(c) -> None:
+    """One row per line of guarantees: its section, label, natures, conditions, then one column per
+    column of the document (the cell as written)."""
+    d = _contrat_json(c)
+    lignes = [{"contrat": c.id, "section": g["section"], "libelle": g["libelle"], "natures": g["natures"], "si": g["si"],
+               "ligne": g["ligne"], **g["cellules"]} for g in d["garanties"]]
+    ecrire_csv(["contrat", "section", "libelle", "natures", "si", "ligne"] + list(c.colonnes), lignes)
+
+
+def contrats(format: str = option_format()):
+    """Liste les contrats livrés et leurs formules."""
+    from . import proteger
+    from ..contrat.depot import charger_contrat, contrats_livres
+    liste = proteger(lambda: [charger_contrat(str(p)) for p in contrats_livres()])
+    if format == "json":
+        return ecrire_json(_contrats_json(liste))
+    if format == "csv":
+        return _csv_contrats(liste)
+    from ..rendu import tables
+    tables.afficher_contrats(tables.console(), liste)
+
+
+def contrat(id: str = argument_contrat(), format: str = option_format()):
+    """Affiche le tableau de garanties d'un contrat, une colonne par colonne du document, avec les codes de
+    nature de chaque ligne."""
+    from . import proteger
+    from ..contrat.depot import charger_contrat
+    c = proteger(lambda: charger_contrat(id))
+    if format == "json":
+        return ecrire_json(_contrat_json(c))
+    if format == "csv":
+        return _csv_contrat(c)
+    from ..rendu import tables
+    tables.afficher_garanties(tables.console(), c)
+
+
+def natures(texte: Optional[str] = typer.Argument(None, metavar="[TEXTE]", show_default=False,
+                                                  help="Mots cherchés dans les codes, libellés et catégories (sans tenir "
+                                                       "compte des accents ni de la casse ; un début de mot suffit)."),
+            format: str = option_format()):
+    """Le catalogue des natures d'actes (codes de --nature et de la colonne nature), ou celles qui
+    contiennent TEXTE. Code de sortie 1 si aucune ne correspond.
+
+    Partout où une nature est attendue, son libellé et les écritures sans accents sont acceptés aussi
+    (« consultation spécialiste » = consultation-specialiste)."""
+    from ..domaine.natures import chercher
+    trouvees = chercher(texte)
+    if format == "json":
+        ecrire_json(_natures_json(trouvees))
+    elif format == "csv":
+        lignes = _natures_json(trouvees)
+        ecrire_csv(colonnes_de(lignes, ("code", "libelle", "categorie", "rembourse_ss", "groupe_taux",
+                                        "participation_forfaitaire", "franchise")), lignes)
+    elif trouvees:
+        from ..rendu import tables
+        titre = "Natures d'actes" + (f" : « {texte} »" if texte else "")
+        tables.afficher_natures(tables.console(), trouvees, titre)
+    if not trouvees:
+        from ..domaine.champs import apercu
+        sys.stderr.write(f"aucune nature ne correspond à « {apercu(texte)} » ; la liste complète : simulateur natures\n")
+        raise typer.Exit(1)
 
 
 def enregistrer(app) -> None:
-    from . import proteger
-
-    @app.command()
-    def contrats(format: str = typer.Option("table", "--format", help="table ou json.")):
-        """Liste les contrats livrés et leurs formules."""
-        from ..contrat.depot import charger_contrat, contrats_livres
-        liste = proteger(lambda: [charger_contrat(str(p)) for p in contrats_livres()])
-        if format == "json":
-            return _json(_contrats_json(liste))
-        from ..rendu import tables
-        tables.console().print(tables.table_contrats(liste))
-
-    @app.command("contrat")
-    def contrat_(id: str = typer.Argument(..., help="Identifiant ou chemin du contrat."),
-                 format: str = typer.Option("table", "--format", help="table ou json.")):
-        """Affiche le tableau de garanties d'un contrat, une colonne par niveau, comme le document."""
-        from ..contrat.depot import charger_contrat
-        c = proteger(lambda: charger_contrat(id))
-        if format == "json":
-            return _json(_contrat_json(c))
-        from ..rendu import tables
-        tables.console().print(tables.table_garanties(c))
-
-    @app.command()
-    def natures(format: str = typer.Option("table", "--format", help="table ou json.")):
-        """Le catalogue des natures d'actes (codes de --nature)."""
-        if format == "json":
-            return _json(_natures_json())
-        from ..rendu import tables
-        tables.console().print(tables.table_natures())
+    app.command(epilog=exemples("simulateur contrats", "simulateur contrats --format csv > contrats.csv"))(contrats)
+    app.command(epilog=exemples("simulateur contrat cabinets-dentaires",
+                                "simulateur contrat carcept-evolution-sante --format csv > carcept.csv",
+                                "simulateur contrat mon-contrat.yaml"))(contrat)
+    app.command(epilog=exemples("simulateur natures", "simulateur natures optique", "simulateur natures \"spécialiste\"",
+                                "simulateur natures --format json"))(natures)

@@ -1,7 +1,8 @@
-"""The `comparer` and `exemples` commands, registered on the Typer app of cli.py.
+"""The `comparer` command: formulas side by side on one act or on a year's basket of acts.
 
-Kept light: the library, Rich and matplotlib are imported inside the commands. Data on stdout,
-messages on stderr; exit 0, 1 (basket rows in error), 2 (bad input), as the other commands.
+Kept light: the library, Rich and matplotlib are imported inside the command. Data on stdout
+(a table, `--format json` or `--format csv`), messages on stderr; exit 0, 1 (basket rows in error),
+2 (bad input), as the other commands. (`exemples` lives in cli/exemples.py.)
 """
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from typing import Optional
 
 import typer
 
-from .options import avec_options_acte, valeurs_acte
+from .francais import exemples as _exemples
+from .options import argument_contrat, avec_options_acte, option_format, valeurs_acte
+
+EXEMPLES = _exemples(
+    "simulateur comparer carcept-evolution-sante --formules aleas,eco,f100,f150,f200,f250 --nature consultation-specialiste "
+    "--dptm --br 31,50 --frais-reels 80 --date 2025-06-01",
+    "simulateur comparer --formules cabinets-dentaires:option-2,carcept-evolution-sante:f150 -n dentaire-prothese "
+    "--panier libre --br 107,50 --frais-reels 600 --date 2025-06-01",
+    "simulateur comparer cabinets-dentaires --actes panier-annuel.csv --cotisations base=32.10,option-1=39.80 --format csv")
 
 
 def _cli():
@@ -18,9 +27,12 @@ def _cli():
     return cli
 
 
-def _verifier(cli, contrat, formules, format, actes, explique, valeurs) -> None:
-    if format not in ("table", "json"):
-        cli.erreur(f"format « {format} » inconnu : table ou json")
+def _completer_formules(ctx, incomplete: str):
+    from .completion import completer_formules
+    return completer_formules(ctx, incomplete)
+
+
+def _verifier(cli, contrat, formules, actes, explique, valeurs) -> None:
     if contrat is None and formules is None:
         cli.erreur("donnez un CONTRAT (toutes ses formules sont comparées) ou --formules, ex. --formules "
                    "cabinets-dentaires:option-2,carcept-evolution-sante:f150")
@@ -56,23 +68,27 @@ def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeur
 
 
 def comparer(
-    contrat: Optional[str] = typer.Argument(None, help="Contrat des formules non qualifiées (facultatif si chaque formule s'écrit contrat:formule)."),
-    formules: Optional[str] = typer.Option(None, "--formules", help="Formules comparées, dans l'ordre : base,option-2 ou cabinets-dentaires:option-2,carcept-evolution-sante:f150 (défaut : toutes celles du CONTRAT)."),
-    actes: Optional[str] = typer.Option(None, "--actes", help="Panier d'actes (CSV comme pour lot) rejoué sur un an pour chaque formule, à la place d'un acte."),
-    cotisations: Optional[str] = typer.Option(None, "--cotisations", help="Cotisations mensuelles (euros) : base=45.20,option-2=61.00 (clés écrites comme dans --formules)."),
-    graphique: Optional[str] = typer.Option(None, "--graphique", help="Écrit le graphique dans FICHIER.png ou FICHIER.svg (demande matplotlib : pip install '.[graphique]')."),
-    format: str = typer.Option("table", "--format", help="table ou json."),
+    contrat: Optional[str] = argument_contrat("Contrat des formules non qualifiées (facultatif si chaque formule s'écrit "
+                                              "contrat:formule).", requis=False),
+    formules: Optional[str] = typer.Option(None, "--formules", metavar="F1,F2,…", autocompletion=_completer_formules, help="Formules comparées, dans l'ordre : base,option-2 ou cabinets-dentaires:option-2,carcept-evolution-sante:f150 (défaut : toutes celles du CONTRAT)."),
+    actes: Optional[str] = typer.Option(None, "--actes", metavar="FICHIER.CSV", help="Panier d'actes (CSV comme pour lot) rejoué sur un an pour chaque formule, à la place d'un acte."),
+    cotisations: Optional[str] = typer.Option(None, "--cotisations", metavar="F1=MONTANT,…", help="Cotisations mensuelles (euros) : base=45.20,option-2=61.00 (clés écrites comme dans --formules)."),
+    graphique: Optional[str] = typer.Option(None, "--graphique", metavar="FICHIER.PNG|SVG", help="Écrit le graphique dans FICHIER.png ou FICHIER.svg (demande matplotlib : pip install '.[graphique]')."),
+    format: str = option_format(),
     explique: bool = typer.Option(False, "--explique", help="Un acte : ajoute l'explication de chaque formule."),
     **acte,
 ):
     """Compare plusieurs formules sur un acte (ou un panier d'actes sur un an) : une colonne par formule."""
     cli = _cli()
     valeurs = valeurs_acte(acte)
-    _verifier(cli, contrat, formules, format, actes, explique, valeurs)
+    _verifier(cli, contrat, formules, actes, explique, valeurs)
     comparaisons = cli.proteger(lambda: _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs))
     est_panier = actes is not None
     if format == "json":
-        _json_comparaison(comparaisons, est_panier, explique)
+        from .sortie import ecrire_json
+        ecrire_json(_dicts_comparaison(comparaisons, est_panier, explique))
+    elif format == "csv":
+        _csv_comparaison(comparaisons, est_panier)
     else:
         _table_comparaison(comparaisons, est_panier, explique, actes)
     if graphique is not None:
@@ -85,52 +101,9 @@ def comparer(
         raise typer.Exit(cli.EXIT_ECHECS)
 
 
-def exemples(
-    contrat: Optional[str] = typer.Argument(None, help="Contrat (facultatif si chaque formule s'écrit contrat:formule)."),
-    formules: Optional[str] = typer.Option(None, "--formules", help="Formules, dans l'ordre (défaut : toutes celles du contrat)."),
-    ids: Optional[str] = typer.Option(None, "--ids", help="Seulement ces exemples, ex. S1,S3,D1,O3,A1."),
-    fichier: Optional[str] = typer.Option(None, "--fichier", help="Autre liste d'exemples (YAML, même format que exemples/exemples-types.yaml)."),
-    format: str = typer.Option("table", "--format", help="table ou json."),
-):
-    """Les exemples de remboursement standardisés (H1–H6, S1–S8, D1–D4, O1–O6, A1–A2) pour chaque formule."""
-    cli = _cli()
-    if format not in ("table", "json"):
-        cli.erreur(f"format « {format} » inconnu : table ou json")
-    if contrat is None and formules is None:
-        cli.erreur("donnez un CONTRAT (ex. simulateur exemples cabinets-dentaires) ou --formules contrat:formule,…")
-
-    def faire():
-        from .. import comparaison as cmp
-        cibles = _cibles(cmp, formules, contrat)
-        liste = cmp.exemples_choisis(cmp.charger_exemples(fichier), ids)
-        return cibles, cmp.calculer_exemples(cibles, liste)
-
-    cibles, lignes = cli.proteger(faire)
-    if format == "json":
-        _json_exemples(cibles, lignes)
-    else:
-        _table_exemples(cibles, lignes)
-
-
-def _table_exemples(cibles, lignes) -> None:
-    from ..rendu import comparaison as rc
-    from ..rendu import tables as rendu
-    ids_contrats = list(dict.fromkeys(c.contrat.id for c in cibles))
-    table, notes = rc.table_exemples(lignes, cibles, titre="Exemples de remboursement standardisés — " + ", ".join(ids_contrats))
-    con = rendu.console()
-    con.print(table)
-    for i, n in enumerate(notes, 1):
-        con.print(f"({i}) {n}", markup=False)
-    for l in rc.legende_cibles(cibles):
-        con.print(l, style="dim", markup=False)
-    con.print("Prix, BR et Sécurité sociale : liste commune des exemples-types (GAN 07/2025, BR au 01/01/2025 ; "
-              "APRIL 03/2025), voir exemples/exemples-types.yaml.", style="dim", markup=False)
-
-
 def enregistrer(app) -> None:
-    """Adds `comparer` and `exemples` to `app`."""
-    app.command()(avec_options_acte(comparer))
-    app.command()(exemples)
+    """Adds `comparer` to `app`."""
+    app.command(epilog=EXEMPLES)(avec_options_acte(comparer))
 
 
 # ------------------------------------------------------------------ output helpers
@@ -149,8 +122,8 @@ def _liste(nombres: list[int], maxi: int = 8) -> str:
     return t + (f"… ({len(nombres)} en tout)" if len(nombres) > maxi else "")
 
 
-def _json_comparaison(comparaisons, est_panier: bool, explique: bool) -> None:
-    import json
+def _dicts_comparaison(comparaisons, est_panier: bool, explique: bool) -> list:
+    """The JSON of `comparer`: one object per formula, in the order given."""
     from .. import comparaison as cmp
     meilleurs = cmp.meilleur_reste_a_charge(comparaisons)
     moins_chers = cmp.meilleur_cout_net(comparaisons)
@@ -168,7 +141,24 @@ def _json_comparaison(comparaisons, est_panier: bool, explique: bool) -> None:
         if c.cotisation_mensuelle is not None:
             d["moins_cher"] = i in moins_chers
         sortie.append(d)
-    sys.stdout.write(json.dumps(sortie, ensure_ascii=False, indent=2) + "\n")
+    return sortie
+
+
+def _csv_comparaison(comparaisons, est_panier: bool) -> None:
+    """One row per formula (`simuler`'s columns, `part_<niveau>` per layer, plus `cle`,
+    `meilleur_reste_a_charge` and the premiums); for a basket, then one row per category of care of
+    each formula (`categorie` says which; empty on the formula's total row)."""
+    from .sortie import a_plat, colonnes_de, ecrire_csv
+    lignes = []
+    for d in _dicts_comparaison(comparaisons, est_panier, False):
+        total = a_plat(d)
+        if est_panier:
+            total = {"cle": d["cle"], "contrat": d["contrat"], "formule": d["formule"], "categorie": "", **total,
+                     "erreurs": len(d["erreurs"])}
+        lignes.append(total)
+        for cat in d.get("par_categorie", []):
+            lignes.append({"cle": d["cle"], "contrat": d["contrat"], "formule": d["formule"], **cat})
+    ecrire_csv(colonnes_de(lignes, ("cle", "contrat", "formule") + (("categorie", "libelle") if est_panier else ())), lignes)
 
 
 def _titre(comparaisons, est_panier: bool, source: str | None) -> str:
@@ -187,11 +177,11 @@ def _table_comparaison(comparaisons, est_panier: bool, explique: bool, source: s
     from ..rendu import comparaison as rc
     con = rendu.console()
     con.print(_titre(comparaisons, est_panier, source), style="italic", markup=False)
-    con.print(rc.table_comparaison(comparaisons, titre=None, panier=est_panier))
+    rc.afficher_comparaison(con, comparaisons, panier=est_panier)
     for l in rc.conclusion(comparaisons, panier=est_panier):
         con.print(l, markup=False)
     con.print()
-    con.print(rc.barres(comparaisons))
+    con.print(rc.barres(comparaisons, place=con.width))
     con.print()
     for l in rc.legende_formules(comparaisons):
         con.print(l, style="dim", markup=False)
@@ -220,28 +210,3 @@ def _graphique(comparaisons, chemin: str, est_panier: bool, source: str | None) 
 
     p = _cli().proteger(faire)
     sys.stderr.write(f"graphique écrit : {p}\n")
-
-
-def _json_exemples(cibles, lignes) -> None:
-    import json
-    from ..domaine.montant import texte_json
-    sortie = []
-    for l in lignes:
-        ex = l.exemple
-        d = {"id": ex.id, "libelle": ex.libelle, "categorie": ex.categorie, "nature": ex.nature, "date": ex.date.isoformat(),
-             "frais_reels": texte_json(ex.frais_reels), "base_remboursement": texte_json(ex.br),
-             "securite_sociale_imprimee": texte_json(ex.securite_sociale),
-             "securite_sociale": None if l.securite_sociale is None else texte_json(l.securite_sociale),
-             "source": ex.source, "note": ex.note or None, "hypothese": ex.hypothese or None, "formules": []}
-        for c, cel in zip(cibles, l.cellules):
-            f = {"cle": c.cle, "contrat": c.contrat.id, "formule": c.formule}
-            if cel.resultat is None:
-                from ..comparaison.exemples import pourquoi
-                f["erreur"] = pourquoi(c, cel)
-            else:
-                r = cel.resultat
-                f.update({"complementaire": texte_json(cel.complementaire), "total_rembourse": texte_json(r.total_rembourse),
-                          "reste_a_charge": texte_json(r.reste_a_charge)})
-            d["formules"].append(f)
-        sortie.append(d)
-    sys.stdout.write(json.dumps(sortie, ensure_ascii=False, indent=2) + "\n")

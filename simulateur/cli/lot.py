@@ -1,10 +1,31 @@
-"""The `lot` command(s), registered on the Typer app of cli.py (kept light: heavy imports inside the command)."""
+"""The `lot` command(s), registered on the Typer app of cli.py (kept light: heavy imports inside the command).
+
+Input: CSV (any of the encodings and separators `lot.lecture` reads) or an .xlsx workbook (first
+sheet, or `--feuille`). Output: CSV, JSON, JSON lines or .xlsx (`--format`, or the extension of
+`--sortie`). `--resume beneficiaire|categorie|mois`: totals per group, on stderr as a table, or to
+`--resume-sortie FICHIER` (.csv, .json or .xlsx).
+"""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import List, Optional
 
 import typer
+
+from .francais import exemples
+from .options import ChoixFr
+
+# Output formats, and the format an output file's extension implies when --format is not given.
+FORMATS_LOT = ("csv", "json", "jsonl", "xlsx")
+EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+              ".xlsx": "xlsx"}
+GROUPES = ("beneficiaire", "categorie", "mois")
+EXEMPLES = exemples("simulateur lot famille-2025.csv --contrat cabinets-dentaires --formule option-2 > resultats.csv",
+                    "simulateur lot actes.xlsx -c carcept-evolution-sante -f f150 -o resultats.xlsx --resume beneficiaire",
+                    "simulateur lot actes.csv -c cabinets-dentaires -f base --format jsonl --resume mois "
+                    "--resume-sortie par-mois.csv",
+                    "(famille-2025.csv est livré : simulateur exemples --copier famille-2025.csv)")
 
 def _aide_lot() -> str:
     from ..domaine.champs import CHAMPS, COLONNES_OBLIGATOIRES
@@ -28,57 +49,108 @@ def _entier_fr(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
-def _executer(fichier, sortie, options, barre):
+def format_sortie(format: str | None, sortie: str | None) -> str:
+    """--format, else the format the extension of --sortie names (csv when none)."""
+    if format is not None:
+        return format
+    return EXTENSIONS.get(Path(sortie).suffix.lower(), "csv") if sortie else "csv"
+
+
+def _lire(fichier: str, feuille: str | None) -> bytes:
+    """The input's bytes; with --feuille, that sheet of the workbook, as CSV."""
+    from ..lot import LotInvalide, lire_octets
+    data = lire_octets(fichier)
+    if feuille is not None:
+        from ..lot.tableur import classeur_en_texte, est_classeur
+        if not est_classeur(data):
+            raise LotInvalide(f"{fichier} : --feuille vaut pour un classeur .xlsx, pas pour un fichier CSV")
+        data = classeur_en_texte(data, fichier, feuille).encode("utf-8")
+    return data
+
+
+def _executer_classeur(data, fichier, sortie, options, barre):
+    """The batch to an .xlsx workbook: its CSV output (decimal point) made into one sheet."""
+    import io
+    from ..fichiers.ecriture import SortieAtomique
+    from ..lot import executer_lot
+    from ..lot.tableur import ecrire_classeur
+    texte = io.StringIO()
+    bilan = executer_lot(data, texte, fichier=fichier, progression=barre, **{**options, "format": "csv", "decimale": "point"})
+    if sortie is None:
+        sys.stdout.flush()
+        ecrire_classeur(texte.getvalue(), sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with SortieAtomique(sortie, binaire=True) as flux:
+            ecrire_classeur(texte.getvalue(), flux)
+    return bilan
+
+
+def _executer(fichier, sortie, options, barre, feuille=None):
     """Reads, computes, writes (atomically to --sortie, or to stdout): the Bilan."""
     import io
     from ..fichiers.ecriture import SortieAtomique
-    from ..lot import executer_lot, lire_octets
+    from ..lot import executer_lot
+    data = _lire(fichier, feuille)
+    if options["format"] == "xlsx":
+        return _executer_classeur(data, fichier, sortie, options, barre)
     if sortie is None:
         sys.stdout.flush()
         flux = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
         try:
-            return executer_lot(lire_octets(fichier), flux, fichier=fichier, progression=barre, **options)
+            return executer_lot(data, flux, fichier=fichier, progression=barre, **options)
         finally:
             try:
                 flux.flush()
             finally:
                 flux.detach()
     with SortieAtomique(sortie) as flux:
-        return executer_lot(lire_octets(fichier), flux, fichier=fichier, progression=barre, **options)
+        return executer_lot(data, flux, fichier=fichier, progression=barre, **options)
 
 
 def enregistrer(app) -> None:
     """Adds this module's commands to `app`."""
     from . import _DEBUG, EXIT_ECHECS, EXIT_INTERRUPTION, EXIT_OK, erreur, proteger
 
-    @app.command("lot", help=_aide_lot())
+    @app.command("lot", help=_aide_lot(), epilog=EXEMPLES)
     def lot(
-        fichier: str = typer.Argument(..., metavar="ACTES.CSV", help="Fichier CSV des actes (« - » : entrée standard)."),
-        contrat: Optional[str] = typer.Option(None, "--contrat", "-c", help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
-        formule: Optional[str] = typer.Option(None, "--formule", "-f", help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
-        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", help="Fichier de sortie, écrit en entier ou pas du tout (défaut : sortie standard)."),
-        format: str = typer.Option("csv", "--format", help="csv (défaut), json ou jsonl (un objet par ligne)."),
-        decimale: Optional[str] = typer.Option(None, "--decimale", help="Montants de la sortie CSV : point ou virgule (défaut : virgule si le fichier est séparé par « ; », point sinon)."),
-        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) ; répétable."),
+        fichier: str = typer.Argument(..., metavar="ACTES.CSV|ACTES.XLSX", help="Fichier des actes : CSV, ou classeur .xlsx (« - » : entrée standard)."),
+        contrat: Optional[str] = typer.Option(None, "--contrat", "-c", metavar="CONTRAT", autocompletion=_completer_contrats, help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
+        formule: Optional[str] = typer.Option(None, "--formule", "-f", metavar="FORMULE", autocompletion=_completer_formules, help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
+        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", metavar="FICHIER", help="Fichier de sortie, écrit en entier ou pas du tout (défaut : sortie standard) ; son extension donne le format (.csv, .json, .jsonl, .xlsx)."),
+        format: Optional[str] = typer.Option(None, "--format", click_type=ChoixFr(FORMATS_LOT), show_default=False, help="csv (défaut), json (une liste), jsonl (un objet par ligne) ou xlsx (un classeur ; demande --sortie ou une redirection) ; sans --format, l'extension de --sortie."),
+        feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Classeur .xlsx : la feuille à lire (défaut : la première)."),
+        decimale: Optional[str] = typer.Option(None, "--decimale", click_type=ChoixFr(("point", "virgule")), show_default=False, help="Montants de la sortie CSV : point ou virgule (défaut : virgule si le fichier est séparé par « ; », point sinon)."),
+        resume: Optional[str] = typer.Option(None, "--resume", click_type=ChoixFr(GROUPES), show_default=False, help="Totaux par bénéficiaire, par catégorie de soins ou par mois, au centime (leur somme est le total du lot) : un tableau sur la sortie d'erreur, ou --resume-sortie."),
+        resume_sortie: Optional[str] = typer.Option(None, "--resume-sortie", metavar="FICHIER", help="Écrit les totaux de --resume dans ce fichier (.csv, .json ou .xlsx) au lieu de la sortie d'erreur."),
+        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Ni barre de progression ni résumé sur la sortie d'erreur (le code de sortie dit s'il y a eu des erreurs)."),
         strict: bool = typer.Option(False, "--strict", help="Refuse (ligne en erreur) un paramètre reconduit au-delà de sa dernière valeur publiée."),
     ):
-        from ..lot.commande import FORMATS
-        if format not in FORMATS:
-            erreur(f"format « {format} » inconnu : {', '.join(FORMATS)}")
-        if decimale is not None and decimale not in ("point", "virgule"):
-            erreur(f"--decimale « {decimale} » : point ou virgule")
+        format = format_sortie(format, sortie)
+        if format == "xlsx" and sortie is None and sys.stdout.isatty():
+            erreur("--format xlsx : un classeur ne s'affiche pas ; donnez --sortie FICHIER.xlsx (ou redirigez la sortie)")
+        if resume_sortie is not None and resume is None:
+            erreur("--resume-sortie demande --resume beneficiaire, categorie ou mois")
         from pathlib import Path
         options = dict(contrat=contrat, formule=formule, format=format, decimale=decimale, debug=_DEBUG["actif"],
                        dossiers=[Path(d) for d in contrats_dossier], strict=strict)
+        if resume is not None:
+            from ..lot.resume import Resume
+            options["resume"] = Resume(resume)
 
         def faire():
-            if sortie is not None:
-                from ..fichiers.ecriture import verifier_sortie
-                verifier_sortie(sortie, [fichier, contrat] + list(contrats_dossier))
+            _exemple_absent(fichier)
+            if format == "xlsx" or (resume_sortie or "").lower().endswith(".xlsx"):
+                from ..lot.tableur import verifier_openpyxl
+                verifier_openpyxl()
+            for f in (sortie, resume_sortie):
+                if f is not None:
+                    from ..fichiers.ecriture import verifier_sortie
+                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + [x for x in (sortie, resume_sortie) if x != f])
             barre = None if silencieux or not sys.stderr.isatty() else _Barre()
             try:
-                return _executer(fichier, sortie, options, barre)
+                return _executer(fichier, sortie, options, barre, feuille)
             finally:
                 if barre is not None:
                     barre.fermer()
@@ -95,7 +167,60 @@ def enregistrer(app) -> None:
             raise typer.Exit(EXIT_ECHECS)
         if not silencieux:
             _resume(bilan, sortie)
+        if resume is not None:
+            proteger(lambda: _resume_groupes(options["resume"], resume_sortie))
         raise typer.Exit(EXIT_ECHECS if bilan.erreurs else EXIT_OK)
+
+
+def _completer_contrats(incomplete: str):
+    from .completion import completer_contrats
+    return completer_contrats(incomplete)
+
+
+def _completer_formules(ctx, incomplete: str):
+    from .completion import completer_formules
+    return completer_formules(ctx, incomplete)
+
+
+def _exemple_absent(fichier: str) -> None:
+    """A bundled example file named but absent from the current folder: say how to get it."""
+    from .exemples import FICHIERS
+    if fichier in FICHIERS and not Path(fichier).exists():
+        from ..lot import LotInvalide
+        raise LotInvalide(f"{fichier} : fichier introuvable dans le dossier courant ; c'est un fichier d'exemple livré : "
+                          f"simulateur exemples --copier {fichier} le copie ici")
+
+
+def _resume_groupes(resume, chemin: str | None) -> None:
+    """The totals per group: a table on stderr, or the file `chemin` (.csv, .json, .xlsx)."""
+    if chemin is None:
+        from ..rendu.tables import afficher_resume, console
+        afficher_resume(console(stderr=True), resume)
+        return
+    from ..lot.resume import en_machine
+    lignes = [en_machine(d) for d in resume.groupes()]
+    colonnes = resume.colonnes()
+    genre = EXTENSIONS.get(Path(chemin).suffix.lower(), "csv")
+    from ..fichiers.ecriture import SortieAtomique
+    if genre in ("json", "jsonl"):
+        import json
+        with SortieAtomique(chemin) as flux:
+            flux.write(json.dumps(lignes, ensure_ascii=False, indent=2) + "\n")
+    else:
+        import csv
+        import io
+        texte = io.StringIO()
+        w = csv.writer(texte, lineterminator="\n")
+        w.writerow(colonnes)
+        w.writerows([[d.get(c, "") for c in colonnes] for d in lignes])
+        if genre == "xlsx":
+            from ..lot.tableur import ecrire_classeur
+            with SortieAtomique(chemin, binaire=True) as flux:
+                ecrire_classeur(texte.getvalue(), flux, feuille=f"par-{resume.cle}")
+        else:
+            with SortieAtomique(chemin) as flux:
+                flux.write(texte.getvalue())
+    sys.stderr.write(f"totaux par {resume.cle} ({len(lignes)} groupe(s)) écrits : {chemin}\n")
 
 
 class _Barre:
@@ -116,8 +241,11 @@ class _Barre:
         if t is None:
             t = self.taches[etape] = self.p.add_task(self.ETAPES.get(etape, etape), total=total)
         self.p.update(t, completed=fait, total=total)
+        if fait >= total:
+            self.p.refresh()             # a finished step shows 100 % at once (not its last periodic refresh)
 
     def fermer(self):
+        self.p.refresh()
         self.p.stop()
 
 

@@ -12,23 +12,88 @@ import inspect
 from typing import Optional
 
 import typer
+from typer._click.types import ParamType
 
 from ..domaine.champs import CHAMPS, Champ
+
+
+class ChoixFr(ParamType):
+    """One of a fixed list of values (`--format table|json|csv`), without regard to case; `alias` maps
+    other accepted spellings to a value (`texte` → `table`). Refused in French, exit code 2."""
+    name = "choix"
+
+    def __init__(self, valeurs, alias=None):
+        self.valeurs, self.alias = tuple(valeurs), dict(alias or {})
+
+    def get_metavar(self, param, ctx) -> str:
+        return "|".join(self.valeurs)
+
+    def convert(self, value, param, ctx):
+        v = str(value).strip().lower()
+        v = self.alias.get(v, v)
+        if v in self.valeurs:
+            return v
+        from ..domaine.champs import apercu
+        from typer._click.exceptions import BadParameter
+        nom = param.opts[0] if param is not None and param.opts else "valeur"
+        e = BadParameter(f"{nom} « {apercu(value)} » inconnu ; valeurs permises : {', '.join(self.valeurs)}", ctx=ctx, param=param)
+        e.francais = True                # already worded: `francais.traduire` leaves it as is
+        raise e
+
+    def shell_complete(self, ctx, param, incomplete):
+        from typer._click.shell_completion import CompletionItem
+        return [CompletionItem(v) for v in self.valeurs if v.startswith(incomplete or "")]
+
+
+FORMATS = ("table", "json", "csv")
+AIDE_FORMAT = ("table : tableau pour les yeux (défaut) ; json : pour les programmes ; csv : pour un tableur "
+               "(séparateur virgule, montants à point décimal).")
+
+
+def option_format(valeurs=FORMATS, defaut="table", aide=AIDE_FORMAT, alias=None):
+    """The `--format` option of a command that prints data (an unknown format: exit 2)."""
+    return typer.Option(defaut, "--format", click_type=ChoixFr(valeurs, alias), help=aide, show_default=defaut is not None)
+
+
+def argument_contrat(aide: str = "Identifiant d'un contrat livré (simulateur contrats) ou chemin d'un fichier YAML.",
+                     requis: bool = True):
+    from .completion import completer_contrats
+    return typer.Argument(... if requis else None, metavar="CONTRAT", help=aide, autocompletion=completer_contrats,
+                          show_default=False)
+
+
+def option_formule(aide: str = "Formule du contrat (liste : simulateur contrats).", requis: bool = True):
+    from .completion import completer_formules
+    return typer.Option(... if requis else None, "--formule", "-f", metavar="FORMULE", help=aide,
+                        autocompletion=completer_formules, show_default=False)
 
 
 def _aide(c: Champ) -> str:
     return c.aide + (f" Ex. {c.option} {c.exemple}." if c.exemple and c.type != "booleen" else "")
 
 
+def _completion(c: Champ):
+    from .completion import PAR_CHAMP, completer_valeurs
+    if c.nom in PAR_CHAMP:
+        return PAR_CHAMP[c.nom]
+    return completer_valeurs(c.valeurs) if c.valeurs else None
+
+
 def option(c: Champ, requis: bool = False):
-    """The typer.Option of one field (flags for yes/no fields, text for every other)."""
+    """The typer.Option of one field (flags for yes/no fields, text for every other), its metavar the
+    field's allowed values (`Champ.metavar`), its completion the field's values or codes."""
     noms = [c.option] + ([c.court] if c.court else [])
     if c.type == "booleen":
         if c.negatif:
             return typer.Option(None, f"{c.option}/{c.negatif}", help=c.aide, show_default=False), Optional[bool]
         return typer.Option(False, *noms, help=c.aide, show_default=False), bool
     defaut = ... if requis else None
-    return typer.Option(defaut, *noms, help=_aide(c), metavar=c.metavar, show_default=False), Optional[str]
+    completion = _completion(c)
+    if completion is None:
+        return typer.Option(defaut, *noms, help=_aide(c), metavar=c.metavar, show_default=False), Optional[str]
+    from .completion import type_complete
+    return typer.Option(defaut, *noms, help=_aide(c), metavar=c.metavar, show_default=False,
+                        click_type=type_complete(completion)), Optional[str]
 
 
 def avec_options_acte(fonction, requis: tuple = (), sauf: tuple = ()):

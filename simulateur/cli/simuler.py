@@ -5,16 +5,25 @@ import sys
 
 import typer
 
-from .options import avec_options_acte, valeurs_acte
+from .francais import exemples
+from .options import argument_contrat, avec_options_acte, option_format, option_formule, valeurs_acte
+
+EXEMPLES = exemples(
+    "simulateur simuler cabinets-dentaires --formule option-2 --nature consultation-specialiste --br 31,50 "
+    "--frais-reels 80 --date 2025-06-01 --dptm",
+    "simulateur simuler carcept-evolution-sante -f f150 -n \"consultation spécialiste\" --br 31,50 --frais-reels 80 "
+    "--dptm --format json",
+    "simulateur simuler production-agricole -f option-2 -n optique-equipement --br 0,09 --frais-reels 366 "
+    "--monture 100 --verres simple+simple --panier libre --explique")
 
 
 def enregistrer(app) -> None:
-    from . import erreur, proteger
+    from . import proteger
 
     def simuler(
-        contrat: str = typer.Argument(..., help="Identifiant d'un contrat livré (simulateur contrats) ou chemin d'un fichier YAML."),
-        formule: str = typer.Option(..., "--formule", "-f", help="Formule du contrat (ex. option-2)."),
-        format: str = typer.Option("table", "--format", help="table ou json."),
+        contrat: str = argument_contrat(),
+        formule: str = option_formule(),
+        format: str = option_format(),
         explique: bool = typer.Option(False, "--explique", help="Ajoute l'explication : ligne du contrat, paramètres datés, "
                                       "plafond qui a limité."),
         strict: bool = typer.Option(False, "--strict", help="Refuse un paramètre reconduit au-delà de sa dernière valeur "
@@ -22,8 +31,6 @@ def enregistrer(app) -> None:
         **acte,
     ):
         """Simule le remboursement d'un acte : Sécurité sociale, chaque niveau du contrat, reste à charge."""
-        if format not in ("table", "json"):
-            erreur(f"format « {format} » inconnu : table ou json")
 
         def faire():
             from ..contrat.depot import charger_contrat
@@ -35,22 +42,24 @@ def enregistrer(app) -> None:
             return c, calculer(c, formule, a, expliquer=explique, strict=strict), a
 
         c, r, a = proteger(faire)
-        if format == "json":
-            import json
+        if format != "table":
             from ..domaine.acte import acte_en_dict
             d = r.en_dict()
             d["acte"] = acte_en_dict(r.acte)
             if explique:
                 d["explication"] = r.explication_dict()
-            sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
-            return
+            from .sortie import a_plat, ecrire_csv, ecrire_json
+            if format == "json":
+                return ecrire_json(d)
+            ligne = a_plat(d)
+            return ecrire_csv(list(ligne), [ligne])
         from ..rendu import tables
         con = tables.console()
-        con.print(tables.table_resultat(r, c))
+        tables.afficher_resultat(con, r, c)
         from ..rendu.hypotheses import bloc
         if (h := bloc(r)) is not None:
             con.print(h)
         if explique:
             con.print(tables.arbre_explication(r))
 
-    app.command()(avec_options_acte(simuler, requis=("frais_reels",)))
+    app.command(epilog=EXEMPLES)(avec_options_acte(simuler, requis=("frais_reels",)))

@@ -4,7 +4,7 @@
 responsable rules (simulateur/validation.py). The findings are the command's data: they go to
 stdout (`--format json` for machines); only usage errors go to stderr.
 
-Exit codes (INTERFACE.md): 0 every file valid (warnings and declared exceptions allowed); 1 every
+Exit codes (docs/interface.md): 0 every file valid (warnings and declared exceptions allowed); 1 every
 file could be read but some have problems (unknown keys, unreadable cells, rule violations…, and
 warnings with `--strict`); 2 some file cannot be read at all (missing, not UTF-8, YAML syntax
 error, empty, not a contract, too large or too complex) or bad usage.
@@ -15,6 +15,15 @@ import sys
 from typing import List, Optional
 
 import typer
+
+from .francais import exemples
+from .options import option_format
+
+
+def _completer_contrats(incomplete: str):
+    from .completion import completer_contrats
+    return completer_contrats(incomplete)
+
 
 _LIBELLES = {"erreur": "erreur", "regle": "règle", "avertissement": "avertissement", "exception": "exception"}
 _RESUME = {"erreur": ("erreur", "erreurs"), "regle": ("règle non respectée", "règles non respectées"),
@@ -82,13 +91,26 @@ def _rapports(fichiers, jour, strict):
     return rapports, code
 
 
-def _json(rapports, jour, code) -> None:
-    import json
-    sortie = {"date": jour.isoformat(), "code_sortie": code, "fichiers": [
+def _donnees(rapports, jour, code) -> dict:
+    return {"date": jour.isoformat(), "code_sortie": code, "fichiers": [
         {"fichier": affiche, "contrat": contrat.id if contrat is not None else None, "statut": statut,
          "responsable": contrat.responsable if contrat is not None else None,
          "problemes": [_en_dict(p) for p in problemes]} for affiche, contrat, problemes, statut in rapports]}
-    sys.stdout.write(json.dumps(sortie, ensure_ascii=False, indent=2) + "\n")
+
+
+COLONNES_CSV = ("fichier", "contrat", "statut", "ligne", "colonne", "chemin", "gravite", "message", "indice", "regle",
+                "article", "formules", "nature")
+
+
+def _csv(rapports, jour, code) -> None:
+    """One row per problem (its file's columns repeated); a file without problem has one row, its
+    problem columns empty."""
+    from .sortie import ecrire_csv
+    lignes = []
+    for f in _donnees(rapports, jour, code)["fichiers"]:
+        tete = {"fichier": f["fichier"], "contrat": f["contrat"], "statut": f["statut"]}
+        lignes += [{**p, **tete} for p in f["problemes"]] or [tete]
+    ecrire_csv(list(COLONNES_CSV), lignes)
 
 
 def _resume(contrat, problemes, statut, jour) -> str:
@@ -121,9 +143,13 @@ def _texte(rapports, jour) -> None:
 
 
 def valider(
-    fichiers: List[str] = typer.Argument(..., help="Fichiers de contrat (.yaml) ou identifiants de contrats livrés."),
-    date: Optional[str] = typer.Option(None, "--date", help="Date de référence des règles AAAA-MM-JJ (défaut : aujourd'hui)."),
-    format: str = typer.Option("texte", "--format", help="texte ou json."),
+    fichiers: List[str] = typer.Argument(..., metavar="CONTRAT...", help="Fichiers de contrat (.yaml) ou identifiants de contrats livrés.",
+                                         autocompletion=_completer_contrats),
+    date: Optional[str] = typer.Option(None, "--date", metavar="AAAA-MM-JJ",
+                                       help="Date de référence des règles AAAA-MM-JJ (défaut : aujourd'hui)."),
+    format: str = option_format(aide="table : une ligne par problème puis un résumé par fichier (défaut ; « texte » "
+                                     "est accepté pour table) ; json ; csv : une ligne par problème.",
+                                alias={"texte": "table"}),
     strict: bool = typer.Option(False, "--strict", help="Les avertissements comptent comme des problèmes (code 1)."),
 ):
     """Vérifie des contrats : format du fichier, puis règles du contrat responsable (L871-1, R871-2).
@@ -136,15 +162,16 @@ def valider(
     from . import erreur, texte_erreur
     from ..domaine.champs import lire_date
     from ..domaine.erreurs import ErreurSimulateur
-    if format not in ("texte", "table", "json"):
-        erreur(f"format « {format} » inconnu : texte ou json")
     try:
         jour = lire_date(date, "date") if date else dt.date.today()
     except ErreurSimulateur as e:
         erreur(texte_erreur(e))
     rapports, code = _rapports(fichiers, jour, strict)
     if format == "json":
-        _json(rapports, jour, code)
+        from .sortie import ecrire_json
+        ecrire_json(_donnees(rapports, jour, code))
+    elif format == "csv":
+        _csv(rapports, jour, code)
     else:
         _texte(rapports, jour)
     raise typer.Exit(code)
@@ -152,4 +179,6 @@ def valider(
 
 def enregistrer(app) -> None:
     """Adds this module's commands to `app`."""
-    app.command()(valider)
+    app.command(epilog=exemples("simulateur valider mon-contrat.yaml", "simulateur valider cabinets-dentaires "
+                                "carcept-evolution-sante --date 2026-01-01",
+                                "simulateur valider mon-contrat.yaml --format csv > problemes.csv"))(valider)

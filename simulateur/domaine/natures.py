@@ -1,7 +1,10 @@
-"""The catalogue of acts (INTERFACE.md): what the Sécurité sociale does for each nature.
+"""The catalogue of natures of acts (docs/interface.md): what the Sécurité sociale does for each.
 
 The engine reads only this table and the dated parameters; a contract never changes how the
-Sécurité sociale pays.
+Sécurité sociale pays. A nature is named by its code (`consultation-specialiste`); wherever a user
+writes one (option, batch cell, Python keyword), `nature()` also accepts its label and spellings
+without accents, case or dashes (`Consultation de spécialiste`, `consultation spécialiste`):
+see `resoudre`. `chercher(texte)` is the search of `simulateur natures TEXTE`.
 """
 from __future__ import annotations
 
@@ -137,8 +140,91 @@ def proches(mot: str, possibles, n: int = 3) -> list[str]:
 
 
 def nature(code: str) -> Nature:
-    """The nature of this code; raises NatureInconnue (champ `nature`)."""
-    try:
+    """The nature of this code, or of a label or spelling of it (`resoudre`); raises NatureInconnue
+    (champ `nature`; code `nature-inconnue`, or `nature-ambigue` with `details["candidats"]`)."""
+    n = NATURES.get(code)
+    if n is not None:
+        return n
+    return resoudre(code)
+
+
+# ------------------------------------------------------------------ labels and spellings
+
+# Words that do not tell natures apart (« consultation DE spécialiste », « frais D'accompagnant »).
+_MOTS_VIDES = frozenset("a au aux d de des du en et l la le les ou par pour sur un une avec sans hors".split())
+
+
+def _mot(m: str) -> str:
+    """A word compared without its plural mark (`dentaires` = `dentaire`, `lentilles` = `lentille`)."""
+    return m[:-1] if len(m) > 3 and m[-1] in "sx" else m
+
+
+def mots(texte: str) -> frozenset:
+    """The meaningful words of a text, lower case, without accents or plural marks."""
+    import re
+    import unicodedata
+    t = unicodedata.normalize("NFKD", str(texte)).encode("ascii", "ignore").decode().lower()
+    return frozenset(_mot(m) for m in re.findall(r"[a-z0-9]+", t) if m not in _MOTS_VIDES)
+
+
+def _cle(texte: str) -> str:
+    import re
+    import unicodedata
+    t = unicodedata.normalize("NFKD", str(texte)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", t)
+
+
+_INDEX: dict = {}
+
+
+def _index() -> dict:
+    """{"cles": spelling key → code, "mots": code → (words of the code, words of the label)}, made once."""
+    if not _INDEX:
+        cles: dict = {}
+        for n in NATURES.values():
+            for t in (n.code, n.libelle):
+                cles.setdefault(_cle(t), n.code)
+        _INDEX["cles"] = cles
+        _INDEX["mots"] = {n.code: (mots(n.code), mots(n.libelle)) for n in NATURES.values()}
+    return _INDEX
+
+
+def resoudre(texte: str) -> Nature:
+    """The nature a user means by `texte`, in this order: its code; the code or the label written
+    without accents, case, spaces or dashes (`Consultation-Spécialiste`); the same meaningful words as
+    its code or its label (`consultation de spécialiste`, `soins dentaires`); words found in the code
+    and label of one nature only (`spécialiste consultation`). Raises NatureInconnue: `nature-inconnue`
+    (with the closest codes) or `nature-ambigue` (several natures match: `details["candidats"]`)."""
+    t = str(texte).strip()
+    if t in NATURES:
+        return NATURES[t]
+    index = _index()
+    code = index["cles"].get(_cle(t))
+    if code is not None:
         return NATURES[code]
-    except KeyError:
-        raise NatureInconnue("nature-inconnue", "nature", code, proches=proches(code, NATURES)) from None
+    m = mots(t)
+    if m:
+        egaux = [c for c, (mc, ml) in index["mots"].items() if m == mc or m == ml]
+        if len(egaux) == 1:
+            return NATURES[egaux[0]]
+        inclus = egaux or [c for c, (mc, ml) in index["mots"].items() if m <= (mc | ml)]
+        if len(inclus) == 1:
+            return NATURES[inclus[0]]
+        if inclus:
+            raise NatureInconnue("nature-ambigue", "nature", t, candidats=inclus[:8])
+    raise NatureInconnue("nature-inconnue", "nature", t, proches=proches(t, NATURES))
+
+
+def chercher(texte: str | None) -> list[Nature]:
+    """The natures whose code, label or category contains every meaningful word of `texte` (a word may
+    be the start of one: `opti` finds the optical natures), in catalogue order; all of them for an
+    empty text. Accents, case and plural marks are ignored."""
+    voulus = mots(texte or "")
+    if not voulus:
+        return list(NATURES.values())
+    out = []
+    for n in NATURES.values():
+        dans = mots(n.code) | mots(n.libelle) | mots(CATEGORIES.get(n.categorie, n.categorie)) | mots(n.categorie)
+        if all(any(d.startswith(v) for d in dans) for v in voulus):
+            out.append(n)
+    return out

@@ -34,15 +34,24 @@ def preparer(data: list, fichier: str, contrat, formule, dossiers=(), progressio
     return source, choix, encodage, bom
 
 
+def _avec_resume(rendre, resume):
+    def rendre_et_resumer(i, e, c, r, err):
+        rendre(i, e, c, r, err)
+        if r is not None:
+            resume.ajouter(e, r)
+    return rendre_et_resumer
+
+
 def executer_lot(data: bytes, sortie, *, contrat=None, formule=None, fichier: str = "<lot>", format: str = "csv",
                  decimale: str | None = None, progression=None, parametres=None, debug: bool = False, dossiers=(),
-                 strict: bool = False) -> Bilan:
+                 strict: bool = False, resume=None) -> Bilan:
     """Runs a whole batch file (its bytes) and writes to the text stream `sortie`; returns the Bilan.
 
     Raises LotInvalide / ErreurSimulateur before writing anything when the file or the command line
     cannot be used (exit 2); row problems go to the `erreur` column and the Bilan.
     `progression(etape, fait, total)` is called now and then (etape: lecture, calcul, écriture).
     `strict`: a parameter past its last published value is the row's error instead of being carried forward.
+    `resume` (a `resume.Resume`) receives each row without error: totals per group.
     """
     if format not in FORMATS:
         raise LotInvalide(f"format « {format} » inconnu : {', '.join(FORMATS)}")
@@ -66,6 +75,8 @@ def executer_lot(data: bytes, sortie, *, contrat=None, formule=None, fichier: st
             progression("calcul", fait[0], len(source))
 
     rendre = ecrivain.rendre if progression is None else rendre_et_compter
+    if resume is not None:
+        rendre = _avec_resume(rendre, resume)
 
     gc_actif = gc.isenabled()
     gc.disable()      # the engine makes no reference cycles; a million short-lived objects would only trigger useless collections

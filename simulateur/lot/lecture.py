@@ -67,7 +67,11 @@ def lire_octets(chemin) -> bytes:
 
 
 def decoder(data: bytes, fichier: str) -> tuple[str, str, bool]:
-    """(text, encoding, had a BOM). UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
+    """(text, encoding, had a BOM). UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; an .xlsx
+    workbook (a zip archive) gives its first sheet as CSV text (`tableur`, encoding "xlsx")."""
+    if data[:4] == b"PK\x03\x04":
+        from .tableur import classeur_en_texte
+        return classeur_en_texte(data, fichier), "xlsx", False
     if data.startswith(codecs.BOM_UTF8):
         return _utf8(data[3:], fichier), "utf-8", True
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -20,15 +20,9 @@ SEGMENTS = (("ss", "Sécurité sociale", "█", "blue"),
 
 
 def _fr(x) -> str:
-    """French amount; no-break space before € (tables also keep their amount columns at least as
-    wide as the longest amount, since Rich wraps on any Unicode space)."""
+    """French amount; no-break space before € (amount columns are `no_wrap` besides: Rich wraps on
+    any Unicode space)."""
     return texte_fr(x).replace(" €", "\u00a0€")
-
-
-def _largeur(cellules) -> int:
-    """Widest line of a column's cells (str or Text)."""
-    from rich.cells import cell_len
-    return max((cell_len(ligne) for c in cellules for ligne in str(c).split("\n")), default=0)
 
 
 def _euros(x) -> str:
@@ -64,20 +58,25 @@ def _part(c, libelle):
     return None
 
 
+def afficher_comparaison(con, comparaisons, *, panier: bool = False) -> None:
+    """The comparison table, or, when its columns do not fit the console, one block per formula."""
+    from .disposition import afficher, par_colonne
+    afficher(con, table_comparaison(comparaisons, panier=panier), lambda t: par_colonne(con, t))
+
+
 def table_comparaison(comparaisons, *, titre: str | None = None, panier: bool = False):
     """One column per formula: Sécurité sociale, each layer, total reimbursed, reste à charge
-    (the lowest starred); for a basket, totals per category of care; with premiums, the net cost."""
+    (the lowest starred); for a basket, totals per category of care; with premiums, the net cost.
+    Amount columns are `no_wrap` (an amount and a formula id are never cut); labels wrap."""
     from rich import box
     from rich.table import Table
     from ..comparaison import meilleur_cout_net, meilleur_reste_a_charge
     from rich.text import Text
     from ..domaine.natures import CATEGORIES
-    t = Table(title=titre, box=box.SIMPLE_HEAVY, title_justify="left")
-    t.add_column("", overflow="fold", min_width=22)
+    t = Table(title=titre, box=box.SIMPLE_HEAVY, title_justify="left", padding=(0, 1, 0, 0))   # one space between columns
+    t.add_column("", overflow="fold")
     for c in comparaisons:
-        montants = [_fr(v) for v in (c.total.frais_reels, c.total.total_rembourse, c.cout_net or ZERO)]
-        montants += [f"RAC {_fr(v.reste_a_charge)}" for v in c.par_categorie.values()] if panier else []
-        t.add_column(entete(c.cible.cle), justify="right", overflow="fold", min_width=_largeur(montants) + 2)
+        t.add_column(entete(c.cible.cle), justify="right", no_wrap=True)
     n = len(comparaisons)
     t.add_row("Frais réels", *[_fr(c.total.frais_reels) for c in comparaisons], style="bold")
     t.add_row("Sécurité sociale", *[_fr(c.total.securite_sociale) for c in comparaisons])
@@ -118,7 +117,7 @@ def table_comparaison(comparaisons, *, titre: str | None = None, panier: bool = 
     if any(c.cotisation_mensuelle is not None for c in comparaisons):
         t.add_section()
         t.add_row("Cotisation mensuelle", *[_euros(c.cotisation_mensuelle) for c in comparaisons])
-        t.add_row("Cotisation annuelle (× 12)", *[_euros(c.cotisation_annuelle) for c in comparaisons])
+        t.add_row("Cotisation annuelle (12 mois)", *[_euros(c.cotisation_annuelle) for c in comparaisons])
         moins_cher = meilleur_cout_net(comparaisons) if n > 1 else set()
         t.add_row("Coût net : cotisation + reste à charge",
                   *[_marque(_euros(c.cout_net), i in moins_cher) for i, c in enumerate(comparaisons)], style="bold")
@@ -184,26 +183,45 @@ def segments(c) -> list[Decimal]:
     return [t.securite_sociale + t.forfait_apres_cancer, t.complementaire, t.reste_a_charge]
 
 
-def barres(comparaisons, largeur: int = 40):
-    """A stacked bar per formula, its length proportional to the frais réels (the longest = `largeur`)."""
+def barres(comparaisons, largeur: int = 40, place: int | None = None):
+    """A stacked bar per formula, its length proportional to the frais réels (the longest = `largeur`
+    characters, fewer when the console (`place` columns) is narrower; the bar goes under its label
+    when the label, the bar and the amount cannot share a line)."""
+    from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
     fr_max = max((c.total.frais_reels for c in comparaisons), default=ZERO)
-    grille = Table.grid(padding=(0, 1))
-    grille.add_column(no_wrap=True)
-    grille.add_column(no_wrap=True)
-    grille.add_column(no_wrap=True)
+    lignes = []
     for c in comparaisons:
-        montants = segments(c)
-        longueur = int((c.total.frais_reels * largeur / fr_max).to_integral_value(rounding=ROUND_HALF_UP)) if fr_max > 0 else 0
-        barre = Text()
-        for (cle, _lib, car, couleur), nb in zip(SEGMENTS, repartir(montants, longueur)):
-            barre.append(car * nb, style=couleur)
-        barre.append(" " * (largeur - longueur))
         fr = c.total.frais_reels
         pct = (c.total.reste_a_charge * 100 / fr).to_integral_value(rounding=ROUND_HALF_UP) if fr > 0 else ZERO
-        grille.add_row(c.cible.cle, barre, f"reste {texte_fr(c.total.reste_a_charge)} ({pct} %)")
+        lignes.append((c, f"reste {texte_fr(c.total.reste_a_charge)} ({pct} %)"))
+    cle_max = max((cell_len(c.cible.cle) for c, _ in lignes), default=0)
+    texte_max = max((cell_len(t) for _, t in lignes), default=0)
+    place = largeur + cle_max + texte_max + 2 if place is None else place
+    sur_une_ligne = place - cle_max - texte_max - 2 >= 10
+    largeur = max(1, min(largeur, place - cle_max - texte_max - 2 if sur_une_ligne else place - 2))
+
+    def barre(c):
+        longueur = int((c.total.frais_reels * largeur / fr_max).to_integral_value(rounding=ROUND_HALF_UP)) if fr_max > 0 else 0
+        b = Text()
+        for (cle, _lib, car, couleur), nb in zip(SEGMENTS, repartir(segments(c), longueur)):
+            b.append(car * nb, style=couleur)
+        b.append(" " * (largeur - longueur))
+        return b
+
+    grille = Table.grid(padding=(0, 1))
+    if sur_une_ligne:
+        for _ in range(3):
+            grille.add_column(no_wrap=True)
+        for c, texte in lignes:
+            grille.add_row(c.cible.cle, barre(c), texte)
+    else:
+        grille.add_column(no_wrap=True)
+        for c, texte in lignes:
+            grille.add_row(Text.assemble(c.cible.cle, "  ", texte))
+            grille.add_row(Text.assemble("  ", barre(c)))
     legende = Text("  ".join(f"{car} {lib}" for _k, lib, car, _c in SEGMENTS))
     for (_k, lib, car, couleur) in SEGMENTS:
         legende.highlight_words([f"{car} {lib}"], style=couleur)
@@ -220,16 +238,13 @@ def table_exemples(lignes, cibles, *, titre: str):
     from rich.table import Table
     from rich.text import Text
     from ..domaine.natures import CATEGORIES
-    t = Table(title=titre, box=box.SIMPLE_HEAD, title_justify="left",
+    t = Table(title=titre, box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1, 0, 0),
               caption="Par formule : remboursement de la complémentaire (1re ligne), puis reste à charge (2e ligne), "
                       "chaque exemple à partir d'une année vierge.", caption_justify="left")
     t.add_column("", no_wrap=True)
-    t.add_column("Acte\ndépense · BR · Sécu", overflow="fold", min_width=20)
-    for k, c in enumerate(cibles):
-        montants = [_fr(v) for l in lignes if l.cellules[k].resultat is not None
-                    for v in (l.cellules[k].complementaire, l.cellules[k].resultat.reste_a_charge)]
-        t.add_column(entete(c.cle) + "\nremb.\nreste", justify="right", overflow="fold",
-                     min_width=max(_largeur(montants), 5))
+    t.add_column("Acte\ndépense · BR · Sécu", overflow="fold")
+    for c in cibles:
+        t.add_column(entete(c.cle) + "\nremb.\nreste", justify="right", no_wrap=True)
     notes: list[str] = []
 
     def renvoi(texte: str) -> int:
@@ -262,3 +277,47 @@ def table_exemples(lignes, cibles, *, titre: str):
         ident = ex.id + (f" ({renvoi(f'{ex.id} : hypothèse : {ex.hypothese}')})" if ex.hypothese else "")
         t.add_row(ident, acte, *cellules)
     return t, notes
+
+
+def afficher_exemples(con, lignes, cibles, *, titre: str) -> list[str]:
+    """The table of the standard examples, or, when its columns do not fit the console, one block per
+    example (a line per formula: remboursement, reste à charge). Returns the notes (numbered as in
+    the cells)."""
+    from .disposition import ajuster
+    table, notes = table_exemples(lignes, cibles, titre=titre)
+    if ajuster(con, table):
+        con.print(table)
+    else:
+        con.print(blocs_exemples(con, table, cibles))
+    return notes
+
+
+def blocs_exemples(con, table, cibles):
+    """The cells of `table_exemples`, one block per example: its id and act, then `formule  remb.  reste`."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+    from .disposition import _vide, ajuster, par_ligne
+    colonnes = [list(c.cells) for c in table.columns]
+    blocs = [Text(str(table.title)), Text("")] if table.title else []
+    for i in range(len(table.rows)):
+        ident, acte, valeurs = colonnes[0][i], colonnes[1][i], [col[i] for col in colonnes[2:]]
+        if all(_vide(v) for v in valeurs):
+            blocs += [Text.assemble(acte, style="bold underline") if isinstance(acte, Text) else Text(str(acte)), Text("")]
+            continue
+        g = Table.grid(padding=(0, 2, 0, 0), collapse_padding=False)
+        g.add_column(no_wrap=True, style="dim")
+        g.add_column(justify="right", no_wrap=True)
+        g.add_column(justify="right", no_wrap=True)
+        g.add_row("", "remb.", "reste", style="dim")
+        for c, v in zip(cibles, valeurs):
+            morceaux = list(v.split("\n")) if isinstance(v, Text) else [Text(str(v))]
+            g.add_row(c.cle, *(morceaux + [Text("")])[:2])
+        if not ajuster(con, g, con.width - 2):
+            return par_ligne(con, table, titre=2)
+        titre = Text.assemble(Text(str(ident), style="bold"), " ", acte)
+        blocs += [titre, Padding(g, (0, 0, 0, 2)), Text("")]
+    blocs.append(Text("Par formule : remboursement de la complémentaire (remb.) et reste à charge, chaque exemple à partir "
+                      "d'une année vierge."))
+    return Group(*blocs)

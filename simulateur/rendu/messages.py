@@ -154,6 +154,8 @@ MESSAGES = {
                                      "41 à 48 ; dents de lait 51 à 55 … 81 à 85)"),
     "nature-inconnue": lambda e, ctx: (f"nature inconnue : « {e.valeur} »{_proches(e.details.get('proches'))} "
                                        "(la liste : simulateur natures)"),
+    "nature-ambigue": lambda e, ctx: (f"nature « {e.valeur} » ambiguë : {_ou(e.details.get('candidats', ()))} ? "
+                                      f"Donnez le code (simulateur natures {e.valeur} les montre)"),
     "monture-superieure": lambda e, ctx: (f"monture {euros(e.details['monture'])} supérieure aux frais réels "
                                           f"{euros(e.details['frais_reels'])} : {surface('monture', ctx)} est la part de "
                                           "la monture dans les frais réels"),

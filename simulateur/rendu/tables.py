@@ -1,4 +1,10 @@
-"""Rich rendering and French number formatting: the only place that knows about terminals."""
+"""Rich tables of `simuler`, `contrat`, `contrats` and `natures` (French number format from `texte`).
+
+Every table is printed through `disposition.afficher`: as a table when each column gets its narrowest
+width (codes and amounts whole, prose wrapped between words), else as blocks of the same cells.
+Columns of codes and amounts are `no_wrap`; columns of prose wrap (`overflow="fold"` is only their
+last resort, never reached since `ajuster` keeps every column at least as wide as its longest word).
+"""
 from __future__ import annotations
 
 from ..domaine.montant import texte_taux
@@ -6,8 +12,32 @@ from .texte import euros as texte_fr
 
 
 def console(stderr: bool = False):
-    from rich.console import Console
-    return Console(stderr=stderr, highlight=False)
+    """The console of a command's output (see `disposition.console`: no width limit and no trailing
+    spaces when the output is not a terminal)."""
+    from .disposition import console as _console
+    return _console(stderr)
+
+
+def afficher_resultat(con, r, contrat) -> None:
+    """The table of `simuler`, or, when it does not fit, one block per payer."""
+    from .disposition import afficher, par_ligne
+    afficher(con, table_resultat(r, contrat), lambda t: par_ligne(con, t))
+
+
+def afficher_garanties(con, contrat) -> None:
+    """The guarantee table of a contract, or one block per line of guarantees."""
+    from .disposition import afficher, par_ligne
+    afficher(con, table_garanties(contrat), lambda t: par_ligne(con, t))
+
+
+def afficher_contrats(con, liste) -> None:
+    from .disposition import afficher, par_ligne
+    afficher(con, table_contrats(liste), lambda t: par_ligne(con, t))
+
+
+def afficher_natures(con, natures=None, titre: str = "Natures d'actes") -> None:
+    from .disposition import afficher, par_ligne
+    afficher(con, table_natures(natures, titre), lambda t: par_ligne(con, t))
 
 
 def table_resultat(r, contrat):
@@ -15,9 +45,9 @@ def table_resultat(r, contrat):
     from rich import box
     titre = f"{contrat.nom or contrat.id} — formule {r.formule}"
     t = Table(title=titre, box=box.SIMPLE_HEAVY, title_justify="left", show_footer=False)
-    t.add_column("Payeur")
+    t.add_column("Payeur", overflow="fold")
     t.add_column("Garantie", overflow="fold")
-    t.add_column("Montant", justify="right")
+    t.add_column("Montant", justify="right", no_wrap=True)
     t.add_row("Frais réels", f"BR {texte_fr(r.base_remboursement)}", texte_fr(r.frais_reels), style="bold")
     garantie_ss = f"{texte_taux(r.taux_securite_sociale)} % × BR"
     if r.participation_forfaitaire:
@@ -48,12 +78,13 @@ def table_garanties(contrat):
     from rich.table import Table
     from rich import box
     from rich.markup import escape
-    t = Table(title=f"{escape(contrat.nom)} ({contrat.id})", caption=escape(contrat.source), box=box.SIMPLE, title_justify="left", expand=True)
-    t.add_column("Nature des frais\n[dim](code de --nature)[/]", overflow="fold", ratio=5)
+    t = Table(title=f"{escape(contrat.nom)} ({contrat.id})", caption=escape(contrat.source), box=box.SIMPLE, title_justify="left",
+              caption_justify="left")
+    t.add_column("Nature des frais\n[dim](code de --nature)[/]", overflow="fold")
     for col in contrat.colonnes.values():
         niv = contrat.niveaux.get(col.niveau)
         t.add_column(escape(col.libelle) + ("" if niv is None else ("\n(SS incluse)" if niv.convention == "inclut-ss" else "\n(en complément)")),
-                     overflow="fold", ratio=3)
+                     overflow="fold")
     for i, (section, lignes) in enumerate(contrat.sections()):
         if i:
             t.add_section()
@@ -65,9 +96,11 @@ def table_garanties(contrat):
 
 
 def table_contrats(liste):
+    from rich import box
     from rich.table import Table
-    t = Table(title="Contrats livrés")
-    for col in ("Identifiant", "Nom", "Assureur", "Formules", "Responsable"):
+    t = Table(title="Contrats livrés", title_justify="left", box=box.SIMPLE_HEAD)
+    t.add_column("Identifiant", no_wrap=True)
+    for col in ("Nom", "Assureur", "Formules", "Responsable"):
         t.add_column(col, overflow="fold")
     for c in liste:
         hors = [f for f in c.formules if not c.est_responsable(f)]
@@ -76,13 +109,57 @@ def table_contrats(liste):
     return t
 
 
-def table_natures():
+def table_natures(natures=None, titre: str = "Natures d'actes"):
+    """The catalogue of natures (or `natures`, a list of Nature), grouped by category: code, label,
+    what the Sécurité sociale does (rate group, participation forfaitaire, franchise)."""
+    from rich import box
     from rich.table import Table
     from ..domaine.natures import CATEGORIES, NATURES
-    t = Table(title="Natures d'actes")
-    for col in ("Code", "Libellé", "Catégorie", "Sécurité sociale"):
-        t.add_column(col, overflow="fold")
-    for n in NATURES.values():
-        ss = "non remboursé" if n.taux is None else f"taux {n.taux}" + (" + PF" if n.pf else "") + (" + franchise" if n.franchise else "")
-        t.add_row(n.code, n.libelle, CATEGORIES.get(n.categorie, n.categorie), ss)
+    t = Table(title=titre, title_justify="left", box=box.SIMPLE_HEAD)
+    t.add_column("Code", no_wrap=True)
+    t.add_column("Libellé", overflow="fold")
+    t.add_column("Sécurité sociale", overflow="fold")
+    liste = list(NATURES.values() if natures is None else natures)
+    for k, (cat, libelle) in enumerate((c, l) for c, l in CATEGORIES.items() if any(n.categorie == c for n in liste)):
+        if k:
+            t.add_section()
+        t.add_row(f"[bold]{libelle}[/]", "", "")
+        for n in liste:
+            if n.categorie == cat:
+                ss = "non remboursé" if n.taux is None else f"taux {n.taux}" + (" + PF" if n.pf else "") + (" + franchise" if n.franchise else "")
+                t.add_row(n.code, n.libelle, ss)
     return t
+
+
+_TITRES_RESUME = {"beneficiaire": "bénéficiaire", "categorie": "catégorie de soins", "mois": "mois"}
+
+
+def table_resume(resume):
+    """The totals of `lot --resume` (a `lot.resume.Resume`): one row per group, then the total."""
+    from rich import box
+    from rich.table import Table
+    t = Table(title=f"Totaux par {_TITRES_RESUME.get(resume.cle, resume.cle)}", title_justify="left", box=box.SIMPLE_HEAD)
+    t.add_column({"beneficiaire": "Bénéficiaire", "categorie": "Catégorie", "mois": "Mois"}.get(resume.cle, resume.cle),
+                 no_wrap=True)
+    groupes = resume.groupes()
+    total = resume.total()
+    avec_forfait = bool(total.get("forfait_apres_cancer"))
+    colonnes = [("actes", "Actes"), ("frais_reels", "Frais réels"), ("securite_sociale", "Sécurité sociale")]
+    colonnes += [("forfait_apres_cancer", "Forfait après cancer")] if avec_forfait else []
+    colonnes += [("complementaire", "Complémentaire"), ("reste_a_charge", "Reste à charge")]
+    for _cle, titre in colonnes:
+        t.add_column(titre, justify="right", no_wrap=True)
+
+    def cellules(d):
+        return [str(d[k]) if k == "actes" else texte_fr(d[k]) for k, _ in colonnes]
+
+    for d in groupes:
+        t.add_row(resume.libelle(d[resume.cle]), *cellules(d))
+    t.add_section()
+    t.add_row("Total", *cellules(total), style="bold")
+    return t
+
+
+def afficher_resume(con, resume) -> None:
+    from .disposition import afficher, par_ligne
+    afficher(con, table_resume(resume), lambda t: par_ligne(con, t))

@@ -1,0 +1,178 @@
+"""Spreadsheets (.xlsx) in and out of a batch, through openpyxl (the optional extra `[tableur]`:
+`pip install 'simulateur[tableur]'`), imported only when a workbook is read or written.
+
+In: one sheet (the first, or the one named) becomes the CSV text the batch reader already knows —
+one record per row of the sheet, so that « ligne N » in messages is the sheet's row N: the first row
+names the columns; numbers are written as Excel shows them (15 significant digits: a formula's
+`31.499999999999996` is `31.5`), dates as AAAA-MM-JJ, TRUE/FALSE as oui/non, a line break inside a
+cell as a space; empty rows at the end are dropped.
+
+Out: the batch's CSV output becomes one sheet `resultats`; the amounts, rates and counts are numbers
+(exact: a Decimal is written as its decimal text, never through a float), the dates are dates.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+
+from ..domaine.erreurs import ErreurSimulateur
+
+SIGNATURE_ZIP = b"PK\x03\x04"       # an .xlsx file is a zip archive
+LIGNES_MAX = 1_048_576               # rows of an Excel sheet
+
+
+class ClasseurInvalide(ErreurSimulateur):
+    """A workbook that cannot be read or written (exit 2 for the command line)."""
+
+
+def est_classeur(data: bytes) -> bool:
+    return data[:4] == SIGNATURE_ZIP
+
+
+def verifier_openpyxl() -> None:
+    """Raises ClasseurInvalide now if openpyxl is missing (before a batch is computed for nothing)."""
+    _openpyxl()
+
+
+def _openpyxl():
+    try:
+        import openpyxl
+    except ImportError:
+        raise ClasseurInvalide("lire ou écrire un classeur .xlsx demande openpyxl : pip install 'simulateur[tableur]' "
+                               "(ou enregistrez le fichier en « CSV UTF-8 »)") from None
+    return openpyxl
+
+
+def _cellule(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "oui" if v else "non"
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float):
+        t = f"{v:.15g}"
+        return t if "e" not in t else format(Decimal(t), "f")
+    return " ".join(str(v).splitlines()) if isinstance(v, str) else str(v)
+
+
+def feuilles(data: bytes, fichier: str) -> list[str]:
+    return list(_classeur(data, fichier).sheetnames)
+
+
+def _classeur(data: bytes, fichier: str):
+    openpyxl = _openpyxl()
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key errors)
+        raise ClasseurInvalide(f"{fichier} : classeur illisible ({type(e).__name__}) ; indice : ouvrez-le dans un tableur "
+                               "et enregistrez-le en .xlsx, ou en « CSV UTF-8 »") from None
+
+
+def classeur_en_texte(data: bytes, fichier: str, feuille: str | None = None) -> str:
+    """The sheet `feuille` (default: the first) of the workbook `data`, as CSV text (comma separated,
+    one line per row of the sheet). Raises ClasseurInvalide (unreadable, unknown sheet)."""
+    wb = _classeur(data, fichier)
+    try:
+        if feuille is None:
+            ws = wb.worksheets[0]
+        elif feuille in wb.sheetnames:
+            ws = wb[feuille]
+        else:
+            from ..domaine.natures import suggestion
+            raise ClasseurInvalide(f"{fichier} : pas de feuille « {feuille} »{suggestion(feuille, wb.sheetnames)} "
+                                   f"(feuilles : {', '.join(wb.sheetnames)})")
+        sortie = io.StringIO()
+        w = csv.writer(sortie, lineterminator="\n")
+        vides = 0
+        for ligne in ws.iter_rows(values_only=True):
+            cellules = [_cellule(v) for v in ligne]
+            while cellules and cellules[-1] == "":
+                cellules.pop()
+            if not cellules:
+                vides += 1              # kept only if a row follows: the numbering stays the sheet's
+                continue
+            sortie.write("\n" * vides)
+            vides = 0
+            w.writerow(cellules)
+        return sortie.getvalue()
+    finally:
+        wb.close()
+
+
+# ------------------------------------------------------------------ output
+
+def _types_colonnes(entete: list[str]) -> list:
+    """How each output column is written to the sheet: a number, a date, an integer, or text."""
+    from ..domaine.champs import PAR_NOM
+    from .lecture import normaliser_colonne
+    montants = {"securite_sociale", "participation_forfaitaire", "total_rembourse", "reste_a_charge", "forfait_apres_cancer",
+                "base_remboursement", "frais_reels", "complementaire"}
+    types = []
+    for nom in entete:
+        n = normaliser_colonne(nom)
+        c = PAR_NOM.get(n)
+        if n in montants or n.startswith("part_") or (c is not None and c.type in ("montant", "taux")):
+            types.append("nombre")
+        elif c is not None and c.type == "date":
+            types.append("date")
+        elif c is not None and c.type in ("entier", "dent"):
+            types.append("entier")
+        else:
+            types.append("texte")
+    return types
+
+
+def _valeur(texte: str, genre: str):
+    if texte == "" or genre == "texte":
+        return texte
+    try:
+        if genre == "nombre":
+            return Decimal(texte.replace(",", "."))
+        if genre == "entier":
+            return int(texte)
+        if genre == "date":
+            return dt.date.fromisoformat(texte)
+    except (InvalidOperation, ValueError):
+        pass
+    return texte                     # a cell the batch refused stays as written
+
+
+def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
+    """Writes the CSV text (header first) as a one-sheet workbook to the binary stream `flux`; the
+    number of data rows. Raises ClasseurInvalide past Excel's row limit."""
+    openpyxl = _openpyxl()
+    from openpyxl.cell import WriteOnlyCell
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(feuille)
+    formats = {"nombre": "#,##0.00", "date": "yyyy-mm-dd"}
+
+    def cellule(texte, genre):
+        v = _valeur(texte, genre)
+        if genre not in formats or isinstance(v, str):
+            return v
+        c = WriteOnlyCell(ws, value=v)
+        c.number_format = formats[genre]
+        return c
+
+    lecteur = csv.reader(io.StringIO(texte_csv.lstrip("\ufeff")), delimiter=_separateur(texte_csv))
+    entete = next(lecteur, [])
+    ws.append(entete)
+    types = _types_colonnes(entete)
+    n = 0
+    for ligne in lecteur:
+        n += 1
+        if n >= LIGNES_MAX:
+            raise ClasseurInvalide(f"plus de {LIGNES_MAX - 1} lignes : trop pour une feuille Excel ; écrivez un .csv")
+        ws.append([cellule(c, t) for c, t in zip(ligne, types)] + ligne[len(types):])
+    wb.save(flux)
+    return n
+
+
+def _separateur(texte: str) -> str:
+    entete = texte.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=lambda s: (entete.count(s), s == ","))
