@@ -252,8 +252,9 @@ def test_completion_contrats_formules_natures():
     assert [v for v, _ in completer_natures("consultation-s")] == ["consultation-specialiste"]
     assert ("consultation-specialiste", "Consultation ou visite de spécialiste") in completer_natures("spécia")
     assert "optique-monture" in [v for v, _ in completer_natures("monture")]       # by its label
-    # the hook of act codes: nature codes today, and what another source adds
-    assert "biologie" in [v for v, _ in completer_actes("bio")]
+    # act codes: the dated catalogue's codes (G, GS… for « G »), and what another source adds
+    assert [v for v, _ in completer_actes("HBJD")] == ["HBJD001"]
+    assert "G" in [v for v, _ in completer_actes("g")]
     SOURCES_ACTES.append(lambda t: [("B0101", "acte de biologie")] if "B0101".startswith(t) else [])
     try:
         assert [v for v, _ in completer_actes("B01")] == ["B0101"]
@@ -418,3 +419,15 @@ def test_toutes_les_largeurs(cas, monkeypatch):
         texte = normal(r.stdout)
         for m in montants:
             assert m in texte, (m, largeur)
+
+
+def test_actes_format_commun_et_codes_entiers():
+    """`simulateur actes` has the common --format, and its table never splits a code (blocks when narrow)."""
+    r = lancer(60, "actes", "couronne", "zircone", "--date", "2025-06-01")
+    assert r.exit_code == 0, r.stderr
+    assert "COURONNE-ZIRCONE" in r.stdout and "HBLD350" in r.stdout
+    assert all(len(l) <= 60 for l in r.stdout.splitlines())
+    r = lancer(80, "actes", "G", "--date", "2025-06-01", "--format", "csv")
+    ligne_g = next(l for l in r.stdout.splitlines() if l.startswith("G,"))
+    assert ",30.00," in ligne_g           # G au 2025-06-01 : 30 € depuis le 22/12/2024 (convention médicale 2024-2029)
+    assert lancer(80, "actes", "G", "--format", "xml").exit_code == 2

@@ -2,41 +2,62 @@
 basket, HLF / PLV at a date)."""
 from __future__ import annotations
 
-import json
-import sys
 from typing import List, Optional
 
 import typer
 
+from .options import option_format
+from .sortie import colonnes_de, ecrire_csv, ecrire_json
+
+
+EXEMPLES = ("Exemples :\n\n"
+            "  simulateur actes couronne molaire --date 2025-06-01\n\n"
+            "  simulateur actes G --format json")
+
+
+def _a_plat(d: dict) -> dict:
+    """A catalogue entry as one CSV row (values at the date; sources in their own columns)."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                out[f"{k}_{k2}"] = v2
+        elif isinstance(v, list):
+            out[k] = " ; ".join(str(x) for x in v)
+        else:
+            out[k] = v
+    return out
+
+
+def actes(mots: Optional[List[str]] = typer.Argument(None, metavar="[TEXTE]...", help="Mots cherchés dans le code, le "
+                                                     "libellé ou la nature (ex. couronne molaire, HBLD, G) ; sans texte : "
+                                                     "tout le catalogue."),
+          date: Optional[str] = typer.Option(None, "--date", metavar="AAAA-MM-JJ", help="Date des tarifs (défaut : aujourd'hui)."),
+          format: str = option_format()):
+    """Cherche dans le catalogue daté des actes (NGAP, CCAM, LPP) : code, libellé, BR, taux, panier, HLF / PLV."""
+    from . import proteger
+    texte = " ".join(mots) if mots else None
+
+    def faire():
+        import datetime as dt
+        from ..domaine.champs import lire_date
+        from ..parametres import charger_parametres
+        from ..parametres.catalogue import charger_catalogue, fiches
+        d = lire_date(date) if date else dt.date.today()
+        return d, fiches(charger_catalogue(), texte, d, charger_parametres())
+
+    d, liste = proteger(faire)
+    if format in ("json", "csv"):
+        from ..rendu.actes import actes_json
+        donnees = actes_json(liste)
+        if format == "json":
+            return ecrire_json(donnees)
+        lignes = [_a_plat(x) for x in donnees]
+        return ecrire_csv(colonnes_de(lignes, ("code", "libelle", "nature")), lignes)
+    from ..rendu.actes import afficher_actes
+    from ..rendu.tables import console
+    afficher_actes(console(), liste, d, texte)
+
 
 def enregistrer(app) -> None:
-    from . import erreur, proteger
-
-    @app.command()
-    def actes(mots: Optional[List[str]] = typer.Argument(None, metavar="[TEXTE]...", help="Mots cherchés dans le code, le "
-                                                        "libellé ou la nature (ex. couronne molaire, HBLD, G) ; sans texte : "
-                                                        "tout le catalogue."),
-              date: Optional[str] = typer.Option(None, "--date", help="Date des tarifs AAAA-MM-JJ (défaut : aujourd'hui)."),
-              format: str = typer.Option("table", "--format", help="table ou json.")):
-        """Cherche dans le catalogue daté des actes (NGAP, CCAM, LPP) : code, libellé, BR, taux, panier, HLF / PLV."""
-        if format not in ("table", "json"):
-            erreur(f"format « {format} » inconnu : table ou json")
-
-        texte = " ".join(mots) if mots else None
-
-        def faire():
-            import datetime as dt
-            from ..domaine.champs import lire_date
-            from ..parametres import charger_parametres
-            from ..parametres.catalogue import charger_catalogue, fiches
-            d = lire_date(date) if date else dt.date.today()
-            return d, fiches(charger_catalogue(), texte, d, charger_parametres())
-
-        d, liste = proteger(faire)
-        if format == "json":
-            from ..rendu.actes import actes_json
-            sys.stdout.write(json.dumps(actes_json(liste), ensure_ascii=False, indent=2) + "\n")
-            return
-        from ..rendu.actes import table_actes
-        from ..rendu.tables import console
-        console().print(table_actes(liste, d, texte))
+    app.command(epilog=EXEMPLES)(actes)

@@ -72,12 +72,23 @@ def completer_natures(incomplete: str) -> list[tuple[str, str]]:
     return natures_proposees(incomplete)[:200]
 
 
+def codes_actes_proposes(texte: str) -> list[tuple[str, str]]:
+    """Act codes of the dated catalogue (NGAP, CCAM, LPP) starting with `texte` (case ignored), with their label."""
+    try:
+        from ..parametres.catalogue import charger_catalogue
+        entrees = charger_catalogue().entrees
+    except Exception:  # noqa: BLE001 - an unreadable catalogue completes nothing
+        return []
+    t = (texte or "").upper()
+    return [(code, e.libelle[:80]) for code, e in sorted(entrees.items()) if code.upper().startswith(t)]
+
+
 # Completion of an act code: each source gives (code, label) for a typed text (see the module's docstring).
-SOURCES_ACTES: list[Callable[[str], Iterable[tuple[str, str]]]] = [natures_proposees]
+SOURCES_ACTES: list[Callable[[str], Iterable[tuple[str, str]]]] = [codes_actes_proposes]
 
 
 def completer_actes(incomplete: str) -> list[tuple[str, str]]:
-    """Act codes from every source of SOURCES_ACTES (nature codes today), without duplicates."""
+    """Act codes from every source of SOURCES_ACTES (the catalogue's codes), without duplicates."""
     vus, out = set(), []
     for source in SOURCES_ACTES:
         for code, aide in source(incomplete or ""):

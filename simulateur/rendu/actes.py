@@ -37,12 +37,12 @@ def table_actes(liste, date, texte):
     from rich.markup import escape
     from rich.table import Table
     titre = f"Catalogue des actes au {date.isoformat()}" + (f" — « {texte} »" if texte else "") + f" : {len(liste)} code(s)"
-    t = Table(title=escape(titre), box=box.SIMPLE, title_justify="left", expand=True)
-    t.add_column("Code", overflow="fold", max_width=14)
-    t.add_column("Libellé (nature)", ratio=5, overflow="fold")
+    t = Table(title=escape(titre), box=box.SIMPLE, title_justify="left")
+    t.add_column("Code", no_wrap=True)
+    t.add_column("Libellé (nature)", overflow="fold")
     t.add_column("BR", justify="right", no_wrap=True)
     t.add_column("Taux", justify="right", no_wrap=True)
-    t.add_column("Panier, HLF / PLV", ratio=3, overflow="fold")
+    t.add_column("Panier, HLF / PLV", overflow="fold")
     for f in liste:
         e = f.entree
         code = e.code + ("" if e.officiel else " *")
@@ -54,6 +54,12 @@ def table_actes(liste, date, texte):
     t.caption = ("* clé descriptive, pas un code officiel. BR et taux du régime général dans le parcours de soins ; "
                  "sources et dates : --format json.")
     return t
+
+
+def afficher_actes(con, liste, date, texte) -> None:
+    """`simulateur actes` as a table when it fits without cutting a code, else one block per code."""
+    from .disposition import afficher, par_ligne
+    afficher(con, table_actes(liste, date, texte), lambda t: par_ligne(con, t))
 
 
 def _dents(e) -> str:
