@@ -87,7 +87,11 @@ _BR_TYPE = {"consultation-generaliste": "30", "consultation-specialiste": "31.50
             "optique-verre": "0.05", "aide-auditive": "400", "medicaments": "10", "auxiliaires-medicaux": "20"}
 _PAIRES = (("simple", "simple"), ("complexe", "simple"), ("complexe", "complexe"), ("simple", "tres-complexe"),
            ("complexe", "tres-complexe"), ("tres-complexe", "tres-complexe"))
-_TM_FACULTATIF = frozenset({"cure-thermale"})            # R871-2 1° (R160-5 10°)
+_TM_FACULTATIF = frozenset({"cure-thermale", "cure-thermale-hebergement", "cure-thermale-transport"})  # R871-2 1° (R160-5 10°)
+# Rubriques of some brochures only (care abroad, doctors and clinics outside the convention): the act is
+# otherwise simulated under its French nature, so a contract without such a line is not reported as
+# leaving a reimbursed nature uncovered. A finer nature (`Nature.parent`) follows its parent's lines.
+_RUBRIQUES_FACULTATIVES = frozenset({"soins-etranger", "honoraires-non-conventionnes", "hospitalisation-non-conventionnee"})
 _OPTIQUE = frozenset({"optique-equipement", "optique-monture", "optique-verre"})
 
 
@@ -172,6 +176,8 @@ def _sans_plafonds(contrat: Contrat) -> Contrat:
 
 
 def _age_pour(cond) -> int:
+    if cond and type(cond[0]) is tuple:      # a list of age conditions: an age of the first
+        cond = cond[0]
     op, n = cond
     for age in (40, 15, 10, n, n + 1, n - 1):
         if 0 <= age <= 130 and {"<=": age <= n, ">=": age >= n, "<": age < n, ">": age > n, "=": age == n}[op]:
@@ -285,7 +291,7 @@ class _Verificateur:
         optique = any(n in self.contrat.par_nature for n in _OPTIQUE)
         manquantes = [n.code for n in NATURES.values()
                       if n.taux is not None and n.code not in self.contrat.par_nature and n.code not in _TM_FACULTATIF
-                      and not (optique and n.code in _OPTIQUE)]
+                      and n.code not in _RUBRIQUES_FACULTATIVES and not n.parent and not (optique and n.code in _OPTIQUE)]
         if manquantes:
             self.constat(r_id, "avertissement",
                          "aucune ligne pour les natures remboursées par la Sécurité sociale : " + ", ".join(manquantes)
