@@ -15,7 +15,35 @@ def _json(donnees) -> None:
 def _contrats_json(liste) -> list:
     return [{"id": c.id, "nom": c.nom, "assureur": c.assureur, "source": c.source, "responsable": c.responsable,
              "formules": list(c.formules), "formules_responsables": {f: c.est_responsable(f) for f in c.formules},
-             "niveaux": list(c.niveaux)} for c in liste]
+             "niveaux": list(c.niveaux), "famille": c.famille or None, "date_source": c.date_source or None,
+             "publication": c.publication or None} for c in liste]
+
+
+def _nouveau(fichier) -> None:
+    """`simulateur contrat nouveau [FICHIER]`: the commented skeleton (contrat/squelette.yaml), on stdout or
+    written to FICHIER (atomically; an existing file is never overwritten)."""
+    from pathlib import Path
+    from . import erreur
+    texte = (Path(__file__).resolve().parents[1] / "contrat" / "squelette.yaml").read_text(encoding="utf-8")
+    if fichier is None or fichier == "-":
+        sys.stdout.write(texte)
+        return
+    from ..fichiers.ecriture import SortieAtomique, SortieInvalide, verifier_sortie
+    try:
+        chemin = verifier_sortie(fichier)
+    except SortieInvalide as e:
+        erreur(str(e))
+    if chemin.exists():
+        erreur(f"{fichier} existe déjà : choisissez un autre nom (le fichier n'est jamais écrasé)")
+    identifiant = chemin.stem if chemin.suffix in (".yaml", ".yml") else "mon-contrat"
+    with SortieAtomique(chemin) as flux:
+        flux.write(texte.replace("id: mon-contrat ", f"id: {identifiant} ", 1) if _ID_VALIDE(identifiant) else texte)
+    sys.stderr.write(f"squelette écrit dans {fichier} ; vérifiez-le avec : simulateur valider {fichier}\n")
+
+
+def _ID_VALIDE(identifiant: str) -> bool:
+    import re
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", identifiant) is not None
 
 
 def _contrat_json(c) -> dict:
@@ -47,9 +75,17 @@ def enregistrer(app) -> None:
         tables.console().print(tables.table_contrats(liste))
 
     @app.command("contrat")
-    def contrat_(id: str = typer.Argument(..., help="Identifiant ou chemin du contrat."),
+    def contrat_(id: str = typer.Argument(..., help="Identifiant ou chemin du contrat ; « nouveau » écrit un squelette."),
+                 fichier: str = typer.Argument(None, help="Avec « nouveau » : le fichier à créer (défaut : la sortie standard)."),
                  format: str = typer.Option("table", "--format", help="table ou json.")):
-        """Affiche le tableau de garanties d'un contrat, une colonne par niveau, comme le document."""
+        """Affiche le tableau de garanties d'un contrat, une colonne par niveau, comme le document.
+
+        « simulateur contrat nouveau MON-CONTRAT.yaml » écrit un squelette commenté à compléter."""
+        if id == "nouveau":
+            return _nouveau(fichier)
+        if fichier is not None:
+            from . import erreur
+            erreur(f"argument en trop « {fichier} » (seul « simulateur contrat nouveau FICHIER » en prend deux)")
         from ..contrat.depot import charger_contrat
         c = proteger(lambda: charger_contrat(id))
         if format == "json":
