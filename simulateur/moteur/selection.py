@@ -16,8 +16,9 @@ from ..domaine.erreurs import ActeInvalide
 from ..domaine.natures import NATURES
 
 # Optics and hearing aids without a basket are class B / class II (`libre`): the only classes of the
-# documents written before the 100 % Santé (docs/format-contrat.md), also when lines differ by basket.
-_PANIER_LIBRE_PAR_DEFAUT = frozenset(code for code, n in NATURES.items() if n.categorie in ("optique", "audition"))
+# documents written before the 100 % Santé (docs/format-contrat.md), also when lines differ by basket;
+# so is medical equipment (the 100 % Santé hair prostheses must be said).
+_PANIER_LIBRE_PAR_DEFAUT = frozenset(code for code, n in NATURES.items() if n.categorie in ("optique", "audition", "appareillage"))
 
 _MEMO: dict = {}          # id(contrat) -> (contrat, {memo key: Ligne | None})
 _MEMO_MAX = 100_000
