@@ -223,7 +223,7 @@ _SOURCES_MOTIFS = [
      lambda m, t: ParActe(t, montant=Decimal(m[2]), par_an=int(m[1]), unite="seance", annee=_annee(m[3]))),
     (rf"^{_N} € (?:/|par) (oeil|oreille),? (?:et )?({_AN})$",
      lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=2, unite=m[2], annee=_annee(m[3]))),
-    (rf"^{_N} € (?:/|par) (verre|appareil|aide auditive|oeil|oreille|dent|implant|seance|acte|consultation|boite|unite)$",
+    (rf"^{_N} € (?:/|par) (verre|appareil|aide auditive|oeil|oreille|dent|implant|seance|acte|consultation|boite|unite|naissance|enfant)$",
      lambda m, t: ParUnite(t, montant=Decimal(m[1]), unite=m[2])),
     (rf"^{_N} €$", lambda m, t: Fixe(t, montant=Decimal(m[1]))),
 ]
