@@ -111,7 +111,7 @@ def _choix_par_niveau(modules: list[Module]) -> list[list]:
     for mods in niveaux.values():
         options = [(m, r) for m in mods for r, col in enumerate(m.colonnes) if col is not None]
         if all(m.facultatif for m in mods):
-            options.append((None, None))
+            options.insert(0, (None, None))     # without the optional module first: hospi-3+soins-4, then its renforts
         choix.append(options)
     return choix
 

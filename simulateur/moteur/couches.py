@@ -84,9 +84,11 @@ def _enveloppes(a, v, inclusif, paye, hors_env, place, borne, calcul, conso):
 
 def _borne_expression(a: ActeEnCours, sous, niveau, cellule, calcul):
     """What a floor or ceiling clause of the cell (« au minimum le ticket modérateur », « dans la limite de
-    150 % BR ») lets the layer pay, in the level's convention."""
+    150 % BR », « dans la limite de 1 700 € ») lets the layer pay, in the level's convention: in an
+    `inclut-ss` level the clause is a total (Sécurité sociale and lower levels included), even after a
+    leading « + » (« + 100 € / oreille, dans la limite de 1 700 € »)."""
     acte = a.acte
-    inclusif = (niveau.convention == "inclut-ss" and not cellule.additif and not sous.additif) or sous.inclusif_force
+    inclusif = (niveau.convention == "inclut-ss" and not sous.additif) or sous.inclusif_force
     v = valeur_expression(sous, a.nat, acte, acte.br, acte.frais_reels, a.ss_brut, a.lire, a.etat, (), a.expliquer, a.cal)
     if calcul is not None and v.details:
         calcul.extend(v.details)

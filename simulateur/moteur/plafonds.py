@@ -13,7 +13,7 @@ from .resultat import Calcul
 
 # Doctors' natures: the non-DPTM ceilings apply to their fees (R871-2 2°)
 NATURES_MEDECIN = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie",
-                             "densitometrie", "hospitalisation-honoraires"})
+                             "densitometrie", "hospitalisation-honoraires", "readaptation-honoraires"})
 
 
 def _optique_classe_b(acte, fr, lire) -> list:
