@@ -23,7 +23,7 @@ FORMES = (
     "« 40 € par acte, limité à 4 actes par an », « 25 € / verre », « 100 % FR », « ticket modérateur », "
     "« 60 € par an, 50 € maximum par séance », « 20 € / an après 2 ans », « 200 € par œil et par an », "
     "« 40 € / jour, 60 jours par séjour », « 90 % des frais réels dans la limite de 150 % BR », "
-    "« 50 % des frais réels, au minimum le ticket modérateur », "
+    "« 50 % des frais réels, au minimum le ticket modérateur », « 400 € (Sécurité sociale comprise) », "
     "« 100 % FR limité au forfait réglementaire », « 125 % BR dans la limite des HLF », "
     "« RSS + 100 % des frais restant à charge après SS, dans la limite des PLV », "
     "« forfait de 200 € dont au maximum 100 € pour la monture », « – » (voir docs/format-contrat.md)"
@@ -259,6 +259,11 @@ _CENT_SANTE_SOURCE = (
     r"(?: apres (?:ss|securite sociale|rss))?(?:, )?(?: ?dans la limite des (hlf|plv))$"
 )
 _LIMITE_SOURCE = r",? dans la limite des (hlf|plv)$"
+# « 400 € (Sécurité sociale comprise) », « 100 €, part du régime obligatoire incluse » : the cell says itself that its
+# amount is a total, SS included, whatever the level's convention
+_SS_COMPRISE = (r",? \(?(?:y compris (?:la )?(?:securite sociale|ss|secu)|(?:la )?part (?:de la |du )?(?:securite sociale|ss|secu|"
+                r"regime obligatoire) (?:incluse|comprise)|(?:securite sociale|ss|secu|secu|regime obligatoire) (?:incluse|comprise|"
+                r"inclus|compris))\)?$")
 _BORNES = (r"^(.+?),? (?:au minimum|minimum|avec un minimum de|au moins) (.+)$",
            rf"^(.+?),? (?:dans la limite de|limite a|plafonne a) (?!\d+(?:\.\d+)? € (?:maximum |max )?(?:/|par) (?:seance|acte|consultation)|\d+ (?:actes?|seances?|consultations?|jours?)\b)(.+)$")
 _COMPILES: dict = {}
@@ -272,7 +277,7 @@ def _motifs() -> dict:
             termes=[(c(m), f) for m, f in _SOURCES_MOTIFS], cent_sante=c(_CENT_SANTE_SOURCE), limite=c(_LIMITE_SOURCE),
             par_acte=c(_PAR_ACTE), enveloppe=[c(m) for m in _ENVELOPPE], mods_enveloppe=[(c(m), k) for m, k in _MODS_ENVELOPPE],
             jour=c(_JOUR), mods_jour=[(c(m), k) for m, k in _MODS_JOUR], anciennete=[c(m) for m in _ANCIENNETE],
-            plancher=c(_BORNES[0]), plafond=c(_BORNES[1]))
+            plancher=c(_BORNES[0]), plafond=c(_BORNES[1]), ss_comprise=c(_SS_COMPRISE))
     return _COMPILES
 
 
@@ -304,6 +309,10 @@ def analyser(texte, _sous: bool = False) -> Expression:
         expr.inclusif_force = True
         return expr
     t = re.sub(r",? (?:illimite|dans la limite des frais (?:reels|engages)(?: engages)?)$", "", t)
+    m = motifs["ss_comprise"].search(t)
+    ss_comprise = m is not None
+    if ss_comprise:
+        t = t[: m.start()].strip()
     m = motifs["limite"].search(t)
     if m:
         expr.limite = m[1].upper()
@@ -316,7 +325,7 @@ def analyser(texte, _sous: bool = False) -> Expression:
         expr.termes.append(terme)
     if all(isinstance(x, SecuriteSociale) for x in expr.termes):
         expr.rien = True
-    expr.inclusif_force = any(x.inclusif_force for x in expr.termes)
+    expr.inclusif_force = ss_comprise or any(x.inclusif_force for x in expr.termes)
     if _sous and any(x.enveloppe or isinstance(x, (ParActe, ParJour)) or x.anciennete for x in expr.termes):
         raise ExpressionInvalide(f"« {texte} » : un minimum ou une limite ne peut pas être une enveloppe ni un compteur")
     return expr
