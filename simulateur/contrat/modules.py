@@ -43,8 +43,8 @@ def lire_modules(L) -> list[Module]:
         c = f"modules[{i}]"
         m = lect.mapping(noeud, c, ("niveau", "colonnes", "facultatif", "ecart_max", "meme_rang_que", "libelle"),
                          ("niveau", "colonnes")) or {}
-        if not m:
-            continue
+        if "niveau" not in m or "colonnes" not in m:
+            continue          # the missing key is already reported
         niveau = lect.texte(m["niveau"][0], c + ".niveau") or ""
         if niveau not in L.niveaux:
             lect.pb(m["niveau"][0], f"niveau inconnu « {niveau[:40]} »{suggestion(niveau, L.niveaux)}", c + ".niveau",
