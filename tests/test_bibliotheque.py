@@ -121,3 +121,15 @@ def test_contrat_livre_cite_sa_source(chemin):
     if c.id not in ("cabinets-dentaires", "carcept-evolution-sante", "production-agricole"):
         assert c.date_source and c.publication
     assert "Lecture" in texte or "lecture" in texte
+
+
+def test_formes_etendues_pour_le_moteur_en_colonnes():
+    """The constructs of issue 11 a contract uses are named (an engine that compiles contracts hands those to
+    the line engine); the contracts written before them use none."""
+    from simulateur.contrat.formes import formes_etendues
+    assert formes_etendues(charger_contrat("cabinets-dentaires")) == set()
+    assert formes_etendues(charger_contrat("production-agricole")) == set()
+    assert {"niveau-non-responsable", "plafond-paliers", "delai-paniers", "annee-adhesion"} <= formes_etendues(
+        charger_contrat("april-sante-tns"))
+    assert {"delai-formule", "delai-jours", "jours-par-sejour"} <= formes_etendues(charger_contrat("mcci-mccinova"))
+    assert {"anciennete", "plafond-par-formule", "minimum-de-case"} <= formes_etendues(charger_contrat("april-sante-mix"))
