@@ -48,6 +48,9 @@ def _ID_VALIDE(identifiant: str) -> bool:
 
 def _contrat_json(c) -> dict:
     return {"id": c.id, "nom": c.nom, "assureur": c.assureur, "source": c.source, "responsable": c.responsable,
+            "famille": c.famille or None, "date_source": c.date_source or None, "publication": c.publication or None,
+            "annee": c.annee, "modules": [{"niveau": m.niveau, "colonnes": list(m.colonnes), "facultatif": m.facultatif,
+                                           "ecart_max": m.ecart_max, "meme_rang_que": m.meme_rang_que or None} for m in c.modules],
             "niveaux": [{"id": n.id, "libelle": n.libelle, "convention": n.convention} for n in c.niveaux.values()],
             "colonnes": [{"id": x.id, "niveau": x.niveau, "libelle": x.libelle} for x in c.colonnes.values()],
             "formules": [{"id": f.id, "libelle": f.libelle, "colonnes": list(f.colonnes)} for f in c.formules.values()],
