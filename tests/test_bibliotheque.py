@@ -133,3 +133,18 @@ def test_formes_etendues_pour_le_moteur_en_colonnes():
         charger_contrat("april-sante-tns"))
     assert {"delai-formule", "delai-jours", "jours-par-sejour"} <= formes_etendues(charger_contrat("mcci-mccinova"))
     assert {"anciennete", "plafond-par-formule", "minimum-de-case"} <= formes_etendues(charger_contrat("april-sante-mix"))
+
+
+def test_lot_par_annee_d_adhesion(tmp_path):
+    # Santé TNS n1, médecine naturelle « 30 €/séance, max 3 séances » par année d'adhésion (adhésion le 01/09/2025) :
+    # 30, 30, 30, puis 0 (4e séance de l'année d'adhésion) ; le 02/09/2026, nouvelle année : 30 (même calcul que
+    # tests/scenarios/april-sante-tns.yaml, ici par un lot, lignes dans le désordre)
+    f = tmp_path / "actes.csv"
+    f.write_text("beneficiaire;date;nature;br;frais_reels;date_adhesion\n"
+                 "a;2026-09-02;medecine-douce;;60;2025-09-01\n" + "".join(
+                     f"a;2026-0{m}-05;medecine-douce;;60;2025-09-01\n" for m in (4, 1, 3, 2)), encoding="utf-8")
+    r = lancer("lot", str(f), "--contrat", "april-sante-tns", "--formule", "n1", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    par_date = {l["date"]: l["parts"][0]["montant"] for l in json.loads(r.stdout)}
+    assert par_date == {"2026-09-02": "30.00", "2026-04-05": "0.00", "2026-01-05": "30.00", "2026-03-05": "30.00",
+                        "2026-02-05": "30.00"}
