@@ -1,4 +1,4 @@
-"""One complementary layer of the formula, for one act (docs/calcul.md §3).
+"""One complementary layer of the formula, for one act (docs/calcul.md §3, docs/format-contrat.md).
 
 `deja` = what the Sécurité sociale (gross) and the lower layers paid, `reste` = FR − deja. The layer
 pays `min(max(plafond de la ligne, 0), reste, caps)`: the line's ceiling is `expression − deja` in a
@@ -9,10 +9,10 @@ counts, all read from the beneficiary's state and returned as consumptions.
 """
 from __future__ import annotations
 
-from ..domaine.erreurs import ActeInvalide
-from ..domaine.montant import ZERO, arrondi
 from decimal import Decimal
 
+from ..domaine.erreurs import ActeInvalide
+from ..domaine.montant import ZERO, arrondi
 from .etat import Consommation
 from .garanties import valeur_composee, valeur_expression
 from .plafonds import plafond_annuel

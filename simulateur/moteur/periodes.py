@@ -3,6 +3,7 @@
 Renewal (R871-2 3° CSS and the LPP; docs/calcul.md §5): optics, one equipment every 2 years from 16,
 every year before 16 or on a change of sight, the frame and the lenses counted separately (000,
 renvoi (2)); hearing aids, one per ear every 4 years. Waiting period: a contract's `delai_de_stage`.
+Periods of the yearly counters: the civil year or the membership year (`Calendrier`).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 
 from ..domaine.erreurs import ActeInvalide
 from .etat import ajouter_mois
+from .plafonds import vise_le_panier
 from .resultat import Calcul
 
 
@@ -92,7 +94,6 @@ def delai_de_stage(contrat, acte, responsable: bool = True) -> str | None:
 
 
 def _effet_du_delai(contrat, d, acte, responsable: bool) -> str | None:
-    from .plafonds import vise_le_panier
     if not vise_le_panier(d.paniers, acte, responsable):
         return None
     code = contrat.nature_du_contrat(acte.nature)
@@ -109,7 +110,6 @@ def note_delai_de_stage(contrat, acte, responsable: bool = True) -> Calcul | Non
     if d is None:
         return None
     code = contrat.nature_du_contrat(acte.nature)
-    from .plafonds import vise_le_panier
     if (not d.formule and code not in d.natures_ticket_moderateur and code not in d.natures_exclues) \
             or not vise_le_panier(d.paniers, acte, responsable):
         return None
