@@ -168,12 +168,14 @@ PHRASES = {
     "terme.ticket_moderateur": lambda v: (f"Sécurité sociale {_e(v['ss'])} + {_t(v['taux'])} % du ticket modérateur "
                                           f"{_e(v['ticket_moderateur'])} = {_e(v['valeur'])}"),
     "terme.anciennete": lambda v: (f"« {v['texte']} » : à partir de {v['requis']} an(s) d'adhésion ; "
-                                   + ("ancienneté inconnue (date d'adhésion non fournie, --date-adhesion) : non compté"
+                                   + ("ancienneté inconnue (date d'adhésion non fournie, --date-adhesion, ou postérieure aux "
+                                      "soins) : non compté"
                                       if v["anciennete"] is None else
                                       f"ancienneté {v['anciennete']} an(s) : "
                                       + ("compté" if v["anciennete"] >= v["requis"] else "pas encore"))),
     "terme.annee_civile_faute_d_adhesion": lambda v: (f"« {v['texte']} » se compte par année d'adhésion ; date d'adhésion "
-                                                      "non fournie (--date-adhesion) : compté par année civile"),
+                                                      "non fournie (--date-adhesion) ou postérieure aux soins : compté par "
+                                                      "année civile"),
     "couche.minimum": lambda v: f"minimum « {v['texte']} » : {_e(v['valeur'])}",
     "couche.non_responsable": lambda v: ("niveau non responsable (surcomplémentaire) : les plafonds du contrat responsable "
                                          "ne le bornent pas"),
