@@ -209,7 +209,7 @@ PHRASES = {
     "borne.renouvellement": lambda v: "renouvellement",
     "borne.enveloppe": lambda v: f"enveloppe « {v['texte']} »",
     "borne.plafond_annuel": lambda v: (f"{v['libelle']} ({_e(v['montant'])} par année "
-                                       f"{'d’adhésion' if v.get('adhesion') else 'civile'})"),
+                                       + ("d'adhésion)" if v.get("adhesion") else "civile)")),
     "borne.expression": lambda v: f"limite « {v['texte']} »",
     "borne.apres_cancer_avant": lambda v: "parcours après la fin du traitement",
     "borne.apres_cancer_delai": lambda v: f"délai de {v['delai']} mois après la fin du traitement",
