@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from simulateur import charger_contrat, creer_acte, simuler
+from simulateur.rendu.explication import explication_dict
 
 DOSSIER = Path(__file__).parent / "exemples_imprimes"
 CHAMPS = ("securite_sociale", "complementaire", "reste_a_charge")
@@ -55,6 +56,7 @@ def test_exemple_imprime(doc, ex):
                   "reste_a_charge": r.reste_a_charge}
         for cle, valeurs in attendus.items():
             assert obtenu[cle] == valeurs[f], f"{ex['nom']}, formule {f}, {cle} : attendu {valeurs[f]}, obtenu {obtenu[cle]}"
+        assert all(e["payeur"] and e["calcul"] is not None for e in explication_dict(r))     # every step worded
     for cle, imprime in (ex.get("imprime") or {}).items():
         imprimes = _par_formule(imprime, formules, cle)
         differents = [f for f in formules if imprimes[f] != attendus[cle][f]]

@@ -16,6 +16,7 @@ from simulateur.contrat import lire_contrat
 from simulateur.contrat.validation import resume_formules, valider_contrat
 from simulateur.domaine.erreurs import ActeInvalide, ContratInvalide
 from simulateur.moteur.etat import EtatBeneficiaire
+from simulateur.rendu.explication import explication_dict
 
 D = Decimal
 ENTETE = "contrat: {id: essai, nom: Essai, source: essai, responsable: %s}\n"
@@ -41,6 +42,7 @@ def parts(c, formule, actes, etat=None):
     out = []
     for kw in actes:
         r = simuler(c, formule, creer_acte(**kw), etat)
+        explication_dict(r)          # every step of the explanation can be worded
         etat.appliquer(r)
         out.append(sum((p.montant for p in r.parts), D(0)))
     return out
