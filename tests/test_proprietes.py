@@ -115,10 +115,12 @@ def verifier_plafonds(contrat, formule, acte, r):
     """A responsable formula, as simulated, stays under the ceilings the engine applies (SS included).
 
     The ceilings bind the complementary layers: when the SS alone pays more (an odd BR, Alsace-Moselle),
-    the layers pay nothing and the SS stays what it is."""
+    the layers pay nothing and the SS stays what it is. A non-responsable level (a surcomplémentaire,
+    `niveaux.<id>.responsable: false`) is not bound: the ceilings bind the SS and the responsable levels."""
     if formule not in formules_responsables(contrat):
         return
-    total, libre = couvert(r), acte.panier in (None, "libre")
+    hors = sum((p.montant for p in r.parts if contrat.niveaux[p.niveau].responsable is False), Decimal(0))
+    total, libre = couvert(r) - hors, acte.panier in (None, "libre")
     plafonds = []
     if acte.nature == "aide-auditive" and libre:
         p = plafond("responsable.aide_auditive_plafond", acte.date)
@@ -194,6 +196,18 @@ CHAINES = {
     "carcept-evolution-sante": (["eco", "f100", "f150", "f200", "f250"], set()),
     "production-agricole": (["socle", "option-1", "option-2", "option-3"],
                             {"dentaire-prothese", "accompagnant", "chambre-particuliere", "chambre-particuliere-psychiatrie"}),
+    # Contracts of the market (issue 11): each brochure's levels are increasing, line by line. Optics: level 1
+    # « 100 % BR » would beat the next level's forfait only for a base above the forfait, which class B (BR
+    # 0,15 €) never has.
+    "april-senior-gan": (["n1", "n2", "n3", "n4", "n5"], {"optique-equipement", "optique-monture", "optique-verre"}),
+    "april-sante-tns": (["n1", "n2", "n3", "n4", "n5", "n6"], set()),
+    # Santé Mix: levels 1 and 2 have no ceiling on prostheses, level 3 has one of 1 400 € a year: beyond it,
+    # level 2 pays more (the brochure says so).
+    "april-sante-mix": ([f"hospi-{i}+soins-{i}" for i in range(1, 7)],
+                        {"optique-equipement", "optique-monture", "optique-verre", "dentaire-prothese", "dentaire-inlay-core"}),
+    "mcci-flexia": (["start", "confort", "performance", "premium"], {"optique-equipement", "optique-monture", "optique-verre"}),
+    "mcci-solencia": (["origine", "equilibre", "plenitude", "absolue"], set()),
+    "mcci-mccinova": (["socle", "essentielle", "ajustee", "maitrisee"], set()),
 }
 CHAINES = {k: v for k, v in CHAINES.items() if k in CONTRATS and all(f in CONTRATS[k].formules for f in v[0])}
 

@@ -360,7 +360,7 @@ def test_table_ligne_et_explication(tmp_path):
     assert r.exit_code == 1
     assert "ligne 4 (claire, 2025-09-16, contraception-non-remboursee) : trop-perçu +27,00 €" in r.stdout
     assert "cabinets-dentaires.yaml" in r.stdout and "crédit 50 € par année civile" in r.stdout
-    assert "reste 0,00 € cette année" in r.stdout
+    assert "disponible 0,00 € → utilisé 0,00 €" in r.stdout     # the envelope of the year, used up
     assert "2025-02-11" not in r.stdout            # rows not selected are not shown
     assert "1 ligne(s) : 0 conforme(s), 0 moins-perçu, 1 trop-perçu" in r.stderr
     # the selection decides the exit code: line 2 conforms

@@ -15,11 +15,42 @@ from .sortie import colonnes_de, ecrire_csv, ecrire_json
 def _contrats_json(liste) -> list:
     return [{"id": c.id, "nom": c.nom, "assureur": c.assureur, "source": c.source, "responsable": c.responsable,
              "formules": list(c.formules), "formules_responsables": {f: c.est_responsable(f) for f in c.formules},
-             "niveaux": list(c.niveaux)} for c in liste]
+             "niveaux": list(c.niveaux), "famille": c.famille or None, "date_source": c.date_source or None,
+             "publication": c.publication or None} for c in liste]
+
+
+def _nouveau(fichier) -> None:
+    """`simulateur contrat nouveau [FICHIER]`: the commented skeleton (contrat/squelette.yaml), on stdout or
+    written to FICHIER (atomically; an existing file is never overwritten)."""
+    from pathlib import Path
+    from . import erreur
+    texte = (Path(__file__).resolve().parents[1] / "contrat" / "squelette.yaml").read_text(encoding="utf-8")
+    if fichier is None or fichier == "-":
+        sys.stdout.write(texte)
+        return
+    from ..fichiers.ecriture import SortieAtomique, SortieInvalide, verifier_sortie
+    try:
+        chemin = verifier_sortie(fichier)
+    except SortieInvalide as e:
+        erreur(str(e))
+    if chemin.exists():
+        erreur(f"{fichier} existe déjà : choisissez un autre nom (le fichier n'est jamais écrasé)")
+    identifiant = chemin.stem if chemin.suffix in (".yaml", ".yml") else "mon-contrat"
+    with SortieAtomique(chemin) as flux:
+        flux.write(texte.replace("id: mon-contrat ", f"id: {identifiant} ", 1) if _ID_VALIDE(identifiant) else texte)
+    sys.stderr.write(f"squelette écrit dans {fichier} ; vérifiez-le avec : simulateur valider {fichier}\n")
+
+
+def _ID_VALIDE(identifiant: str) -> bool:
+    import re
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", identifiant) is not None
 
 
 def _contrat_json(c) -> dict:
     return {"id": c.id, "nom": c.nom, "assureur": c.assureur, "source": c.source, "responsable": c.responsable,
+            "famille": c.famille or None, "date_source": c.date_source or None, "publication": c.publication or None,
+            "annee": c.annee, "modules": [{"niveau": m.niveau, "colonnes": list(m.colonnes), "facultatif": m.facultatif,
+                                           "ecart_max": m.ecart_max, "meme_rang_que": m.meme_rang_que or None} for m in c.modules],
             "niveaux": [{"id": n.id, "libelle": n.libelle, "convention": n.convention} for n in c.niveaux.values()],
             "colonnes": [{"id": x.id, "niveau": x.niveau, "libelle": x.libelle} for x in c.colonnes.values()],
             "formules": [{"id": f.id, "libelle": f.libelle, "colonnes": list(f.colonnes)} for f in c.formules.values()],
@@ -60,10 +91,18 @@ def contrats(format: str = option_format()):
     tables.afficher_contrats(tables.console(), liste)
 
 
-def contrat(id: str = argument_contrat(), format: str = option_format()):
+def contrat(id: str = argument_contrat("Identifiant d'un contrat livré, chemin d'un fichier YAML, ou « nouveau » "
+                                        "pour écrire un squelette."),
+            fichier: Optional[str] = typer.Argument(None, metavar="[FICHIER]", show_default=False,
+                                                    help="Avec « nouveau » : le fichier à créer (défaut : la sortie standard)."),
+            format: str = option_format()):
     """Affiche le tableau de garanties d'un contrat, une colonne par colonne du document, avec les codes de
-    nature de chaque ligne."""
-    from . import proteger
+    nature de chaque ligne. « simulateur contrat nouveau MON-CONTRAT.yaml » écrit un squelette commenté à compléter."""
+    from . import erreur, proteger
+    if id == "nouveau":
+        return _nouveau(fichier)
+    if fichier is not None:
+        erreur(f"argument en trop « {fichier} » (seul « simulateur contrat nouveau FICHIER » en prend deux)")
     from ..contrat.depot import charger_contrat
     c = proteger(lambda: charger_contrat(id))
     if format == "json":
@@ -105,6 +144,7 @@ def enregistrer(app) -> None:
     app.command(epilog=exemples("simulateur contrats", "simulateur contrats --format csv > contrats.csv"))(contrats)
     app.command(epilog=exemples("simulateur contrat cabinets-dentaires",
                                 "simulateur contrat carcept-evolution-sante --format csv > carcept.csv",
-                                "simulateur contrat mon-contrat.yaml"))(contrat)
+                                "simulateur contrat mon-contrat.yaml",
+                                "simulateur contrat nouveau mon-contrat.yaml"))(contrat)
     app.command(epilog=exemples("simulateur natures", "simulateur natures optique", "simulateur natures \"spécialiste\"",
                                 "simulateur natures --format json"))(natures)

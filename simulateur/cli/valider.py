@@ -125,7 +125,8 @@ def _resume(contrat, problemes, statut, jour) -> str:
         resume = "problèmes de format : règles du contrat responsable non vérifiées"
     else:
         resp = formules_responsables(contrat)
-        quoi = (f"règles du contrat responsable (L871-1, R871-2) vérifiées au {jour.isoformat()} (formules {', '.join(resp)})"
+        formules = f"formules {', '.join(resp)}" if len(resp) <= 8 else f"{len(resp)} formules"
+        quoi = (f"règles du contrat responsable (L871-1, R871-2) vérifiées au {jour.isoformat()} ({formules})"
                 if resp else "contrat non responsable : règles du contrat responsable non vérifiées")
         resume = ("valide" if statut == "valide" else "problèmes") + f" — {quoi}"
     return resume + (f" ; {details}" if details else "")

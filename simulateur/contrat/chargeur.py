@@ -15,19 +15,24 @@ from pathlib import Path
 from ..domaine.erreurs import ContratInvalide, Probleme
 from ..domaine.montant import MontantInvalide, lire_montant
 from ..domaine.natures import NATURES, suggestion
-from ..fichiers.yaml_strict import LecteurYaml, cles_racine, composer, ligne as ligne_de
+from ..fichiers.yaml_strict import LecteurYaml, cles_racine, composer, est_texte, ligne as ligne_de
 from .conditions import lire_conditions, recouvrement
 from .expressions import Expression, ExpressionInvalide, ParActe, ParJour, analyser
-from .modele import (CONVENTIONS, Colonne, Contrat, DelaiDeStage, ExceptionResponsable, Formule, Ligne, Niveau,
+from .modele import (ANNEES, CONVENTIONS, Colonne, Contrat, DelaiDeStage, ExceptionResponsable, Formule, Ligne, Niveau,
                      PlafondAnnuel)
+from .modules import FORMULES_ENGENDREES_MAX, engendrer, lire_modules
 
 # Bounds that keep hostile files linear (the "did you mean" suggestions and the overlap check are
 # quadratic); real contracts are far below (000: 4 columns, at most 4 lines per nature).
 ENTREES_MAX = 100            # niveaux, colonnes, formules
 LIGNES_PAR_NATURE_MAX = 50
 TAILLE_MAX = 2_000_000
-CLES_RACINE = ("contrat", "niveaux", "colonnes", "formules", "garanties", "plafonds_annuels", "delai_de_stage")
-CLES_CONTRAT = ("id", "nom", "assureur", "source", "responsable", "notes", "date_effet", "exceptions_responsable")
+CLES_RACINE = ("contrat", "niveaux", "colonnes", "formules", "modules", "garanties", "plafonds_annuels", "delai_de_stage")
+CLES_CONTRAT = ("id", "nom", "assureur", "source", "responsable", "notes", "date_effet", "exceptions_responsable",
+                "famille", "date_source", "publication", "annee")
+FAMILLES = ("individuelle", "collective", "senior", "tns", "jeune", "entree-de-gamme", "surcomplementaire")
+_DATE_SOURCE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+PANIERS = ("100-sante", "maitrise", "libre")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 _INDICE_SQUELETTE = "voir docs/format-contrat.md pour le squelette d'un contrat (ou simulateur contrat nouveau)"
 
@@ -42,6 +47,7 @@ class _Lecture:
         self.colonnes: dict = {}
         self.formules: dict = {}
         self.lignes: list = []
+        self.modules: list = []
 
 
 def _racine(texte: str, fichier: str):
@@ -59,15 +65,32 @@ def _texte(lect, m, cle, chemin, defaut=""):
 def _entete(L: _Lecture) -> None:
     lect = L.lect
     m = lect.mapping(L.top["contrat"][0], "contrat", CLES_CONTRAT, ("id", "nom", "source", "responsable")) or {}
-    for cle in ("id", "nom", "assureur", "source", "notes", "date_effet"):
+    for cle in ("id", "nom", "assureur", "source", "notes", "date_effet", "famille", "date_source", "publication", "annee"):
         if cle in m:
             L.meta[cle] = lect.texte(m[cle][0], f"contrat.{cle}")
+    _entete_valeurs(L, m)
     if "responsable" in m:
         L.meta["responsable"] = lect.booleen(m["responsable"][0], "contrat.responsable")
     if L.meta.get("id") and not _ID.match(L.meta["id"]):
         lect.pb(m["id"][0], f"identifiant « {L.meta['id'][:100]} » invalide", "contrat.id",
                 "minuscules, chiffres et tirets, 100 caractères au plus")
     L.meta["_exceptions"] = m["exceptions_responsable"][0] if "exceptions_responsable" in m else None
+
+
+def _entete_valeurs(L: _Lecture, m: dict) -> None:
+    """`famille`, `date_source`, `annee`: values from a fixed vocabulary (they feed `simulateur contrats`)."""
+    lect, meta = L.lect, L.meta
+    for cle, permises, indice in (("famille", FAMILLES, "familles : " + ", ".join(FAMILLES)),
+                                  ("annee", ANNEES, "civile (du 1er janvier au 31 décembre) ou adhesion (d'une date "
+                                   "anniversaire de l'adhésion à l'autre)")):
+        v = meta.get(cle)
+        if v and v not in permises:
+            lect.pb(m[cle][0], f"{cle} « {v[:40]} » inconnue{suggestion(v, permises)}", f"contrat.{cle}", indice)
+            meta[cle] = None
+    if meta.get("date_source") and not _DATE_SOURCE.match(meta["date_source"]):
+        lect.pb(m["date_source"][0], f"date_source « {meta['date_source'][:40]} » invalide", "contrat.date_source",
+                "la date du document : AAAA-MM-JJ, AAAA-MM ou AAAA")
+        meta["date_source"] = None
 
 
 def _borner(lect: LecteurYaml, noeud, chemin: str, m: dict) -> dict:
@@ -88,13 +111,14 @@ def _niveaux(L: _Lecture) -> None:
     m = _section(L, "niveaux")
     for nid, (v, _k) in m.items():
         c = f"niveaux.{nid}"
-        mm = lect.mapping(v, c, ("libelle", "convention", "citation"), ("libelle", "convention")) or {}
+        mm = lect.mapping(v, c, ("libelle", "convention", "citation", "responsable"), ("libelle", "convention")) or {}
         conv = lect.texte(mm["convention"][0], c + ".convention") if "convention" in mm else None
         if conv is not None and conv not in CONVENTIONS:
             lect.pb(mm["convention"][0], f"convention « {conv[:40]} » inconnue{suggestion(conv, CONVENTIONS)}", c + ".convention",
                     "inclut-ss (les montants incluent la SS et les niveaux précédents) ou en-complement (ils s'ajoutent)")
             conv = None
-        L.niveaux[nid] = Niveau(nid, _texte(lect, mm, "libelle", c, nid), conv or "inclut-ss", _texte(lect, mm, "citation", c))
+        resp = lect.booleen(mm["responsable"][0], c + ".responsable") if "responsable" in mm else None
+        L.niveaux[nid] = Niveau(nid, _texte(lect, mm, "libelle", c, nid), conv or "inclut-ss", _texte(lect, mm, "citation", c), resp)
     if not m:
         lect.pb(L.top["niveaux"][0], "aucun niveau déclaré", "niveaux")
 
@@ -128,6 +152,23 @@ def _colonnes_de_formule(L: _Lecture, noeud, c: str) -> tuple:
         lect.pb(noeud, "colonnes dans le désordre des niveaux", c + ".colonnes",
                 "donnez-les dans l'ordre des niveaux : " + ", ".join(ordre))
     return tuple(cols)
+
+
+def _modules(L: _Lecture) -> None:
+    """`modules:`: the formulas of every allowed combination of the modules' columns (contrat/modules.py)."""
+    L.modules = lire_modules(L)
+    if L.lect.problemes or not L.modules:
+        return
+    formules, total = engendrer(L.modules, L.colonnes, L.niveaux)
+    noeud = L.top["modules"][0]
+    if total > FORMULES_ENGENDREES_MAX:
+        L.lect.pb(noeud, f"les modules engendrent {total} formules ({FORMULES_ENGENDREES_MAX} au plus)", "modules",
+                  "ajoutez les écarts permis (ecart_max, meme_rang_que) que le document prévoit")
+        return
+    for f in formules:
+        if f.id in L.formules:
+            L.lect.pb(noeud, f"la formule « {f.id} » est à la fois écrite dans formules: et engendrée par modules:", "modules")
+        L.formules[f.id] = f
 
 
 def _formules(L: _Lecture) -> None:
@@ -236,48 +277,116 @@ def _liste_natures(lect: LecteurYaml, noeud, chemin: str) -> tuple:
     return tuple(out)
 
 
-def _plafond(lect: LecteurYaml, p, c: str) -> PlafondAnnuel | None:
-    mp = lect.mapping(p, c, ("libelle", "natures", "montant", "au_dela"), ("libelle", "natures", "montant")) or {}
+_PALIER = re.compile(r"^(\d[\d ]*(?:[.,]\d{1,2})?) ?€? (?:a partir de la (\d+)(?:e|eme|re|ere) annee|apres (\d+) ans?)"
+                     r"(?: d'adhesion)?$")
+
+
+def lire_paliers(texte: str) -> tuple:
+    """« 2500 », « 1 800 € ; 2 500 € à partir de la 3e année » → ((0, 1800), (2, 2500)) (years of membership,
+    amount). Raises ValueError with a hint."""
+    from .expressions import normaliser
+    morceaux = [x.strip() for x in re.split(r";|, puis ", texte) if x.strip()]
+    if not morceaux:
+        raise ValueError("montant vide")
+    paliers = [(0, lire_montant(morceaux[0]))]
+    for m in morceaux[1:]:
+        r = _PALIER.match(normaliser(m))
+        if r is None:
+            raise ValueError(f"palier « {m[:40]} » illisible : écrivez « 2 500 € à partir de la 3e année »")
+        annees = int(r[2]) - 1 if r[2] else int(r[3])
+        if annees <= paliers[-1][0]:
+            raise ValueError("paliers dans le désordre des années")
+        paliers.append((annees, lire_montant(r[1].replace(" ", ""))))
+    return tuple(paliers)
+
+
+def _montant_plafond(L: _Lecture, noeud, c: str):
+    """(steps of the default amount, {column: steps}) of `montant:` (a text, or a table by column)."""
+    lect = L.lect
+    if est_texte(noeud):
+        try:
+            return lire_paliers(lect.texte(noeud, c) or ""), {}
+        except (ValueError, MontantInvalide) as e:
+            lect.pb(noeud, f"montant du plafond illisible ({getattr(e, 'raison', e)})", c,
+                    "un montant en euros, ex. 2500, ou « 1 800 € ; 2 500 € à partir de la 3e année »")
+            return ((0, Decimal(0)),), {}
+    par_colonne = {}
+    for col, (v, _k) in (lect.mapping(noeud, c, tuple(L.colonnes)) or {}).items():
+        try:
+            par_colonne[col] = lire_paliers(lect.texte(v, f"{c}.{col}") or "")
+        except (ValueError, MontantInvalide) as e:
+            lect.pb(v, f"montant du plafond illisible ({getattr(e, 'raison', e)})", f"{c}.{col}", "un montant en euros, ex. 1400")
+    return (), par_colonne
+
+
+def _paniers(lect: LecteurYaml, noeud, chemin: str):
+    out = []
+    for t, x in lect.textes(noeud, chemin):
+        if t not in PANIERS:
+            lect.pb(x, f"panier inconnu « {t[:40]} »{suggestion(t, PANIERS)}", chemin, "paniers : " + ", ".join(PANIERS))
+        else:
+            out.append(t)
+    return frozenset(out)
+
+
+def _plafond(L: _Lecture, p, c: str) -> PlafondAnnuel | None:
+    lect = L.lect
+    mp = lect.mapping(p, c, ("libelle", "natures", "montant", "au_dela", "paniers", "annee"), ("libelle", "natures", "montant")) or {}
     if not mp:
         return None
     natures = _liste_natures(lect, mp["natures"][0], c + ".natures") if "natures" in mp else ()
-    montant = Decimal(0)
-    if "montant" in mp:
-        try:
-            montant = lire_montant(lect.texte(mp["montant"][0], c + ".montant") or "")
-        except MontantInvalide as e:
-            lect.pb(mp["montant"][0], f"montant du plafond illisible ({e.raison})", c + ".montant", "un montant en euros, ex. 2500")
+    paliers, par_colonne = _montant_plafond(L, mp["montant"][0], c + ".montant") if "montant" in mp else (((0, Decimal(0)),), {})
     au_dela = _texte(lect, mp, "au_dela", c, "rien")
     if au_dela not in ("ticket-moderateur", "rien"):
         lect.pb(mp["au_dela"][0], f"« {au_dela[:40]} » inconnu", c + ".au_dela", "ticket-moderateur ou rien")
-    return PlafondAnnuel(_texte(lect, mp, "libelle", c), natures, montant, au_dela, ligne_de(p))
+    annee = _texte(lect, mp, "annee", c, "")
+    if annee and annee not in ANNEES:
+        lect.pb(mp["annee"][0], f"année « {annee[:40]} » inconnue", c + ".annee", "civile ou adhesion")
+    paniers = _paniers(lect, mp["paniers"][0], c + ".paniers") if "paniers" in mp else None
+    montant = paliers[0][1] if paliers else Decimal(0)
+    return PlafondAnnuel(_texte(lect, mp, "libelle", c), natures, montant, au_dela, ligne_de(p), paliers, par_colonne, paniers,
+                         annee if annee in ANNEES else "")
 
 
 def _plafonds(L: _Lecture) -> list:
     out = []
     for i, p in enumerate(L.lect.liste(L.top["plafonds_annuels"][0], "plafonds_annuels") or []):
-        plafond = _plafond(L.lect, p, f"plafonds_annuels[{i}]")
+        plafond = _plafond(L, p, f"plafonds_annuels[{i}]")
         if plafond is not None:
             out.append(plafond)
     return out
 
 
+def _entier(lect: LecteurYaml, md: dict, cle: str, chemin: str, maxi: int) -> int | None:
+    t = lect.texte(md[cle][0], chemin) if cle in md else None
+    if t is not None and not (t.isascii() and t.isdigit() and int(t) <= maxi):
+        lect.pb(md[cle][0], f"durée « {t[:40]} » invalide", chemin, f"un nombre entier ({maxi} au plus)")
+        return None
+    return int(t) if t is not None else None
+
+
 def _delai(L: _Lecture) -> DelaiDeStage:
     lect, v = L.lect, L.top["delai_de_stage"][0]
     c = "delai_de_stage"
-    md = lect.mapping(v, c, ("libelle", "duree_mois", "ticket_moderateur", "exclues", "sauf_certificat_radiation"),
-                      ("duree_mois",)) or {}
-    duree = lect.texte(md["duree_mois"][0], c + ".duree_mois") if "duree_mois" in md else None
-    if duree is not None and not (duree.isascii() and duree.isdigit() and int(duree) <= 120):
-        lect.pb(md["duree_mois"][0], f"durée « {duree[:40]} » invalide", c + ".duree_mois", "un nombre de mois, ex. 6 (120 au plus)")
-        duree = None
+    md = lect.mapping(v, c, ("libelle", "duree_mois", "duree_jours", "ticket_moderateur", "exclues", "sauf_certificat_radiation",
+                             "paniers", "formule")) or {}
+    if ("duree_mois" in md) == ("duree_jours" in md):
+        lect.pb(v, "donnez la durée du délai : duree_mois ou duree_jours (l'une des deux)", c, "ex. duree_mois: 6")
+    duree = _entier(lect, md, "duree_mois", c + ".duree_mois", 120)
+    jours = _entier(lect, md, "duree_jours", c + ".duree_jours", 3660)
 
     def natures(cle):
         return _liste_natures(lect, md[cle][0], f"{c}.{cle}") if cle in md else ()
     certificat = bool(lect.booleen(md["sauf_certificat_radiation"][0], c + ".sauf_certificat_radiation")) \
         if "sauf_certificat_radiation" in md else False
+    formule = _texte(lect, md, "formule", c, "")
+    if formule and formule not in L.formules:
+        lect.pb(md["formule"][0], f"formule inconnue « {formule[:40]} »{suggestion(formule, L.formules)}", c + ".formule",
+                "formules déclarées : " + ", ".join(list(L.formules)[:20]))
+        formule = ""
+    paniers = _paniers(lect, md["paniers"][0], c + ".paniers") if "paniers" in md else None
     return DelaiDeStage(int(duree or 0), natures("ticket_moderateur"), natures("exclues"), certificat,
-                        _texte(lect, md, "libelle", c, "délai de stage"), ligne_de(v))
+                        _texte(lect, md, "libelle", c, "délai de stage"), ligne_de(v), paniers, formule, int(jours or 0))
 
 
 def _exceptions(L: _Lecture) -> list:
@@ -312,6 +421,8 @@ def _contrat(L: _Lecture, fichier: str) -> Contrat:
                       bool(m.get("responsable")), fichier, L.niveaux, L.colonnes, L.formules, L.lignes, m.get("notes") or "",
                       plafonds, delai)
     contrat.exceptions_responsable = exceptions
+    contrat.famille, contrat.date_source = m.get("famille") or "", m.get("date_source") or ""
+    contrat.publication, contrat.annee, contrat.modules = m.get("publication") or "", m.get("annee") or "civile", L.modules
     return contrat.indexer()
 
 
@@ -320,10 +431,12 @@ def lire_contrat(texte: str, fichier: str = "<contrat>") -> Contrat:
     racine = _racine(texte, fichier)
     lect = LecteurYaml(fichier)
     lect.balises(racine)
-    top = lect.mapping(racine, "", CLES_RACINE, ("contrat", "niveaux", "colonnes", "formules", "garanties")) or {}
+    top = lect.mapping(racine, "", CLES_RACINE, ("contrat", "niveaux", "colonnes", "garanties")) or {}
+    if top and "formules" not in top and "modules" not in top:
+        lect.pb(racine, "ni « formules: » ni « modules: »", "", "déclarez les formules (ou les modules qui les engendrent)")
     L = _Lecture(lect, top)
     for cle, etape in (("contrat", _entete), ("niveaux", _niveaux), ("colonnes", _colonnes), ("formules", _formules),
-                       ("garanties", _garanties)):
+                       ("modules", _modules), ("garanties", _garanties)):
         if cle in top:
             etape(L)
     contrat = _contrat(L, fichier)
@@ -369,6 +482,8 @@ def coherence(contrat: Contrat) -> list[Probleme]:
         if l.composition:
             pbs.extend(_composition_problemes(contrat, l))
     for nature, lignes in contrat.par_nature.items():
+        if nature in contrat.repli:
+            continue          # the parent's lines, checked under the parent
         for i, a in enumerate(lignes):
             for b in lignes[i + 1:]:
                 if recouvrement(a.si, b.si):

@@ -3,7 +3,7 @@
 The keys are the act's fields marked `condition` in `domaine.champs.CHAMPS` plus the derived ones
 (`correction`: the class of both lenses; `taux`: the Sécurité sociale rate). Each value is read with
 the field's own vocabulary (the same spellings as on the command line: `100 % Santé` is
-`100-sante`); every key but `age` also takes a list, meaning any of the values.
+`100-sante`); every key also takes a list, meaning any of the values (`age: ["< 6", "> 60"]`).
 """
 from __future__ import annotations
 
@@ -79,10 +79,12 @@ def lire_conditions(lect: LecteurYaml, noeud, chemin: str) -> dict:
     si: dict = {"_texte": {}}
     for cle, (v, _k) in m.items():
         c = f"{chemin}.{cle}"
-        if not est_texte(v) and cle != "age":
+        if not est_texte(v):
             lu = _liste(lect, cle, v, c)
             if lu is not None:
                 si[cle], si["_texte"][cle] = lu
+                if cle == "age":      # a list of age conditions (any holds): a tuple, in the file's order
+                    si[cle] = tuple(sorted(lu[0]))
             continue
         t = lect.texte(v, c)
         if t is None:
@@ -102,7 +104,7 @@ def recouvrement(a: dict, b: dict) -> bool:
         if cle == "_texte":
             continue
         if cle == "age":
-            if not any(condition_age(a[cle], age) and condition_age(b[cle], age) for age in range(0, 131)):
+            if not any(age_accepte(a[cle], age) and age_accepte(b[cle], age) for age in range(0, 131)):
                 return False
             continue
         ea = a[cle] if isinstance(a[cle], frozenset) else frozenset([a[cle]])
@@ -110,3 +112,10 @@ def recouvrement(a: dict, b: dict) -> bool:
         if not ea & eb:
             return False
     return True
+
+
+def age_accepte(cond, age: int) -> bool:
+    """An age condition (op, years) or a tuple of them (any holds)."""
+    if cond and type(cond[0]) is tuple:
+        return any(condition_age(c, age) for c in cond)
+    return condition_age(cond, age)

@@ -20,7 +20,10 @@ class ExpressionInvalide(ValueError):
 FORMES = (
     "formes acceptées : « 100 % BR », « + 120 % BR », « Sécurité sociale + 50 € », « 30 € / jour », "
     "« crédit 50 € par année civile », « 40 € / an », « crédit annuel 2 % PMSS », « 1/3 PMSS », "
-    "« 40 € par acte, limité à 4 actes par an », « 25 € / verre », « 100 % FR », "
+    "« 40 € par acte, limité à 4 actes par an », « 25 € / verre », « 100 % FR », « ticket modérateur », "
+    "« 60 € par an, 50 € maximum par séance », « 20 € / an après 2 ans », « 200 € par œil et par an », "
+    "« 40 € / jour, 60 jours par séjour », « 90 % des frais réels dans la limite de 150 % BR », "
+    "« 50 % des frais réels, au minimum le ticket modérateur », « 400 € (Sécurité sociale comprise) », "
     "« 100 % FR limité au forfait réglementaire », « 125 % BR dans la limite des HLF », "
     "« RSS + 100 % des frais restant à charge après SS, dans la limite des PLV », "
     "« forfait de 200 € dont au maximum 100 € pour la monture », « – » (voir docs/format-contrat.md)"
@@ -50,6 +53,7 @@ def normaliser(texte: str) -> str:
 @dataclass(slots=True, eq=False)
 class Terme:
     texte: str
+    anciennete: int = 0        # « après 2 ans » : the term pays only from this many full years of membership
     enveloppe = False          # annual envelope: valued after the other terms
     inclusif_force = False     # names the SS payment: the sum is a total, SS included
 
@@ -73,6 +77,14 @@ class FraisReels(Terme):
 
 
 @dataclass(slots=True, eq=False)
+class TicketModerateur(Terme):
+    """`ticket modérateur`, `100 % TM`: the SS payment plus `taux` % of the ticket modérateur (min(BR, FR) −
+    SS), a total SS included whatever the level's convention (« 100 % TM » pays the whole TM)."""
+    inclusif_force = True
+    taux: Decimal = CENT
+
+
+@dataclass(slots=True, eq=False)
 class Fixe(Terme):
     montant: Decimal = Decimal(0)
 
@@ -86,17 +98,25 @@ class ParUnite(Terme):
 
 @dataclass(slots=True, eq=False)
 class ParJour(Terme):
-    """`30 € / jour`, optionally capped in days per civil year, optionally tiered."""
+    """`30 € / jour`, optionally capped in days per year, optionally tiered; per stay (one act is one
+    stay): at most `par_sejour` days, the first `carence` days not paid (« à partir du 4e jour »)."""
     montant: Decimal = Decimal(0)
     jours_max: int | None = None          # `, 15 jours / an`
     puis: Decimal | None = None           # `pendant 60 jours par an, puis 25 € / jour`
+    par_sejour: int | None = None         # `, 60 jours par séjour`
+    carence: int = 0                      # `à partir du 4e jour` : 3
+    annee: str = ""                       # civile | adhesion | "" (the contract's)
 
 
 @dataclass(slots=True, eq=False)
 class ParActe(Terme):
-    """`40 € par acte, limité à 4 actes par an`."""
+    """`40 € par acte, limité à 4 actes par an`; `200 € par œil et par an` (2 a year, the quantity being
+    eyes); `2 par période de 4 années civiles` (`annees`: the count runs over this many years)."""
     montant: Decimal = Decimal(0)
     par_an: int = 0
+    annees: int = 1
+    unite: str = "acte"
+    annee: str = ""                       # civile | adhesion | "" (the contract's)
 
 
 @dataclass(slots=True, eq=False)
@@ -111,6 +131,9 @@ class Enveloppe(Terme):
     enveloppe = True
     montant: Decimal | None = None
     fraction_pmss: Decimal | None = None
+    par_acte: Decimal | None = None       # `, 50 € maximum par séance` (× quantity)
+    nombre: int | None = None             # `, 2 actes maximum` (acts, × quantity, per year)
+    annee: str = ""                       # `par année d'adhésion` / `par année civile` / "" (the contract's)
 
 
 @dataclass(slots=True, eq=False)
@@ -141,74 +164,124 @@ class Expression:
     rien: bool = False               # "–", "néant", "Sécurité sociale" alone: nothing beyond the SS
 
     inclusif_force: bool = False      # a term names the SS payment: the sum is a total, SS included
+    plafond: "Expression | None" = None    # `…, dans la limite de 150 % BR`: at most this (same convention)
+    plancher: "Expression | None" = None   # `…, au minimum le ticket modérateur`: at least this
 
 
 TERMES = (TauxBR, SecuriteSociale, FraisReels, Fixe, ParUnite, ParJour, ParActe, PartPMSS, Enveloppe, LimiteForfait,
-          CentPourCentSante, ForfaitOptique)
+          CentPourCentSante, ForfaitOptique, TicketModerateur)
 
 
 # ---------------------------------------------------------------- parser
 
 _N = r"(\d+(?:\.\d+)?)"
 _RIEN = {"", "-", "_", "--", "neant", "non", "non pris en charge", "sans objet", "0", "0 €"}
+_BR = r"(?:de la )?br(?:ss)?"
+_FR = r"(?:{n} % (?:des )?(?:fr|frais reels)|(?:100 % des )?frais reels)".format(n=_N)
+# a yearly period as documents write it, then « par bénéficiaire / par assuré »
+_AN = r"(?:par annee civile|par annee d'adhesion|par annee d'assurance|par annee|par an|/ an|annuel(?:le)?)"
+_PAR_PERSONNE = r"(?:,? (?:et )?(?:/|par) (?:beneficiaire|assure|personne))?"
+
+
+def _annee(texte: str | None) -> str:
+    """civile | adhesion | "" (not said: the contract's year) for a period phrase."""
+    texte = texte or ""
+    if "adhesion" in texte or "assurance" in texte:
+        return "adhesion"
+    return "civile" if "civile" in texte else ""
+
+
+def _envelope_pmss(m, t):
+    if re.search(r"credit|par an|annuel|annee", t):
+        return Enveloppe(t, fraction_pmss=Decimal(m[1]) / CENT, annee=_annee(t))
+    return PartPMSS(t, fraction=Decimal(m[1]) / CENT)
+
 
 _SOURCES_MOTIFS = [
     # (regex on a normalised term, builder)
-    (rf"^{_N} % br$", lambda m, t: TauxBR(t, taux=Decimal(m[1]))),
+    (rf"^{_N} % {_BR}$", lambda m, t: TauxBR(t, taux=Decimal(m[1]))),
     (rf"^{_N} % / {_N} % br$", lambda m, t: SecuriteSociale(t)),
     # 001 « 65 % à 90 % BR » (cure thermale, socle) : la fourchette des taux du régime de base,
     # c'est-à-dire rien au-delà de la Sécurité sociale
     (rf"^{_N} % a {_N} % br$", lambda m, t: SecuriteSociale(t)),
     (r"^(securite sociale|rss|remboursement securite sociale)$", lambda m, t: SecuriteSociale(t)),
-    (rf"^(?:{_N} % (?:des )?fr|(?:100 % des )?frais reels)$",
-     lambda m, t: FraisReels(t, taux=Decimal(m[1]) if m[1] else CENT)),
-    (rf"^(?:{_N} % (?:des )?fr|(?:100 % des )?frais reels) limite au forfait reglementaire(?: en vigueur)?$",
-     lambda m, t: LimiteForfait(t)),
-    (r"^prise en charge$", lambda m, t: LimiteForfait(t)),
+    (rf"^(?:(\d+(?:\.\d+)?) % (?:du |des )?)?(?:le )?(?:ticket moderateur|tm)$",
+     lambda m, t: TicketModerateur(t, taux=Decimal(m[1]) if m[1] else CENT)),
+    (rf"^{_FR}$", lambda m, t: FraisReels(t, taux=Decimal(m[1]) if m[1] else CENT)),
+    (rf"^{_FR} limite au forfait reglementaire(?: en vigueur)?$", lambda m, t: LimiteForfait(t)),
+    (r"^(?:prise en charge|100 % (?:du )?forfait(?: reglementaire)?)$", lambda m, t: LimiteForfait(t)),
+    (r"^100 % (?:des |du )?(plv|hlf)$", lambda m, t: CentPourCentSante(t, limite=m[1].upper())),
     (rf"^forfait (?:de )?{_N} € dont (?:au )?maximum {_N} € pour la monture$",
      lambda m, t: ForfaitOptique(t, montant=Decimal(m[1]), monture_max=Decimal(m[2]))),
     (rf"^forfait (?:de )?{_N} €$", lambda m, t: Fixe(t, montant=Decimal(m[1]))),
-    (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| annuel| par annee civile)?$",
-     lambda m, t: (Enveloppe(t, fraction_pmss=Decimal(m[1]) / CENT)
-                   if re.search(r"credit|par an|annuel|annee", t) else PartPMSS(t, fraction=Decimal(m[1]) / CENT))),
+    (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| annuel| par annee civile| par annee d'adhesion)?$",
+     _envelope_pmss),
     (r"^(\d+) / (\d+) (?:du )?pmss$", lambda m, t: PartPMSS(t, fraction=Decimal(m[1]) / Decimal(m[2]))),
-    (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} € (?:par annee civile|par an|/ an|annuel)(?: / beneficiaire| par beneficiaire)?$",
-     lambda m, t: Enveloppe(t, montant=Decimal(m[1]))),
-    (rf"^credit (?:annuel )?(?:de )?{_N} €$", lambda m, t: Enveloppe(t, montant=Decimal(m[1]))),
-    (rf"^{_N} € (?:/|par) jour pendant (\d+) jours (?:maximum )?par an, puis {_N} € (?:/|par) jour$",
-     lambda m, t: ParJour(t, montant=Decimal(m[1]), jours_max=int(m[2]), puis=Decimal(m[3]))),
-    (rf"^{_N} € (?:/|par) jour pendant (\d+) jours (?:maximum )?par an$",
-     lambda m, t: ParJour(t, montant=Decimal(m[1]), jours_max=int(m[2]), puis=Decimal(0))),
-    (rf"^{_N} € (?:/|par) jour, (\d+) jours (?:/|par) an$",
-     lambda m, t: ParJour(t, montant=Decimal(m[1]), jours_max=int(m[2]))),
-    (rf"^{_N} € (?:/|par) jour(?:, illimite)?$", lambda m, t: ParJour(t, montant=Decimal(m[1]))),
-    (rf"^{_N} € (?:/|par) (?:acte|seance)s?, (?:limite a |dans la limite de )?(\d+) (?:actes |seances )?(?:/|par) an(?: / beneficiaire| par beneficiaire)?$",
-     lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=int(m[2]))),
-    (rf"^{_N} € / (\d+) seances? (?:par an|/ an)(?: / beneficiaire| par beneficiaire)?$",
-     lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=int(m[2]))),
-    (rf"^{_N} € (?:/|par) (verre|appareil|oeil|seance|acte|boite|unite)$",
+    (rf"^{_N} € / (\d+) seances? ({_AN}){_PAR_PERSONNE}$",
+     lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=int(m[2]), annee=_annee(m[3]))),
+    (rf"^(\d+) (?:seances?|actes?|consultations?) (?:x|×|de|a) {_N} €(?: ({_AN}))?{_PAR_PERSONNE}$",
+     lambda m, t: ParActe(t, montant=Decimal(m[2]), par_an=int(m[1]), unite="seance", annee=_annee(m[3]))),
+    (rf"^{_N} € (?:/|par) (oeil|oreille),? (?:et )?({_AN})$",
+     lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=2, unite=m[2], annee=_annee(m[3]))),
+    (rf"^{_N} € (?:/|par) (verre|appareil|aide auditive|oeil|oreille|dent|implant|seance|acte|consultation|boite|unite|naissance|enfant)$",
      lambda m, t: ParUnite(t, montant=Decimal(m[1]), unite=m[2])),
     (rf"^{_N} €$", lambda m, t: Fixe(t, montant=Decimal(m[1]))),
 ]
 
+# « 40 € par acte, limité à 4 actes par an », « 30 € / séance, max 3 séances », « 100 € par appareil, 2
+# par période de 4 années civiles »
+_PAR_ACTE = (rf"^{_N} € (?:/|par) (acte|seance|consultation|appareil|aide auditive|oreille|equipement)s?,? "
+             rf"(?:limite a |dans la limite de |max |maximum |au plus )?(\d+)"
+             rf"(?: (?:actes?|seances?|consultations?|appareils?|aides auditives|equipements?))?(?: (?:maximum|max|au plus))?"
+             rf"(?: (?:({_AN})|(?:par periode de|sur|tous les) (\d+) (?:annees civiles|exercices civils|ans)))?{_PAR_PERSONNE}$")
+_ENVELOPPE = (rf"^(?:(?:credit|forfait) (?:annuel )?(?:de )?)?{_N} € ({_AN}){_PAR_PERSONNE}(.*)$",
+              rf"^(?:credit|forfait) annuel (?:de )?{_N} €(){_PAR_PERSONNE}(.*)$",
+              rf"^credit (?:de )?{_N} €(){_PAR_PERSONNE}(.*)$")
+_MODS_ENVELOPPE = (
+    (rf"^,? (?:dans la limite de |limite a |dont )?{_N} € (?:maximum |max |au plus )?(?:/|par) (?:seance|acte|consultation)"
+     r"(?: au plus| maximum| max)?", "par_acte"),
+    (rf"^,? (?:dans la limite de |limite a |max |maximum )?(\d+) (?:actes?|seances?|consultations?)(?: maximum| max| au plus)?"
+     rf"(?: {_AN})?", "nombre"),
+)
+_JOUR = rf"^{_N} € (?:/|par) jour(.*)$"
+_MODS_JOUR = (
+    (rf"^,? pendant (\d+) jours (?:maximum )?({_AN}), puis {_N} € (?:/|par) jour", "paliers"),
+    (rf"^,? (?:pendant |dans la limite de |limite a )?(\d+) jours (?:maximum |max )?par sejour", "par_sejour"),
+    (rf"^,? (?:pendant |dans la limite de |limite a )?(\d+) jours (?:maximum |max )?({_AN})", "jours_max"),
+    (r"^,? a partir du (\d+)(?:e|eme|er|ieme) jour(?: consecutif)?(?: d'hospitalisation| de chaque sejour| du sejour| par sejour)?",
+     "carence"),
+    (r"^,? illimite", None),
+)
+_ANCIENNETE = (r",? (?:apres|a partir de|au-dela de) (\d+) ans?(?: d'adhesion| d'anciennete)?$",
+               r",? (?:a partir de la|des la) (\d+)(?:e|eme|re|ere|ieme) annee(?: d'adhesion)?$")
 _CENT_SANTE_SOURCE = (
     r"^(?:rss|securite sociale) \+ 100 % des frais (?:restant|restants) a (?:charge|sa charge)"
     r"(?: apres (?:ss|securite sociale|rss))?(?:, )?(?: ?dans la limite des (hlf|plv))$"
 )
 _LIMITE_SOURCE = r",? dans la limite des (hlf|plv)$"
-_COMPILES: list = []
+# « 400 € (Sécurité sociale comprise) », « 100 €, part du régime obligatoire incluse » : the cell says itself that its
+# amount is a total, SS included, whatever the level's convention
+_SS_COMPRISE = (r",? \(?(?:y compris (?:la )?(?:securite sociale|ss|secu)|(?:la )?part (?:de la |du )?(?:securite sociale|ss|secu|"
+                r"regime obligatoire) (?:incluse|comprise)|(?:securite sociale|ss|secu|secu|regime obligatoire) (?:incluse|comprise|"
+                r"inclus|compris))\)?$")
+_BORNES = (r"^(.+?),? (?:au minimum|minimum|avec un minimum de|au moins) (.+)$",
+           rf"^(.+?),? (?:dans la limite de|limite a|plafonne a) (?!\d+(?:\.\d+)? € (?:maximum |max )?(?:/|par) (?:seance|acte|consultation)|\d+ (?:actes?|seances?|consultations?|jours?)\b)(.+)$")
+_COMPILES: dict = {}
 
 
-def _motifs():
+def _motifs() -> dict:
     """Patterns are compiled on first parse only: a cached contract never pays for them."""
     if not _COMPILES:
-        _COMPILES.append([(re.compile(m), f) for m, f in _SOURCES_MOTIFS])
-        _COMPILES.append(re.compile(_CENT_SANTE_SOURCE))
-        _COMPILES.append(re.compile(_LIMITE_SOURCE))
+        c = re.compile
+        _COMPILES.update(
+            termes=[(c(m), f) for m, f in _SOURCES_MOTIFS], cent_sante=c(_CENT_SANTE_SOURCE), limite=c(_LIMITE_SOURCE),
+            par_acte=c(_PAR_ACTE), enveloppe=[c(m) for m in _ENVELOPPE], mods_enveloppe=[(c(m), k) for m, k in _MODS_ENVELOPPE],
+            jour=c(_JOUR), mods_jour=[(c(m), k) for m, k in _MODS_JOUR], anciennete=[c(m) for m in _ANCIENNETE],
+            plancher=c(_BORNES[0]), plafond=c(_BORNES[1]), ss_comprise=c(_SS_COMPRISE))
     return _COMPILES
 
 
-def analyser(texte) -> Expression:
+def analyser(texte, _sous: bool = False) -> Expression:
     """Parse one cell. Raises ExpressionInvalide with the accepted forms."""
     if texte is None:
         return Expression("–", rien=True)
@@ -228,33 +301,130 @@ def analyser(texte) -> Expression:
     if t.startswith("en complement "):
         expr.additif = True
         t = t[len("en complement "):]
-    motifs, cent_sante, limite = _motifs()
-    m = cent_sante.match(t)
+    motifs = _motifs()
+    m = motifs["cent_sante"].match(t)
     if m:
         expr.termes = [CentPourCentSante(texte.strip(), limite=m[1].upper())]
         expr.limite = m[1].upper()
         expr.inclusif_force = True
         return expr
-    t = re.sub(r", illimite$", "", t)
-    m = limite.search(t)
+    t = re.sub(r",? (?:illimite|dans la limite des frais (?:reels|engages)(?: engages)?)$", "", t)
+    m = motifs["ss_comprise"].search(t)
+    ss_comprise = m is not None
+    if ss_comprise:
+        t = t[: m.start()].strip()
+    m = motifs["limite"].search(t)
     if m:
         expr.limite = m[1].upper()
         t = t[: m.start()].strip()
-    morceaux = [p.strip() for p in t.split(" + ")]
-    for morceau in morceaux:
+    t = _bornes(expr, t, texte, motifs, _sous)
+    for morceau in (p.strip() for p in t.split(" + ")):
         terme = _terme(morceau, motifs)
         if terme is None:
             raise ExpressionInvalide(f"« {texte} » : je ne comprends pas « {morceau} » ; {FORMES}")
         expr.termes.append(terme)
     if all(isinstance(x, SecuriteSociale) for x in expr.termes):
         expr.rien = True
-    expr.inclusif_force = any(x.inclusif_force for x in expr.termes)
+    expr.inclusif_force = ss_comprise or any(x.inclusif_force for x in expr.termes)
+    if _sous and any(x.enveloppe or isinstance(x, (ParActe, ParJour)) or x.anciennete for x in expr.termes):
+        raise ExpressionInvalide(f"« {texte} » : un minimum ou une limite ne peut pas être une enveloppe ni un compteur")
     return expr
 
 
+def _bornes(expr: Expression, t: str, texte: str, motifs, sous: bool) -> str:
+    """Splits « …, au minimum X » (floor) and « … dans la limite de X » (ceiling) off the cell; returns the rest."""
+    for cle in ("plancher", "plafond"):
+        m = motifs[cle].match(t)
+        if m is None:
+            continue
+        if sous:
+            raise ExpressionInvalide(f"« {texte} » : un seul minimum ou une seule limite par expression")
+        borne = re.sub(r"^(?:le |la |l')", "", m[2].strip())
+        try:
+            setattr(expr, cle, analyser(borne, _sous=True))
+        except ExpressionInvalide as e:
+            raise ExpressionInvalide(f"« {texte} » : {'minimum' if cle == 'plancher' else 'limite'} illisible ({e})") from None
+        t = m[1].strip()
+    return t
+
+
 def _terme(morceau: str, motifs):
-    for motif, fabrique in motifs:
+    anciennete = 0
+    for motif in motifs["anciennete"]:
+        m = motif.search(morceau)
+        if m:
+            anciennete = int(m[1]) - (1 if "annee" in m[0] else 0)
+            morceau = morceau[: m.start()].strip()
+            break
+    terme = _terme_simple(morceau, motifs)
+    if terme is not None:
+        terme.anciennete = anciennete
+    return terme
+
+
+def _terme_simple(morceau: str, motifs):
+    for motif, fabrique in motifs["termes"]:
         m = motif.match(morceau)
         if m:
             return fabrique(m, morceau)
+    m = motifs["par_acte"].match(morceau)
+    if m:
+        unite = {"seance": "seance", "consultation": "seance"}.get(m[2], m[2])
+        return ParActe(morceau, montant=Decimal(m[1]), par_an=int(m[3]), annees=int(m[5]) if m[5] else 1, unite=unite,
+                       annee=_annee(m[4]))
+    m = motifs["jour"].match(morceau)
+    if m:
+        return _par_jour(morceau, Decimal(m[1]), m[2], motifs)
+    for motif in motifs["enveloppe"]:
+        m = motif.match(morceau)
+        if m:
+            return _enveloppe(morceau, Decimal(m[1]), m[2], m[3], motifs)
     return None
+
+
+def _modificateurs(reste: str, table) -> list | None:
+    """[(kind, match)] for the modifiers after a term (« , 50 € maximum par séance »), or None if one is unknown."""
+    out = []
+    reste = reste.strip()
+    while reste:
+        for motif, genre in table:
+            m = motif.match(reste if reste.startswith(",") else " " + reste)
+            if m:
+                out.append((genre, m))
+                reste = (reste if reste.startswith(",") else " " + reste)[m.end():].strip()
+                break
+        else:
+            return None
+    return out
+
+
+def _enveloppe(texte: str, montant: Decimal, periode: str, reste: str, motifs):
+    mods = _modificateurs(reste, motifs["mods_enveloppe"])
+    if mods is None:
+        return None
+    env = Enveloppe(texte, montant=montant, annee=_annee(periode))
+    for genre, m in mods:
+        if genre == "par_acte":
+            env.par_acte = Decimal(m[1])
+        else:
+            env.nombre = int(m[1])
+    return env
+
+
+def _par_jour(texte: str, montant: Decimal, reste: str, motifs):
+    mods = _modificateurs(reste, motifs["mods_jour"])
+    if mods is None:
+        return None
+    t = ParJour(texte, montant=montant)
+    for genre, m in mods:
+        if genre == "paliers":
+            t.jours_max, t.annee, t.puis = int(m[1]), _annee(m[2]), Decimal(m[3])
+        elif genre == "jours_max":
+            t.jours_max, t.annee = int(m[1]), _annee(m[2])
+            if m[0].lstrip(", ").startswith("pendant"):
+                t.puis = Decimal(0)
+        elif genre == "par_sejour":
+            t.par_sejour = int(m[1])
+        elif genre == "carence":
+            t.carence = max(int(m[1]) - 1, 0)
+    return t

@@ -12,6 +12,7 @@ from ..domaine.champs import CONDITIONS_DERIVEES
 from ..domaine.erreurs import FormuleInconnue
 
 CONVENTIONS = ("inclut-ss", "en-complement")
+ANNEES = ("civile", "adhesion")      # how yearly counters are counted: civil year, or membership year
 # Fields computed from the others by `Contrat.indexer` (never stored, never serialised).
 DERIVE = {"derive": True}
 
@@ -24,6 +25,7 @@ class Niveau:
     libelle: str
     convention: str
     citation: str = ""
+    responsable: bool | None = None    # False: a non-responsable top-up (surcomplémentaire) above responsable layers
 
 
 @dataclass(slots=True, eq=False)
@@ -43,6 +45,19 @@ class Formule:
     colonnes: tuple[str, ...]
     responsable: bool | None = None
     couches: tuple = field(default=(), metadata=DERIVE)   # ((colonne id, Colonne, Niveau), …) in order
+
+
+@dataclass(slots=True, eq=False)
+class Module:
+    """A module of a contract built of independently chosen levels (`modules:`): its level, its columns
+    by rank (None: no column at that rank), whether it may be left out, and how its rank is tied to
+    other modules' (`ecart_max` {level: ranks}, `meme_rang_que` a level)."""
+    niveau: str
+    colonnes: tuple
+    facultatif: bool = False
+    ecart_max: dict = field(default_factory=dict)
+    meme_rang_que: str = ""
+    ligne: int = 0
 
 
 @dataclass(slots=True, eq=False)
@@ -73,12 +88,22 @@ class Ligne:
 @dataclass(slots=True, eq=False)
 class PlafondAnnuel:
     """An annual ceiling over several natures (004: 2 500 € of dental prostheses per civil year);
-    `au_dela`: what is paid beyond it (`ticket-moderateur` or `rien`)."""
+    `au_dela`: what is paid beyond it (`ticket-moderateur` or `rien`).
+
+    `paliers`: ((years of membership from which it applies, amount), …) in increasing years — one step
+    `((0, montant),)` for a plain amount; `par_colonne`: column id → such steps (« 1 400 / 1 500 /
+    1 600 / 1 800 € selon le niveau »; a formula with none of these columns has no ceiling); `paniers`:
+    the baskets it concerns (None: all; never the 100 % Santé of a responsable formula); `annee`:
+    civile | adhesion | "" (the contract's)."""
     libelle: str
     natures: tuple[str, ...]
     montant: Decimal
     au_dela: str
     ligne: int
+    paliers: tuple = ()
+    par_colonne: dict = field(default_factory=dict)
+    paniers: frozenset | None = None
+    annee: str = ""
 
 
 @dataclass(slots=True, eq=False)
@@ -91,6 +116,9 @@ class DelaiDeStage:
     sauf_certificat: bool
     libelle: str
     ligne: int
+    paniers: frozenset | None = None   # the baskets it concerns (None: all; never the 100 % Santé of a responsable formula)
+    formule: str = ""                   # during the period, every act is paid as this formula (« limités à la formule SOCLE »)
+    duree_jours: int = 0                # a period in days (« les 30 premiers jours »), instead of duree_mois
 
 
 @dataclass(slots=True, eq=False)
@@ -123,7 +151,13 @@ class Contrat:
     plafonds_annuels: list = field(default_factory=list)
     delai_de_stage: DelaiDeStage | None = None
     exceptions_responsable: list = field(default_factory=list)
+    famille: str = ""                  # individuelle | collective | senior | tns | jeune | entree-de-gamme
+    date_source: str = ""              # the date of the document transcribed (AAAA-MM or AAAA-MM-JJ)
+    publication: str = ""              # where the document is published (URL, repository and path)
+    annee: str = "civile"              # forfaits, counts, days and ceilings: per civil year or per membership year
+    modules: list = field(default_factory=list)
     par_nature: dict = field(default_factory=dict, metadata=DERIVE)          # nature -> [Ligne]
+    repli: dict = field(default_factory=dict, metadata=DERIVE)               # nature without line -> its parent's nature
     champs_conditions: tuple = field(default=(), metadata=DERIVE)            # act fields the lines' conditions read
     lire_conditions: object = field(default=None, metadata=DERIVE)           # acte -> those fields' values (memo key)
 
@@ -139,6 +173,10 @@ class Contrat:
         f = self.formules[id_formule]
         return self.responsable if f.responsable is None else f.responsable
 
+    def nature_du_contrat(self, code: str) -> str:
+        """The nature whose lines pay `code` in this contract (its parent when it has no line of its own)."""
+        return self.repli.get(code, code)
+
     def sections(self):
         vues, ordre = {}, []
         for l in self.lignes:
@@ -150,11 +188,17 @@ class Contrat:
 
     def indexer(self) -> "Contrat":
         """Derives what the engine looks up: lines per nature, and the act fields the conditions read."""
+        from ..domaine.natures import NATURES
         self.par_nature = {}
         for l in self.lignes:
             l.references = {col: f"{self.fichier}:{l.cellule_lignes.get(col, l.ligne)}" for col in self.colonnes}
             for n in l.natures:
                 self.par_nature.setdefault(n, []).append(l)
+        # a finer nature (SMR stay…) the contract has no line for is paid as its parent (docs/format-contrat.md)
+        self.repli = {code: n.parent for code, n in NATURES.items()
+                      if n.parent and code not in self.par_nature and n.parent in self.par_nature}
+        for code, parent in self.repli.items():
+            self.par_nature[code] = self.par_nature[parent]
         for f in self.formules.values():
             f.couches = tuple((c, self.colonnes[c], self.niveaux[self.colonnes[c].niveau]) for c in f.colonnes
                               if c in self.colonnes and self.colonnes[c].niveau in self.niveaux)

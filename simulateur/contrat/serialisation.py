@@ -15,7 +15,7 @@ from . import modele
 
 CLASSES = {c.__name__: c for c in (
     modele.Contrat, modele.Niveau, modele.Colonne, modele.Formule, modele.Ligne, modele.PlafondAnnuel,
-    modele.DelaiDeStage, modele.ExceptionResponsable, ex.Expression, *ex.TERMES)}
+    modele.DelaiDeStage, modele.ExceptionResponsable, modele.Module, ex.Expression, *ex.TERMES)}
 
 
 def _champs(classe):

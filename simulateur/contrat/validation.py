@@ -87,7 +87,11 @@ _BR_TYPE = {"consultation-generaliste": "30", "consultation-specialiste": "31.50
             "optique-verre": "0.05", "aide-auditive": "400", "medicaments": "10", "auxiliaires-medicaux": "20"}
 _PAIRES = (("simple", "simple"), ("complexe", "simple"), ("complexe", "complexe"), ("simple", "tres-complexe"),
            ("complexe", "tres-complexe"), ("tres-complexe", "tres-complexe"))
-_TM_FACULTATIF = frozenset({"cure-thermale"})            # R871-2 1° (R160-5 10°)
+_TM_FACULTATIF = frozenset({"cure-thermale", "cure-thermale-hebergement", "cure-thermale-transport"})  # R871-2 1° (R160-5 10°)
+# Rubriques of some brochures only (care abroad, doctors and clinics outside the convention): the act is
+# otherwise simulated under its French nature, so a contract without such a line is not reported as
+# leaving a reimbursed nature uncovered. A finer nature (`Nature.parent`) follows its parent's lines.
+_RUBRIQUES_FACULTATIVES = frozenset({"soins-etranger", "honoraires-non-conventionnes", "hospitalisation-non-conventionnee"})
 _OPTIQUE = frozenset({"optique-equipement", "optique-monture", "optique-verre"})
 
 
@@ -164,6 +168,46 @@ def formules_responsables(contrat: Contrat) -> list[str]:
     return [f for f in contrat.formules if contrat.est_responsable(f)]
 
 
+def noyau_responsable(contrat: Contrat) -> Contrat:
+    """The contract the rules are checked on: each formula without its non-responsable levels
+    (`niveaux.<id>.responsable: false`, a surcomplémentaire above a responsable core)."""
+    hors = {n for n, niv in contrat.niveaux.items() if niv.responsable is False}
+    if not hors:
+        return contrat
+    formules = {k: dataclasses.replace(f, colonnes=tuple(c for c in f.colonnes if contrat.colonnes[c].niveau not in hors))
+                for k, f in contrat.formules.items()}
+    return dataclasses.replace(contrat, formules=formules).indexer()
+
+
+def resume_formules(contrat: Contrat, concernees: list, toutes: list) -> str:
+    """The formulas of a finding in a few words, however many they are: « toutes les formules », « toutes
+    les formules sauf f1 », « les formules avec soins-1 ou soins-2 (12) » (modules), or the first ones."""
+    n, total = len(concernees), len(toutes)
+    if n <= 4:
+        return ("formule " if n == 1 else "formules ") + ", ".join(concernees)
+    if set(concernees) == set(toutes):
+        return f"toutes les formules ({total})"
+    if total - n <= 3:
+        return "toutes les formules sauf " + ", ".join(f for f in toutes if f not in concernees)
+    groupe = _par_colonnes(contrat, set(concernees), toutes)
+    if groupe:
+        return f"les formules avec {' ou '.join(groupe)} ({n} sur {total})"
+    return f"formules {', '.join(concernees[:3])}… ({n} sur {total})"
+
+
+def _par_colonnes(contrat: Contrat, concernees: set, toutes: list) -> list:
+    """Columns of one level whose formulas are exactly `concernees` (at most 3 columns), or []."""
+    par_colonne: dict = {}
+    for f in toutes:
+        for c in contrat.formules[f].colonnes:
+            par_colonne.setdefault(c, set()).add(f)
+    for niveau in contrat.niveaux:
+        cols = [c for c, fs in par_colonne.items() if contrat.colonnes[c].niveau == niveau and fs <= concernees]
+        if cols and len(cols) <= 3 and set().union(*(par_colonne[c] for c in cols)) == concernees:
+            return cols
+    return []
+
+
 def _sans_plafonds(contrat: Contrat) -> Contrat:
     """The same contract with every formula non responsable: the engine then applies no regulatory ceiling."""
     formules = {k: (dataclasses.replace(f, responsable=False) if hasattr(f, "responsable") else f)
@@ -172,6 +216,8 @@ def _sans_plafonds(contrat: Contrat) -> Contrat:
 
 
 def _age_pour(cond) -> int:
+    if cond and type(cond[0]) is tuple:      # a list of age conditions: an age of the first
+        cond = cond[0]
     op, n = cond
     for age in (40, 15, 10, n, n + 1, n - 1):
         if 0 <= age <= 130 and {"<=": age <= n, ">=": age >= n, "<": age < n, ">": age > n, "=": age == n}[op]:
@@ -285,7 +331,7 @@ class _Verificateur:
         optique = any(n in self.contrat.par_nature for n in _OPTIQUE)
         manquantes = [n.code for n in NATURES.values()
                       if n.taux is not None and n.code not in self.contrat.par_nature and n.code not in _TM_FACULTATIF
-                      and not (optique and n.code in _OPTIQUE)]
+                      and n.code not in _RUBRIQUES_FACULTATIVES and not n.parent and not (optique and n.code in _OPTIQUE)]
         if manquantes:
             self.constat(r_id, "avertissement",
                          "aucune ligne pour les natures remboursées par la Sécurité sociale : " + ", ".join(manquantes)
@@ -567,7 +613,8 @@ def valider_contrat(contrat: Contrat, date: dt.date | None = None, parametres=No
     A contract not declared responsable gets no rule check.
     """
     date = date or dt.date.today()
-    pbs = _exceptions_problemes(contrat)
+    from .pieges import pieges
+    pbs = _exceptions_problemes(contrat) + pieges(contrat)
     if not formules_responsables(contrat):
         if contrat.exceptions_responsable:
             pbs.append(Probleme(contrat.fichier, contrat.exceptions_responsable[0].ligne,
@@ -575,7 +622,7 @@ def valider_contrat(contrat: Contrat, date: dt.date | None = None, parametres=No
                                 "contrat.exceptions_responsable", "supprimez-les, ou déclarez responsable: true",
                                 gravite="avertissement"))
         return pbs
-    v = _Verificateur(contrat, date, parametres or charger_parametres())
+    v = _Verificateur(noyau_responsable(contrat), date, parametres or charger_parametres())
     v.tout()
     utilisees = set()
     for c in v.constats:
@@ -586,26 +633,7 @@ def valider_contrat(contrat: Contrat, date: dt.date | None = None, parametres=No
                     utilisees.add(i)
                     break
     chemins = _chemins(contrat)
-    groupes: dict = {}
-    for c in v.constats:
-        gravite = "exception" if c.exception is not None else c.gravite
-        cle = (c.regle, gravite, c.ligne.index if c.ligne is not None else -1, c.message, id(c.exception))
-        groupes.setdefault(cle, []).append(c)
-    for (regle, gravite, _i, message, _e), cs in groupes.items():
-        c0 = cs[0]
-        r = REGLES.get(regle)
-        formules = tuple(dict.fromkeys(c.formule for c in cs if c.formule))
-        texte = (f"[{r.article}] " if r else "") + message
-        details = [f"{c.formule} : {c.detail}" if c.detail else c.formule for c in cs if c.formule]
-        if details:
-            texte += " — formule" + ("s " if len(details) > 1 else " ") + " ; ".join(details)
-        indice = c0.indice
-        if c0.exception is not None:
-            texte = f"exception déclarée (ligne {c0.exception.ligne} : {c0.exception.motif}) : " + texte
-            indice = ""
-        pbs.append(ProblemeRegle(contrat.fichier, c0.ligne.ligne if c0.ligne is not None else None, texte,
-                                 chemins.get(c0.ligne.index, "") if c0.ligne is not None else "", indice, None,
-                                 gravite, regle, r.article if r else "", formules, c0.nature or ""))
+    pbs += _grouper(contrat, v.constats, chemins)
     for i, e in enumerate(contrat.exceptions_responsable):
         if i not in utilisees and (e.regle == TOUTES or e.regle in REGLES):
             pbs.append(Probleme(contrat.fichier, e.ligne, f"exception déclarée sans objet : aucune constatation de la règle "
@@ -614,6 +642,43 @@ def valider_contrat(contrat: Contrat, date: dt.date | None = None, parametres=No
     ordre = {"erreur": 0, "regle": 1, "avertissement": 2, "exception": 3}
     pbs.sort(key=lambda p: (ordre.get(p.gravite, 9), p.ligne or 0))
     return pbs
+
+
+def _details(cs: list) -> str:
+    """« : detail » of a group of findings (one per formula): the first, and how many other values."""
+    valeurs = list(dict.fromkeys(c.detail for c in cs if c.detail))
+    if not valeurs:
+        return ""
+    return " : " + valeurs[0] + (f" (et {len(valeurs) - 1} autre(s) valeur(s))" if len(valeurs) > 1 else "")
+
+
+def _grouper(contrat: Contrat, constats: list, chemins: dict) -> list:
+    """One ProblemeRegle per rule, contract line and message, listing every formula concerned in one line."""
+    toutes = formules_responsables(contrat)
+    groupes: dict = {}
+    out: list = []
+    for c in constats:
+        gravite = "exception" if c.exception is not None else c.gravite
+        cle = (c.regle, gravite, c.ligne.index if c.ligne is not None else -1, c.message, id(c.exception))
+        groupes.setdefault(cle, []).append(c)
+    for (regle, gravite, _i, message, _e), cs in groupes.items():
+        c0 = cs[0]
+        r = REGLES.get(regle)
+        formules = tuple(dict.fromkeys(c.formule for c in cs if c.formule))
+        texte = (f"[{r.article}] " if r else "") + message
+        if formules and len(formules) <= 4:
+            details = [f"{c.formule} : {c.detail}" if c.detail else c.formule for c in cs if c.formule]
+            texte += " — formule" + ("s " if len(details) > 1 else " ") + " ; ".join(details)
+        elif formules:
+            texte += " — " + resume_formules(contrat, list(formules), toutes) + _details(cs)
+        indice = c0.indice
+        if c0.exception is not None:
+            texte = f"exception déclarée (ligne {c0.exception.ligne} : {c0.exception.motif}) : " + texte
+            indice = ""
+        out.append(ProblemeRegle(contrat.fichier, c0.ligne.ligne if c0.ligne is not None else None, texte,
+                                 chemins.get(c0.ligne.index, "") if c0.ligne is not None else "", indice, None,
+                                 gravite, regle, r.article if r else "", formules, c0.nature or ""))
+    return out
 
 
 def compter(problemes) -> dict:

@@ -27,6 +27,7 @@ class Nature:
     renouvellement: str | None = None  # optique | aide-auditive
     taux_local: str | None = None     # not reimbursed by the régime général, but by the régime local d'Alsace-Moselle:
                                       # rate group `taux_ss.alsace-moselle.<x>` applied to the regulatory forfait
+    parent: str | None = None         # a finer nature of `parent`: a contract with no line for it uses the parent's lines
 
 
 def _n(code, libelle, categorie, **kw):
@@ -60,6 +61,18 @@ _LISTE = [
     _n("prevention", "Actes de prévention remboursés", "prevention", taux="prevention"),
     _n("modelisation-3d", "Analyse avec modélisation 3D (aide à la décision)", "prevention"),
     _n("telesurveillance", "Télésurveillance médicale", "soins-courants", taux="telesurveillance"),
+    # Rubriques of the market's brochures (issue 11). Tarif d'autorité: a doctor outside the convention
+    # (« secteur 3 »): the SS pays 70 % of a token base (0,61 € for a GP; the BR is given with the act).
+    _n("honoraires-non-conventionnes", "Médecin non conventionné (tarif d'autorité)", "soins-courants", taux="medecins", pf=True),
+    # Care abroad reimbursed by the French SS on the French base: the rate of the French act (doctors
+    # 70 % by default; give --taux for another kind of care).
+    _n("soins-etranger", "Soins à l'étranger remboursés par la Sécurité sociale française", "soins-courants", taux="medecins"),
+    # Thermal cure: lodging and transport (the SS pays them under a means test: 65 % of a forfait; give
+    # the BR of the forfait, or 0), and the cure's other costs not reimbursed.
+    _n("cure-thermale-hebergement", "Cure thermale : hébergement", "soins-courants", taux="cure-thermale"),
+    _n("cure-thermale-transport", "Cure thermale : transport", "soins-courants", taux="cure-thermale"),
+    _n("activite-physique-adaptee", "Activité physique adaptée (prescrite, non remboursée)", "prevention"),
+    _n("prothese-capillaire-non-remboursee", "Prothèse capillaire non remboursée", "appareillage"),
     # Hospitalisation
     _n("hospitalisation-sejour", "Frais de séjour", "hospitalisation", taux="hospitalisation", hospitalier=True),
     _n("hospitalisation-honoraires", "Honoraires (ADC, ADA, ATM) à l'hôpital", "hospitalisation", taux="hospitalisation", hospitalier=True),
@@ -72,6 +85,20 @@ _LISTE = [
     _n("chambre-particuliere-psychiatrie", "Chambre particulière (psychiatrie)", "hospitalisation", hospitalier=True),
     _n("accompagnant", "Frais d'accompagnant", "hospitalisation", hospitalier=True),
     _n("maternite", "Maternité (forfait naissance)", "hospitalisation", hospitalier=True),
+    # Soins médicaux et de réadaptation (SMR, formerly SSR): finer natures of the hospital ones (named
+    # « readaptation », the condition key `smr` being the drugs' service médical rendu); a contract that
+    # has no line for them pays them as the general hospital line.
+    _n("readaptation-sejour", "Frais de séjour en soins médicaux et de réadaptation (SMR, ex-SSR)", "hospitalisation",
+       taux="hospitalisation", hospitalier=True, parent="hospitalisation-sejour"),
+    _n("readaptation-honoraires", "Honoraires en soins médicaux et de réadaptation (SMR)", "hospitalisation",
+       taux="hospitalisation", hospitalier=True, parent="hospitalisation-honoraires"),
+    _n("chambre-particuliere-readaptation", "Chambre particulière en soins médicaux et de réadaptation (SMR)", "hospitalisation",
+       hospitalier=True, parent="chambre-particuliere"),
+    # Day surgery (ambulatoire, no night): covered only where the contract says so (no parent).
+    _n("chambre-particuliere-ambulatoire", "Chambre particulière en ambulatoire (sans nuitée)", "hospitalisation", hospitalier=True),
+    _n("hospitalisation-non-conventionnee", "Frais de séjour en établissement non conventionné", "hospitalisation",
+       taux="hospitalisation", hospitalier=True),
+    _n("confort-hospitalier", "Confort hospitalier (télévision, téléphone, internet)", "hospitalisation", hospitalier=True),
     # Dentaire
     _n("dentaire-soins", "Soins dentaires", "dentaire", taux="dentaire"),
     _n("dentaire-inlay-onlay", "Inlay, onlay", "dentaire", taux="dentaire"),

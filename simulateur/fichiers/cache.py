@@ -21,7 +21,8 @@ from pathlib import Path
 
 FORMAT = "3"          # the cache's own layout; change it when the serialised form changes
 _ICI = Path(__file__).resolve().parents[1]
-CODE = ("contrat/chargeur.py", "contrat/conditions.py", "contrat/expressions.py", "contrat/modele.py", "parametres/catalogue.py",
+CODE = ("contrat/chargeur.py", "contrat/conditions.py", "contrat/expressions.py", "contrat/modele.py", "contrat/modules.py",
+        "parametres/catalogue.py",
         "contrat/serialisation.py", "domaine/champs.py", "domaine/natures.py", "parametres/__init__.py", "fichiers/cache.py")
 _EMPREINTE_CODE: list = []
 

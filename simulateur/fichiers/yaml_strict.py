@@ -48,6 +48,7 @@ def composer(texte: str, fichier: str, *, taille_max: int = TAILLE_MAX, indice_v
 
 _TRADUCTIONS = (
     ("mapping values are not allowed here", "deux-points inattendu (une valeur contient-elle « : » sans guillemets ?)"),
+    ("mapping values are not allowed in this context", "deux-points inattendu (une valeur contient-elle « : » sans guillemets ?)"),
     ("could not find expected ':'", "deux-points attendu"),
     ("found character that cannot start any token", "caractère qui ne peut pas commencer une valeur (tabulation ?)"),
     ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),

@@ -19,8 +19,8 @@ from .couches import ActeEnCours, couche
 from .etat import EtatBeneficiaire
 from .hypotheses import avertissements, completer, horizon, reconduits, sans_entrees_inutiles
 from .lecture import LectureParametres
-from .periodes import cles_renouvellement, delai_de_stage, note_delai_de_stage, refus_renouvellement
-from .plafonds import NATURES_MEDECIN, plafonds_reglementaires
+from .periodes import Calendrier, cles_renouvellement, delai_de_stage, note_delai_de_stage, refus_renouvellement
+from .plafonds import NATURES_MEDECIN, montant_plafond, plafonds_reglementaires, vise_le_panier
 from .resultat import Calcul, Etape, Part, Resultat
 from .securite_sociale import securite_sociale
 from .selection import choisir_ligne
@@ -51,23 +51,43 @@ def _preparer(contrat, form, acte, nat, etat, lire, ss, forfait_ac, expliquer, e
                                  [Calcul("contrat.aucune_couche")]))
     a.refus = refus_renouvellement(contrat, nat, acte, etat, lire) if a.ligne is not None else None
     a.tm_total = max(min(acte.br, acte.frais_reels) - a.ss_brut, ZERO)
-    a.stage = delai_de_stage(contrat, acte) if contrat.delai_de_stage is not None else None
-    a.note_stage = note_delai_de_stage(contrat, acte) if expliquer else None
-    a.plafond_annuel = next((p for p in contrat.plafonds_annuels if acte.nature in p.natures), None) \
-        if contrat.plafonds_annuels else None
+    a.stage = delai_de_stage(contrat, acte, a.responsable) if contrat.delai_de_stage is not None else None
+    a.note_stage = note_delai_de_stage(contrat, acte, a.responsable) if expliquer else None
+    a.cal = Calendrier(contrat.annee, acte)
+    a.plafond_annuel, a.montant_plafond = _plafond_annuel(contrat, form, acte, a) if contrat.plafonds_annuels else (None, None)
     a.deja = a.ss_brut + forfait_ac
     a.verse_avant = ZERO
     a.consommations = list(ss.consommations)
     return a
 
 
+def _plafond_annuel(contrat, form, acte, a) -> tuple:
+    """(the contract's annual ceiling that concerns this act, its amount for the formula) or (None, None)."""
+    code = contrat.nature_du_contrat(acte.nature)
+    for p in contrat.plafonds_annuels:
+        if code in p.natures and vise_le_panier(p.paniers, acte, a.responsable):
+            montant = montant_plafond(p, form, a.cal)
+            if montant is not None:
+                return p, montant
+    return None, None
+
+
+def _couches_payees(contrat, form, a: ActeEnCours) -> tuple:
+    """The layers that pay: the formula's, or during a waiting period « limité à la formule X » each level's
+    column in formula X (a level X has no column for pays nothing)."""
+    if a.stage != "formule":
+        return form.couches
+    reduite = {niv.id: (c, col, niv) for c, col, niv in contrat.formules[contrat.delai_de_stage.formule].couches}
+    return tuple(reduite.get(niv.id, (None, col, niv)) for _c, col, niv in form.couches)
+
+
 def _couches(a: ActeEnCours, contrat, form, explication) -> list:
     parts = []
     libelle = a.ligne.libelle if a.ligne is not None else ""
-    for col_id, col, niv in form.couches:
+    for col_id, col, niv in _couches_payees(contrat, form, a):
         paye, ref, garantie, etape = couche(a, col_id, col, niv)
         etape is not None and explication.append(etape)
-        parts.append(Part(col.niveau, col_id, paye, garantie, ref, libelle, niv.convention))
+        parts.append(Part(col.niveau, col.id, paye, garantie, ref, libelle, niv.convention))
         a.deja += paye
         a.verse_avant += paye
     return parts

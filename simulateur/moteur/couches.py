@@ -1,4 +1,4 @@
-"""One complementary layer of the formula, for one act (docs/calcul.md §3).
+"""One complementary layer of the formula, for one act (docs/calcul.md §3, docs/format-contrat.md).
 
 `deja` = what the Sécurité sociale (gross) and the lower layers paid, `reste` = FR − deja. The layer
 pays `min(max(plafond de la ligne, 0), reste, caps)`: the line's ceiling is `expression − deja` in a
@@ -8,6 +8,8 @@ ceilings, waiting period). Then annual envelopes, the contract's annual ceiling 
 counts, all read from the beneficiary's state and returned as consumptions.
 """
 from __future__ import annotations
+
+from decimal import Decimal
 
 from ..domaine.erreurs import ActeInvalide
 from ..domaine.montant import ZERO, arrondi
@@ -25,20 +27,22 @@ class ActeEnCours:
     """Everything the layers of one act share: the act, its line, the SS, the caps, the state read."""
     __slots__ = ("contrat", "acte", "nat", "etat", "lire", "expliquer", "ligne", "taux", "ss_brut", "forfait_ac",
                  "deja", "verse_avant", "caps", "refus", "stage", "note_stage", "plafond_annuel", "tm_total",
-                 "responsable", "consommations", "choisir")
+                 "responsable", "consommations", "choisir", "cal", "montant_plafond")
 
 
-def _bornes(a: ActeEnCours, cellule, garantie, reste):
-    """(room left under every cap, the Calcul of the cap that leaves least room)."""
+def _bornes(a: ActeEnCours, cellule, garantie, reste, responsable=True):
+    """(room left under every cap, the Calcul of the cap that leaves least room). `responsable`: False for a
+    non-responsable level (a surcomplémentaire), which the contrat responsable ceilings do not bind."""
     acte, deja = a.acte, a.deja
-    if not cellule.limite and not a.caps and a.stage != "tm":
+    caps = a.caps if responsable else ()
+    if not cellule.limite and not caps and a.stage != "tm":
         return max(reste, ZERO), BORNE_FRAIS_REELS      # the usual case: only what is left to pay
     bornes = [(reste, BORNE_FRAIS_REELS)]
     if cellule.limite:
         if acte.limite is None:
             raise ActeInvalide("limite-requise", "limite", ligne=a.ligne.libelle, garantie=garantie, quoi=cellule.limite)
         bornes.append((acte.limite - deja, Calcul("borne.limite", nom=cellule.limite, limite=acte.limite)))
-    for montant, calcul in a.caps:
+    for montant, calcul in caps:
         bornes.append((montant - deja, calcul))
     if a.stage == "tm":
         bornes.append((a.tm_total - (deja - a.ss_brut - a.forfait_ac),
@@ -50,13 +54,14 @@ def _bornes(a: ActeEnCours, cellule, garantie, reste):
     return max(place, ZERO), borne
 
 
-def _valeur(a: ActeEnCours, cellule, col_id, inclusif):
+def _valeur(a: ActeEnCours, cellule, col_id, inclusif, responsable=True):
     acte, ligne = a.acte, a.ligne
     if ligne.composition:
         return valeur_composee(a.contrat, ligne, col_id, acte, acte.br, acte.frais_reels, a.ss_brut, a.lire, a.taux, inclusif,
-                               a.responsable, a.expliquer, a.choisir)
+                               a.responsable and responsable, a.expliquer, a.choisir)
     cle = (a.contrat.id, "compteurs", ligne.compteurs, col_id) if ligne.compteurs else (a.contrat.id, ligne.index, col_id)
-    return valeur_expression(cellule, a.nat, acte, acte.br, acte.frais_reels, a.ss_brut, a.lire, a.etat, cle, a.expliquer)
+    return valeur_expression(cellule, a.nat, acte, acte.br, acte.frais_reels, a.ss_brut, a.lire, a.etat, cle, a.expliquer,
+                             a.cal)
 
 
 def _enveloppes(a, v, inclusif, paye, hors_env, place, borne, calcul, conso):
@@ -66,24 +71,54 @@ def _enveloppes(a, v, inclusif, paye, hors_env, place, borne, calcul, conso):
     utilise = arrondi(min(max(utilise, ZERO), dispo))
     if utilise == dispo and paye < place:
         borne = Calcul("borne.enveloppe", texte=v.envs[-1][0].texte)
-    annee = a.acte.date.year
-    for env, valeur_env, cle_env in v.envs:
+    for env, valeur_env, cle_env, annee in v.envs:
         pris = min(valeur_env, utilise)
         utilise -= pris
         if pris > 0:
             conso.append(Consommation(annee, cle_env, pris))
+            if env.nombre is not None:      # « 2 actes maximum »: this act is one (× quantity) of them
+                conso.append(Consommation(annee, cle_env + ("nombre",), Decimal(a.acte.quantite)))
         calcul is not None and calcul.append(Calcul("enveloppe.utilisee", texte=env.texte, reste=valeur_env, pris=pris))
     return borne
+
+
+def _borne_expression(a: ActeEnCours, sous, niveau, cellule, calcul):
+    """What a floor or ceiling clause of the cell (« au minimum le ticket modérateur », « dans la limite de
+    150 % BR », « dans la limite de 1 700 € ») lets the layer pay, in the level's convention: in an
+    `inclut-ss` level the clause is a total (Sécurité sociale and lower levels included), even after a
+    leading « + » (« + 100 € / oreille, dans la limite de 1 700 € »)."""
+    acte = a.acte
+    inclusif = (niveau.convention == "inclut-ss" and not sous.additif) or sous.inclusif_force
+    v = valeur_expression(sous, a.nat, acte, acte.br, acte.frais_reels, a.ss_brut, a.lire, a.etat, (), a.expliquer, a.cal)
+    if calcul is not None and v.details:
+        calcul.extend(v.details)
+    return v.somme - a.deja if inclusif else v.somme
+
+
+def _minimum_maximum(a: ActeEnCours, cellule, niveau, paye, place, borne, calcul):
+    """The cell's own floor and ceiling clauses applied to the layer's payment (never beyond `place`)."""
+    if cellule.plafond is not None:
+        haut = _borne_expression(a, cellule.plafond, niveau, cellule, calcul)
+        if haut < paye:
+            paye, borne = max(haut, ZERO), Calcul("borne.expression", texte=cellule.plafond.texte)
+    if cellule.plancher is not None:
+        bas = min(_borne_expression(a, cellule.plancher, niveau, cellule, calcul), place)
+        if bas > paye:
+            paye = bas
+            calcul is not None and calcul.append(Calcul("couche.minimum", texte=cellule.plancher.texte, valeur=bas))
+    return paye, borne
 
 
 def payer(a: ActeEnCours, cellule, col_id, niveau, calcul):
     """What the layer pays for the act when its cell has something to pay: (amount, the cap's Calcul)."""
     acte = a.acte
     inclusif = (niveau.convention == "inclut-ss" and not cellule.additif) or cellule.inclusif_force
+    responsable = niveau.responsable is not False
     if calcul is not None:
         calcul.append(Calcul("couche.convention", inclusif=inclusif, citation=niveau.citation))
         a.note_stage is not None and calcul.append(a.note_stage)
-    v = _valeur(a, cellule, col_id, inclusif)
+        responsable or calcul.append(Calcul("couche.non_responsable"))
+    v = _valeur(a, cellule, col_id, inclusif, responsable)
     if calcul is not None and v.details:
         calcul.extend(v.details)
     dispo = sum((e[1] for e in v.envs), ZERO) if v.envs else ZERO
@@ -94,16 +129,18 @@ def payer(a: ActeEnCours, cellule, col_id, niveau, calcul):
         if calcul is not None and (a.deja or v.envs):
             calcul.append(Calcul("couche.inclusif", somme=v.somme, enveloppe=dispo if v.envs else None, deja=a.deja,
                                  plafond=plafond))
-    place, borne_commune = _bornes(a, cellule, cellule.texte, acte.frais_reels - a.deja)
+    place, borne_commune = _bornes(a, cellule, cellule.texte, acte.frais_reels - a.deja, responsable)
     paye, borne = max(plafond, ZERO), BORNE_LIGNE
     if place < paye:
         paye, borne = place, borne_commune
     hors_env = paye
     if v.envs and not inclusif:
         paye += max(min(dispo, place - paye), ZERO)     # additive level: the envelopes pay what the other terms left
+    if cellule.plafond is not None or cellule.plancher is not None:
+        paye, borne = _minimum_maximum(a, cellule, niveau, paye, place, borne, calcul)
     conso = list(v.conso) if v.conso else []
     if a.plafond_annuel is not None and paye > 0:
-        paye, b = plafond_annuel(a.plafond_annuel, a.contrat, a.etat, acte.date.year, paye,
+        paye, b = plafond_annuel(a.plafond_annuel, a.montant_plafond, a.contrat, a.etat, a.cal, paye,
                                  a.tm_total - (a.deja - a.ss_brut - a.forfait_ac), a.verse_avant, calcul, conso)
         borne = b or borne
     paye = arrondi(paye)
@@ -119,11 +156,13 @@ def payer(a: ActeEnCours, cellule, col_id, niveau, calcul):
 def couche(a: ActeEnCours, col_id: str, colonne, niveau):
     """(the Part's amount, its reference `fichier:ligne`, the guarantee text, the Etape or None)."""
     ligne = a.ligne
-    cellule = ligne.cellules.get(col_id) if ligne is not None else None
-    ref = ligne.references[col_id] if ligne is not None else ""
+    cellule = ligne.cellules.get(col_id) if ligne is not None and col_id is not None else None
+    ref = ligne.references.get(col_id, "") if ligne is not None else ""
     garantie = cellule.texte if cellule is not None else "–"
     calcul = [] if a.expliquer else None
     paye, borne = ZERO, None
+    if a.stage == "formule" and calcul is not None:
+        calcul.append(a.note_stage)
     if cellule is None or cellule.rien or ligne is None:
         calcul is not None and calcul.append(Calcul("couche.rien" if cellule is not None else "couche.vide"))
     elif a.refus is not None:
@@ -131,7 +170,7 @@ def couche(a: ActeEnCours, col_id: str, colonne, niveau):
         borne = BORNE_RENOUVELLEMENT
     elif a.stage == "exclu":
         d = a.contrat.delai_de_stage
-        calcul is not None and calcul.append(Calcul("stage.exclu", libelle=d.libelle, duree=d.duree_mois))
+        calcul is not None and calcul.append(Calcul("stage.exclu", libelle=d.libelle, duree=d.duree_mois, jours=d.duree_jours))
         borne = BORNE_STAGE
     else:
         paye, borne = payer(a, cellule, col_id, niveau, calcul)
@@ -139,6 +178,6 @@ def couche(a: ActeEnCours, col_id: str, colonne, niveau):
     if a.expliquer:
         payeur = Calcul("couche", niveau=niveau.id, colonne=col_id, libelle_niveau=niveau.libelle, libelle_colonne=colonne.libelle)
         regle = (Calcul("couche.regle", reference=ref, ligne=ligne.libelle, condition=ligne.condition_texte() if ligne.si else "",
-                        colonne=col_id, garantie=garantie) if ligne is not None else Calcul("couche.sans_ligne"))
+                        colonne=col_id or colonne.id, garantie=garantie) if ligne is not None else Calcul("couche.sans_ligne"))
         etape = Etape(payeur, paye, regle, calcul, a.lire.prendre(), borne)
     return paye, ref, garantie, etape

@@ -29,31 +29,43 @@ class Valeur:
 
 
 def _par_jour(t, q, cle, etat, annee, details, conso):
+    """Days of this act (one act is one stay): the first `carence` days unpaid, at most `par_sejour`; then
+    the yearly tiers (`jours_max` at `montant`, the rest at `puis`)."""
+    jours = max(q - t.carence, 0)
+    if t.par_sejour is not None:
+        jours = min(jours, t.par_sejour)
+    if (t.carence or t.par_sejour is not None) and details is not None:
+        details.append(Calcul("terme.jours_sejour", jours=q, carence=t.carence, par_sejour=t.par_sejour, retenus=jours))
     if t.jours_max is None:
-        v = t.montant * q
-        details is not None and details.append(Calcul("terme.par_jour", montant=t.montant, jours=q, valeur=v))
+        v = t.montant * jours
+        details is not None and details.append(Calcul("terme.par_jour", montant=t.montant, jours=jours, valeur=v))
         return v
     pris = int(etat.consomme(annee, cle))
-    dans = max(min(q, t.jours_max - pris), 0)
-    apres = q - dans
+    dans = max(min(jours, t.jours_max - pris), 0)
+    apres = jours - dans
     v = t.montant * dans + (t.puis or ZERO) * apres
     details is not None and details.append(Calcul("terme.paliers_jours", pris=pris, jours_max=t.jours_max, dans=dans,
                                                   montant=t.montant, apres=apres, puis=t.puis or ZERO, valeur=v))
-    conso.append(Consommation(annee, cle, Decimal(q)))
+    conso.append(Consommation(annee, cle, Decimal(jours)))
     return v
 
 
 def _par_acte(t, q, cle, etat, annee, details, comptes):
-    pris = int(etat.consomme(annee, cle))
+    """`montant` per act (or per eye, per ear: the act's quantity) while the period's count allows; the count
+    runs over `annees` consecutive years (« 2 par période de 4 années civiles »)."""
+    pris = int(sum((etat.consomme(a, cle) for a in range(annee - t.annees + 1, annee + 1)), ZERO))
     n = max(min(q, t.par_an - pris), 0)
     v = t.montant * n
-    details is not None and details.append(Calcul("terme.par_acte", pris=pris, par_an=t.par_an, n=n, montant=t.montant, valeur=v))
+    details is not None and details.append(Calcul("terme.par_acte", pris=pris, par_an=t.par_an, n=n, montant=t.montant, valeur=v,
+                                                  annees=t.annees))
     if n:
         comptes.append(Consommation(annee, cle, Decimal(n)))
     return v
 
 
-def _enveloppe(t, cle, etat, annee, lire, details, envs):
+def _enveloppe(t, cle, etat, annee, q, lire, details, envs):
+    """An envelope: what is left of it this period, at most `par_acte` × quantity (« 50 € maximum par séance »),
+    nothing once `nombre` acts were paid from it this period. `envs` gets (term, available, key, period)."""
     if t.fraction_pmss is not None:
         pmss = lire("pmss")
         total = pmss * t.fraction_pmss
@@ -61,7 +73,16 @@ def _enveloppe(t, cle, etat, annee, lire, details, envs):
                                                       fraction=t.fraction_pmss, valeur=total))
     else:
         total = t.montant
-    envs.append((t, max(total - etat.consomme(annee, cle), ZERO), cle))
+    dispo = max(total - etat.consomme(annee, cle), ZERO)
+    if t.par_acte is not None and dispo > t.par_acte * q:
+        dispo = t.par_acte * q
+        details is not None and details.append(Calcul("terme.enveloppe_par_acte", par_acte=t.par_acte, quantite=q, valeur=dispo))
+    if t.nombre is not None:
+        pris = int(etat.consomme(annee, cle + ("nombre",)))
+        if pris >= t.nombre:
+            dispo = ZERO
+            details is not None and details.append(Calcul("terme.enveloppe_nombre", pris=pris, nombre=t.nombre))
+    envs.append((t, dispo, cle, annee))
 
 
 def _forfait_optique(t, acte, fr, details):
@@ -91,6 +112,11 @@ def _terme(t, nat, acte, br, fr, ss_brut, lire, details):
     elif cls is ex.Fixe:
         v = t.montant
         details is not None and details.append(Calcul("terme.fixe", valeur=v))
+    elif cls is ex.TicketModerateur:
+        tm = max(min(br, fr) - ss_brut, ZERO)
+        v = ss_brut + tm * t.taux / CENT
+        details is not None and details.append(Calcul("terme.ticket_moderateur", taux=t.taux, ticket_moderateur=tm, ss=ss_brut,
+                                                      valeur=v))
     elif cls is ex.ParUnite:
         n = 2 if (t.unite == "verre" and acte.nature == "optique-equipement") else acte.quantite
         v = t.montant * n
@@ -120,25 +146,45 @@ def _terme(t, nat, acte, br, fr, ss_brut, lire, details):
     return v
 
 
-def valeur_expression(expr, nat, acte, br, fr, ss_brut, lire, etat, cle_base: tuple, expliquer: bool) -> Valeur:
-    """The value of `expr` for the act (amounts in the act's `br` / `fr` / `ss_brut`)."""
+def valeur_expression(expr, nat, acte, br, fr, ss_brut, lire, etat, cle_base: tuple, expliquer: bool, cal=None) -> Valeur:
+    """The value of `expr` for the act (amounts in the act's `br` / `fr` / `ss_brut`).
+
+    `cal` (moteur.periodes.Calendrier) places the yearly counters (civil or membership year) and gives
+    the seniority that terms « après 2 ans » need; None: the act's civil year, seniority unknown.
+    """
     termes = expr.termes
-    if not expliquer and len(termes) == 1 and type(termes[0]) is ex.TauxBR:
+    if not expliquer and len(termes) == 1 and type(termes[0]) is ex.TauxBR and not termes[0].anciennete:
         return Valeur(br * termes[0].taux / CENT)     # the most common cell ("100 % BR", "+ 120 % BR")
     details = [] if expliquer else None
     somme, envs, conso, comptes = ZERO, [], [], []
-    annee, q = acte.date.year, acte.quantite
+    q = acte.quantite
     for i, t in enumerate(termes):
+        if t.anciennete and not _ancien(t, cal, details):
+            continue
         cls = type(t)
-        if cls is ex.Enveloppe:
-            _enveloppe(t, cle_base + (i,), etat, annee, lire, details, envs)
-        elif cls is ex.ParJour:
-            somme += _par_jour(t, q, cle_base + (i,), etat, annee, details, conso)
-        elif cls is ex.ParActe:
-            somme += _par_acte(t, q, cle_base + (i,), etat, annee, details, comptes)
+        if cls is ex.Enveloppe or cls is ex.ParJour or cls is ex.ParActe:
+            annee, suffixe = cal.periode(t.annee) if cal is not None else (acte.date.year, ())
+            if details is not None and cal is not None and cal.sans_adhesion(t.annee):
+                details.append(Calcul("terme.annee_civile_faute_d_adhesion", texte=t.texte))
+            cle = cle_base + (i,) + suffixe
+            if cls is ex.Enveloppe:
+                _enveloppe(t, cle, etat, annee, q, lire, details, envs)
+            elif cls is ex.ParJour:
+                somme += _par_jour(t, q, cle, etat, annee, details, conso)
+            else:
+                somme += _par_acte(t, q, cle, etat, annee, details, comptes)
         else:
             somme += _terme(t, nat, acte, br, fr, ss_brut, lire, details)
     return Valeur(somme, details, envs, conso, comptes)
+
+
+def _ancien(t, cal, details) -> bool:
+    """Whether a term « après N ans » applies: N full years of membership at the act's date. Without
+    `date_adhesion` the seniority is unknown and the term is not paid (the explanation says so)."""
+    anciennete = cal.anciennete if cal is not None else None
+    if details is not None:
+        details.append(Calcul("terme.anciennete", texte=t.texte, requis=t.anciennete, anciennete=anciennete))
+    return anciennete is not None and anciennete >= t.anciennete
 
 
 # ------------------------------------------------------------------ optics composed of frame + lenses (004)

@@ -31,6 +31,7 @@ PANIERS = PAR_NOM["panier"].valeurs
 PAIRES_VERRES = tuple((a, b) for i, a in enumerate(CLASSES_VERRES) for b in CLASSES_VERRES[i:])
 DENTS_PAR_POSITION = (11, 13, 14, 15, 16)      # one permanent tooth per position: incisive … molaire
 AGE_ADULTE = (18, 130)                          # « adulte » : the ages an act without age is assumed to have
+AGES_TOUS = (0, 130)                            # the ages a contract line's age condition is tried at
 MANQUANTES = frozenset({"requis-optique", "requis-responsable", "condition-manquante", "requis-dent", "requis"})
 PROFONDEUR = 3                                  # inputs tried together, at most
 _ETAPES_HORS_PARCOURS = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie"})
@@ -191,7 +192,7 @@ def _empreinte(r) -> tuple:
 def candidats(e: ActeInvalide, acte, contrat) -> tuple:
     """The values to try for the input an engine refusal names, () when it is not a missing input of a
     field with a known range. The extremes of an amount (frame: 0 and the frais réels, the engine's
-    dependence on it being monotone), every value of a choice, the adult ages that change a line."""
+    dependence on it being monotone), every value of a choice, the ages that change a line."""
     champ = e.champ
     if e.code not in MANQUANTES or champ is None or champ not in PAR_NOM or getattr(acte, champ, 0) is not None:
         return ()
@@ -208,7 +209,9 @@ def candidats(e: ActeInvalide, acte, contrat) -> tuple:
     if champ == "dent":
         return DENTS_PAR_POSITION
     if champ == "age":
-        return ages(acte, contrat, e.details.get("plage") or AGE_ADULTE)
+        # a line of the contract that depends on the age (a child's line, « au-delà du 20e anniversaire »): every
+        # age may change the result, children's included — an adult is not silently assumed against the line
+        return ages(acte, contrat, e.details.get("plage") or AGES_TOUS)
     return ()
 
 

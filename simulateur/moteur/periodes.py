@@ -3,6 +3,7 @@
 Renewal (R871-2 3° CSS and the LPP; docs/calcul.md §5): optics, one equipment every 2 years from 16,
 every year before 16 or on a change of sight, the frame and the lenses counted separately (000,
 renvoi (2)); hearing aids, one per ear every 4 years. Waiting period: a contract's `delai_de_stage`.
+Periods of the yearly counters: the civil year or the membership year (`Calendrier`).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 
 from ..domaine.erreurs import ActeInvalide
 from .etat import ajouter_mois
+from .plafonds import vise_le_panier
 from .resultat import Calcul
 
 
@@ -65,11 +67,18 @@ def refus_renouvellement(contrat, nat, acte, etat, lire) -> Calcul | None:
     return None
 
 
-def delai_de_stage(contrat, acte) -> str | None:
-    """None (no waiting period applies), "tm" (ticket modérateur only) or "exclu" (not covered).
+def fin_du_delai(d, adhesion: dt.date) -> dt.date:
+    """The first day after the waiting period (`duree_jours` days, else `duree_mois` months, from the adhesion)."""
+    return adhesion + dt.timedelta(days=d.duree_jours) if d.duree_jours else ajouter_mois(adhesion, d.duree_mois)
+
+
+def delai_de_stage(contrat, acte, responsable: bool = True) -> str | None:
+    """None (no waiting period applies), "tm" (ticket modérateur only), "exclu" (not covered) or "formule"
+    (paid as the formula `delai_de_stage.formule`).
 
     Without `date_adhesion` no waiting period is applied (the member is assumed to have joined long
-    enough ago); the explanation says so (`note_delai_de_stage`).
+    enough ago); the explanation says so (`note_delai_de_stage`). A period limited to some baskets
+    (`paniers`) concerns only their acts, and never a 100 % Santé act of a responsable formula.
     """
     d = contrat.delai_de_stage
     if d is None or acte.date_adhesion is None:
@@ -79,25 +88,71 @@ def delai_de_stage(contrat, acte) -> str | None:
                            contrat=contrat.id)
     if d.sauf_certificat and acte.certificat_radiation:
         return None
-    if acte.date >= ajouter_mois(acte.date_adhesion, d.duree_mois):
+    if acte.date >= fin_du_delai(d, acte.date_adhesion):
         return None
-    if acte.nature in d.natures_exclues:
+    return _effet_du_delai(contrat, d, acte, responsable)
+
+
+def _effet_du_delai(contrat, d, acte, responsable: bool) -> str | None:
+    if not vise_le_panier(d.paniers, acte, responsable):
+        return None
+    code = contrat.nature_du_contrat(acte.nature)
+    if code in d.natures_exclues:
         return "exclu"
-    if acte.nature in d.natures_ticket_moderateur:
+    if code in d.natures_ticket_moderateur:
         return "tm"
-    return None
+    return "formule" if d.formule else None
 
 
-def note_delai_de_stage(contrat, acte) -> Calcul | None:
+def note_delai_de_stage(contrat, acte, responsable: bool = True) -> Calcul | None:
     """What the explanation says of the waiting period for this act (or None: it does not concern it)."""
     d = contrat.delai_de_stage
-    if d is None or (acte.nature not in d.natures_ticket_moderateur and acte.nature not in d.natures_exclues):
+    if d is None:
+        return None
+    code = contrat.nature_du_contrat(acte.nature)
+    if (not d.formule and code not in d.natures_ticket_moderateur and code not in d.natures_exclues) \
+            or not vise_le_panier(d.paniers, acte, responsable):
         return None
     if acte.date_adhesion is None:
         return Calcul("stage.sans_adhesion", libelle=d.libelle, duree=d.duree_mois)
     if d.sauf_certificat and acte.certificat_radiation:
         return Calcul("stage.leve", libelle=d.libelle)
-    fin = ajouter_mois(acte.date_adhesion, d.duree_mois)
+    fin = fin_du_delai(d, acte.date_adhesion)
     if acte.date >= fin:
         return Calcul("stage.termine", libelle=d.libelle, fin=fin, adhesion=acte.date_adhesion)
+    if _effet_du_delai(contrat, d, acte, responsable) == "formule":
+        return Calcul("stage.formule", libelle=d.libelle, fin=fin - dt.timedelta(days=1), formule=d.formule)
     return Calcul("stage.en_cours", libelle=d.libelle, fin=fin - dt.timedelta(days=1), adhesion=acte.date_adhesion)
+
+
+class Calendrier:
+    """How the yearly counters of one act are counted (docs/format-contrat.md, « Année d'adhésion »).
+
+    `periode(mode)` → (period number, key suffix): the civil year `(2025, ())`, or the membership year
+    « d'une date anniversaire de l'adhésion à l'autre » `(adhesion year + full years, ("adhesion",
+    date))`, numbered so that consecutive membership years are consecutive numbers (a count over « 2
+    années » sums two numbers). `mode` is a term's own (`civile`, `adhesion`) or "" for the contract's.
+    Without `date_adhesion` a membership year cannot be placed: the civil year is used and `sans_adhesion`
+    says so. `anciennete`: full years of membership at the act's date (None without `date_adhesion`).
+    """
+    __slots__ = ("annee", "defaut", "adhesion", "anciennete", "_adh")
+
+    def __init__(self, defaut: str, acte):
+        self.annee, self.defaut, self.adhesion = acte.date.year, defaut or "civile", acte.date_adhesion
+        self.anciennete, self._adh = None, None
+        if self.adhesion is not None and acte.date >= self.adhesion:
+            n = acte.date.year - self.adhesion.year
+            if ajouter_mois(self.adhesion, 12 * n) > acte.date:
+                n -= 1
+            self.anciennete = n
+            self._adh = (self.adhesion.year + n, ("adhesion", self.adhesion.isoformat()))
+
+    def periode(self, mode: str = "") -> tuple:
+        if (mode or self.defaut) == "adhesion" and self._adh is not None:
+            return self._adh
+        return self.annee, ()
+
+    def sans_adhesion(self, mode: str = "") -> bool:
+        """The term counts per membership year but the act gives no adhesion date (civil year used)."""
+        return (mode or self.defaut) == "adhesion" and self._adh is None
+

@@ -13,6 +13,12 @@ from decimal import Decimal
 from ..contrat.modele import Contrat, Ligne, condition_age
 from ..domaine.champs import CONDITIONS_DERIVEES, position_dent
 from ..domaine.erreurs import ActeInvalide
+from ..domaine.natures import NATURES
+
+# Optics and hearing aids without a basket are class B / class II (`libre`): the only classes of the
+# documents written before the 100 % Santé (docs/format-contrat.md), also when lines differ by basket;
+# so is medical equipment (the 100 % Santé hair prostheses must be said).
+_PANIER_LIBRE_PAR_DEFAUT = frozenset(code for code, n in NATURES.items() if n.categorie in ("optique", "audition", "appareillage"))
 
 _MEMO: dict = {}          # id(contrat) -> (contrat, {memo key: Ligne | None})
 _MEMO_MAX = 100_000
@@ -27,6 +33,8 @@ def valeur_condition(acte, cle: str, taux: Decimal):
         return taux
     if cle == "position_dent":
         return position_dent(acte.dent)
+    if cle == "panier" and acte.panier is None and acte.nature in _PANIER_LIBRE_PAR_DEFAUT:
+        return "libre"
     return getattr(acte, cle, None)
 
 
@@ -54,6 +62,8 @@ def choisir_ligne(contrat: Contrat, acte, taux: Decimal) -> Ligne | None:
 
 def _accepte(cle: str, attendu, v) -> bool:
     if cle == "age":
+        if type(attendu) is tuple and attendu and type(attendu[0]) is tuple:     # a list of age conditions: any
+            return any(condition_age(c, v) for c in attendu)
         return condition_age(attendu, v)
     if type(attendu) is frozenset:
         return v in attendu

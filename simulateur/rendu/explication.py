@@ -65,8 +65,12 @@ def _convention(v):
     return s + (f" (« {v['citation']} »)" if v["citation"] else "")
 
 
+def _annee(v) -> str:
+    return "cette année d'adhésion" if v.get("adhesion") else "cette année"
+
+
 def _plafond_annuel(v):
-    s = f"{v['libelle']} {_e(v['montant'])} : déjà versé {_e(v['pris'])} cette année, reste {_e(v['reste'])}"
+    s = f"{v['libelle']} {_e(v['montant'])} : déjà versé {_e(v['pris'])} {_annee(v)}, reste {_e(v['reste'])}"
     return s + (f" ; au-delà, ticket modérateur {_e(v['ticket_moderateur'])}" if v["ticket_moderateur"] is not None else "")
 
 
@@ -156,7 +160,10 @@ PHRASES = {
     "couche.inclusif": _inclusif,
     "renouvellement.refus": _renouvellement,
     "renouvellement.trop": _trop,
-    "stage.exclu": lambda v: f"{v['libelle']} : non pris en charge pendant les {v['duree']} premiers mois",
+    "stage.exclu": lambda v: (f"{v['libelle']} : non pris en charge pendant les "
+                              + (f"{v['jours']} premiers jours" if v.get("jours") else f"{v['duree']} premiers mois")),
+    "stage.formule": lambda v: (f"{v['libelle']} en cours jusqu'au {v['fin'].isoformat()} inclus : remboursement limité à la "
+                                f"formule {v['formule']}"),
     "stage.sans_adhesion": lambda v: (f"{v['libelle']} non appliqué : date d'adhésion non fournie (--date-adhesion, colonne date_adhesion) ; le calcul "
                                       f"suppose une adhésion de plus de {v['duree']} mois"),
     "stage.leve": lambda v: f"{v['libelle']} levé : certificat de radiation fourni",
@@ -171,8 +178,30 @@ PHRASES = {
     "terme.par_unite": lambda v: f"{_e(v['montant'])} / {v['unite']} × {v['n']} = {_e(v['valeur'])}",
     "terme.par_jour": lambda v: f"{_e(v['montant'])} / jour × {v['jours']} jours = {_e(v['valeur'])}",
     "terme.paliers_jours": _paliers,
-    "terme.par_acte": lambda v: (f"{v['pris']} acte(s) déjà pris cette année sur {v['par_an']} : {v['n']} × {_e(v['montant'])} "
-                                 f"= {_e(v['valeur'])}"),
+    "terme.par_acte": lambda v: (f"{v['pris']} acte(s) déjà pris "
+                                 + (f"ces {v['annees']} années" if v.get("annees", 1) > 1 else "cette année")
+                                 + f" sur {v['par_an']} : {v['n']} × {_e(v['montant'])} = {_e(v['valeur'])}"),
+    "terme.jours_sejour": lambda v: (f"séjour de {v['jours']} jour(s)"
+                                     + (f", les {v['carence']} premiers non pris en charge" if v["carence"] else "")
+                                     + (f", au plus {v['par_sejour']} jours par séjour" if v["par_sejour"] is not None else "")
+                                     + f" : {v['retenus']} jour(s) retenus"),
+    "terme.enveloppe_par_acte": lambda v: (f"au plus {_e(v['par_acte'])} par séance ou acte × {v['quantite']} = "
+                                           f"{_e(v['valeur'])}"),
+    "terme.enveloppe_nombre": lambda v: f"{v['pris']} acte(s) déjà payés sur {v['nombre']} : enveloppe fermée pour cet acte",
+    "terme.ticket_moderateur": lambda v: (f"Sécurité sociale {_e(v['ss'])} + {_t(v['taux'])} % du ticket modérateur "
+                                          f"{_e(v['ticket_moderateur'])} = {_e(v['valeur'])}"),
+    "terme.anciennete": lambda v: (f"« {v['texte']} » : à partir de {v['requis']} an(s) d'adhésion ; "
+                                   + ("ancienneté inconnue (date d'adhésion non fournie, --date-adhesion, ou postérieure aux "
+                                      "soins) : non compté"
+                                      if v["anciennete"] is None else
+                                      f"ancienneté {v['anciennete']} an(s) : "
+                                      + ("compté" if v["anciennete"] >= v["requis"] else "pas encore"))),
+    "terme.annee_civile_faute_d_adhesion": lambda v: (f"« {v['texte']} » se compte par année d'adhésion ; date d'adhésion "
+                                                      "non fournie (--date-adhesion) ou postérieure aux soins : compté par "
+                                                      "année civile"),
+    "couche.minimum": lambda v: f"minimum « {v['texte']} » : {_e(v['valeur'])}",
+    "couche.non_responsable": lambda v: ("niveau non responsable (surcomplémentaire) : les plafonds du contrat responsable "
+                                         "ne le bornent pas"),
     "terme.part_pmss": lambda v: (f"{v['texte']} : PMSS {v['annee']} {_e(v['pmss'])} × {_t(v['fraction'])} = "
                                   f"{_e(v['valeur'])}"),
     "terme.enveloppe_pmss": lambda v: (f"enveloppe annuelle {v['texte']} : PMSS {v['annee']} {_e(v['pmss'])} × "
@@ -187,7 +216,7 @@ PHRASES = {
     "compose.monture_retenue": lambda v: f"monture retenue : {_e(v['valeur'])} (prix de la monture {_e(v['monture'])})",
     "compose.verres_retenus": lambda v: f"verres retenus : {_e(v['valeur'])} (prix des deux verres, FR − monture)",
     "compose.total": lambda v: f"équipement : monture {_e(v['monture'])} + verres {_e(v['verres'])} = {_e(v['valeur'])}",
-    "enveloppe.utilisee": lambda v: f"enveloppe « {v['texte']} » : reste {_e(v['reste'])} cette année → utilisé {_e(v['pris'])}",
+    "enveloppe.utilisee": lambda v: f"enveloppe « {v['texte']} » : disponible {_e(v['reste'])} → utilisé {_e(v['pris'])}",
     "plafond_annuel.reste": _plafond_annuel,
     # caps
     "borne.frais_reels": lambda v: "frais réels restant à charge",
@@ -205,7 +234,9 @@ PHRASES = {
     "borne.stage": lambda v: "délai de stage",
     "borne.renouvellement": lambda v: "renouvellement",
     "borne.enveloppe": lambda v: f"enveloppe « {v['texte']} »",
-    "borne.plafond_annuel": lambda v: f"{v['libelle']} ({_e(v['montant'])} par année civile)",
+    "borne.plafond_annuel": lambda v: (f"{v['libelle']} ({_e(v['montant'])} par année "
+                                       + ("d'adhésion)" if v.get("adhesion") else "civile)")),
+    "borne.expression": lambda v: f"limite « {v['texte']} »",
     "borne.apres_cancer_avant": lambda v: "parcours après la fin du traitement",
     "borne.apres_cancer_delai": lambda v: f"délai de {v['delai']} mois après la fin du traitement",
     "borne.apres_cancer_epuise": lambda v: "forfait après cancer épuisé",

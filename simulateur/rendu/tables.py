@@ -100,13 +100,25 @@ def table_contrats(liste):
     from rich.table import Table
     t = Table(title="Contrats livrés", title_justify="left", box=box.SIMPLE_HEAD)
     t.add_column("Identifiant", no_wrap=True)
-    for col in ("Nom", "Assureur", "Formules", "Responsable"):
+    for col in ("Nom", "Assureur", "Famille"):
+        t.add_column(col, overflow="fold")
+    t.add_column("Date", no_wrap=True)
+    for col in ("Formules", "Responsable"):
         t.add_column(col, overflow="fold")
     for c in liste:
         hors = [f for f in c.formules if not c.est_responsable(f)]
         resp = ("oui" if c.responsable else "non") + (f" (sauf {', '.join(hors)})" if hors and c.responsable else "")
-        t.add_row(c.id, c.nom, c.assureur, ", ".join(c.formules), resp)
+        surco = [n.id for n in c.niveaux.values() if n.responsable is False]
+        resp += f" (sauf niveau {', '.join(surco)})" if surco and c.responsable else ""
+        t.add_row(c.id, c.nom, c.assureur, c.famille or "–", c.date_source or "–", _formules_courtes(c), resp)
     return t
+
+
+def _formules_courtes(c) -> str:
+    """The formula ids, or for a contract of modules their number and how they are made."""
+    if c.modules:
+        return f"{len(c.formules)} formules (modules : {', '.join(dict.fromkeys(m.niveau for m in c.modules))})"
+    return ", ".join(c.formules)
 
 
 def table_natures(natures=None, titre: str = "Natures d'actes"):
