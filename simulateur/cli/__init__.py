@@ -11,7 +11,10 @@ import sys
 
 import typer
 
+from .usage import GroupeFrancais
+
 app = typer.Typer(
+    cls=GroupeFrancais,
     name="simulateur",
     help="Simulateur de remboursements santé : Sécurité sociale, complémentaire, reste à charge.",
     no_args_is_help=True,
@@ -26,7 +29,8 @@ _DEBUG = {"actif": False}
 
 def erreur(message: str, code: int = EXIT_USAGE):
     """One French message on stderr, then the documented exit code (no traceback unless --debug)."""
-    sys.stderr.write(f"erreur : {message}\n")
+    from ..domaine.erreurs import nettoyer
+    sys.stderr.write(f"erreur : {nettoyer(message)}\n")
     raise typer.Exit(code)
 
 

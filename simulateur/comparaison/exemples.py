@@ -95,10 +95,8 @@ def _exemple(lect: LecteurYaml, noeud, i: int, vus: set) -> ExempleType | None:
 def charger_exemples(chemin=None) -> list[ExempleType]:
     """Reads and checks the list; every problem is reported at once, with `fichier:ligne`."""
     chemin = Path(chemin) if chemin is not None else chemin_exemples()
-    try:
-        texte = chemin.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ErreurSimulateur(f"impossible de lire {chemin} : {getattr(e, 'strerror', None) or e}") from None
+    from ..contrat.depot import lire_texte
+    texte = lire_texte(chemin, str(chemin))
     racine = composer(texte, str(chemin))
     lect = LecteurYaml(str(chemin))
     lect.balises(racine)

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .erreurs import ActeInvalide
+from .erreurs import ActeInvalide, apercu  # noqa: F401  (apercu: re-exported)
 from .montant import CENT, MontantInvalide, lire_decimal, lire_montant, texte_json, texte_taux
 
 DATE_MIN = dt.date(1900, 1, 1)
@@ -247,13 +247,6 @@ def _nature(c: Champ, texte):
 
 _LECTEURS = {"montant": _montant, "taux": _taux, "date": _date, "entier": _entier, "booleen": _booleen,
              "choix": _choix, "verres": _verres, "nature": _nature, "dent": _dent}
-
-
-def apercu(texte, n: int = 60) -> str:
-    """What is echoed of a bad value: printable characters only, at most `n` of them (a megabyte
-    cell or a terminal control sequence is never echoed as is)."""
-    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(texte))
-    return t if len(t) <= n else t[:n] + "…"
 
 
 # ------------------------------------------------------------------ the table

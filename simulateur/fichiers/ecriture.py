@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.erreurs import ErreurSimulateur, apercu
 
 
 class SortieInvalide(ErreurSimulateur):
@@ -20,8 +20,7 @@ class SortieInvalide(ErreurSimulateur):
 
 
 def _court(texte, n: int = 120) -> str:
-    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(texte))
-    return t if len(t) <= n else t[:n] + "…"
+    return apercu(texte, n)
 
 
 def verifier_sortie(sortie: str, entrees=()) -> Path:

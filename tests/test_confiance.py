@@ -1,0 +1,440 @@
+"""Trust (issue 10): whatever the input and the environment, a French message and a documented exit
+code — never a traceback, never a lost row, never a clobbered file, never code run from disk.
+
+Hostile-input campaign (Hypothesis, fixed seed; `SIMULATEUR_TESTS_FACTEUR=long` gives each target at
+least 10 000 examples, see conftest.py):
+- the command line: every command, its options discovered from the Typer app, with valid and hostile
+  values (huge numbers, other scripts' digits, control sequences, 5 000-character values, paths of
+  folders, devices, missing files, the input itself as output…);
+- batch cells and whole batch files (UTF-8 ± BOM, UTF-16 LE/BE, Windows-1252, Latin-1 bytes, binary,
+  mixed line ends, unclosed quotes, huge cells) through the three batch paths (`lot`, `simuler_lot`,
+  `comparer --actes`): every non-blank input row has exactly one output row, in order;
+- contract files and guarantee expressions with hostile numbers: what `valider` accepts, `simuler`
+  computes (only documented refusals).
+Then the kinds found, one test each with the expected message and exit code; the environment
+(stdout in cp1252, a full disk, SIGTERM) with real processes; the cache.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import event, given, strategies as st
+from typer.testing import CliRunner
+
+from conftest import RACINE, reglages
+from simulateur import charger_contrat, creer_acte, simuler
+from simulateur.cli import app
+from simulateur.contrat import contrats_livres, lire_contrat
+from simulateur.contrat.validation import valider_contrat
+from simulateur.domaine.champs import CHAMPS, COLONNES_OBLIGATOIRES
+from simulateur.domaine.erreurs import ContratInvalide, ErreurSimulateur
+from simulateur.domaine.natures import NATURES
+from simulateur.parametres import ParametreIndisponible
+
+REFUS = (ErreurSimulateur, ParametreIndisponible)
+runner = CliRunner()
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+TEMOIN = RACINE / "tests" / "contrats_casses" / "temoin-valide.yaml"
+FAMILLE = RACINE / "exemples" / "famille-2025.csv"
+
+# What must never reach the user: a Python traceback, the option parser's English, a raw control sequence.
+ANGLAIS = ("Traceback", "Error:", "Usage:", "Try '", "Missing argument", "Missing option", "No such", "Invalid value",
+           "unexpected extra", "requires an argument", "does not take", "Aborted", "Exception")
+CONTROLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+
+def lancer(args, entree=None):
+    """Runs the command line in-process (CliRunner); returns the Result."""
+    return runner.invoke(app, [str(a) for a in args], input=entree, env=ENV)
+
+
+def verifier_sortie_cli(r, args):
+    """The contract of every command: exit 0, 1 or 2, no traceback, French messages, nothing raw echoed."""
+    quoi = f"simulateur {' '.join(repr(str(a))[:80] for a in args)}"
+    assert r.exception is None or isinstance(r.exception, SystemExit), f"{quoi} : exception {r.exception!r}"
+    assert r.exit_code in (0, 1, 2), f"{quoi} : code {r.exit_code}\n{r.stderr[-2000:]}"
+    for mot in ANGLAIS:
+        assert mot not in r.stderr, f"{quoi} : « {mot} » sur la sortie d'erreur :\n{r.stderr[-2000:]}"
+    assert not CONTROLE.search(r.stderr), f"{quoi} : caractère de contrôle écrit tel quel : {r.stderr[-500:]!r}"
+    assert all(len(l) <= 1200 for l in r.stderr.splitlines()), f"{quoi} : message démesuré ({max(map(len, r.stderr.splitlines()))} car.)"
+    if r.exit_code == 2:
+        assert "erreur" in r.stderr or "erreur" in r.stdout or "illisible" in r.stdout, f"{quoi} : code 2 sans message"
+
+
+# ------------------------------------------------------------------ the command line: a hostile campaign
+
+DOSSIER = Path(tempfile.mkdtemp(prefix="simulateur-confiance-"))
+
+
+def _preparer_fichiers(d: Path) -> dict:
+    """The files the campaign names (inputs are hashed before and after each run: never clobbered)."""
+    famille = FAMILLE.read_text(encoding="utf-8")
+    f = {
+        "actes": d / "actes.csv", "casse": d / "casse.csv", "binaire": d / "binaire.csv", "vide": d / "vide.csv",
+        "cp1252": d / "excel.csv", "utf16": d / "utf16.csv", "contrat": d / "contrat.yaml", "contrat_casse": d / "casse.yaml",
+        "dossier": d / "dossier", "exemples": d / "exemples.yaml",
+    }
+    f["actes"].write_text("\n".join(famille.splitlines()[:8]) + "\n", encoding="utf-8")
+    f["casse"].write_text('beneficiaire,date,nature,br,frais_reels\nx,"2025-01-01,biologie,1,1\ny,2025-13-01,x,-1,1e9\n', encoding="utf-8")
+    f["binaire"].write_bytes(bytes(range(256)) * 4)
+    f["vide"].write_bytes(b"")
+    f["cp1252"].write_bytes("Bénéficiaire;Date;Nature;BR;Frais réels\nzoé;09/01/2025;consultation-generaliste;30,00;30,00\n"
+                            .encode("cp1252"))
+    f["utf16"].write_bytes("beneficiaire,date,nature,br,frais_reels\nx,2025-01-09,biologie,10,10\n".encode("utf-16"))
+    f["contrat"].write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
+    f["contrat_casse"].write_text("contrat: {id: x}\nniveaux: [\n", encoding="utf-8")
+    f["dossier"].mkdir()
+    f["exemples"].write_text((RACINE / "exemples" / "exemples-types.yaml").read_text(encoding="utf-8")[:4000], encoding="utf-8")
+    return f
+
+
+FICHIERS = _preparer_fichiers(DOSSIER)
+ENTREES = [p for p in FICHIERS.values() if p.is_file()]
+
+
+def _empreintes() -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in ENTREES}
+
+
+EMPREINTES = _empreintes()
+
+HOSTILES = ["", " ", "-", "--", "\x1b[31mrouge\x1b[0m", "a\nb", "\t", "x" * 251, "é" * 5000, "[bold]x[/bold]", "[/]", "%s%n{0}",
+            "٣٠", "８０", "1e999", "NaN", "-0", "-1", "9" * 27, "9" * 5000, "0,001", "8 0", "9999-12-31", "0001-01-01",
+            "2205-03-01", "31/02/2025", "/", ".", "..", "/dev/null", "/dev/full", "/proc/self/mem", "~", "C:\\x",
+            "contrats/../../etc/passwd", "a" * 251 + ".yaml", "\u202e", "\ufeff", "\x00", "\x7f", "\x9b31m"]
+VALIDES = {
+    "contrat": ["cabinets-dentaires", "carcept-evolution-sante", "production-agricole", str(FICHIERS["contrat"]),
+                str(FICHIERS["contrat_casse"]), str(FICHIERS["dossier"]), "temoin-valide"],
+    "--formule": ["base", "option-2", "f150", "socle", "option"],
+    "--formules": ["base,option-2", "cabinets-dentaires:base,carcept-evolution-sante:f150", "option-2,option-2", ":", "x:y,",
+                   f"{FICHIERS['contrat']}:option"],
+    "--format": ["table", "json", "csv", "jsonl", "texte", "xml"],
+    "--date": ["2025-06-01", "01/06/2025", "2024-02-29"],
+    "--cotisations": ["base=45.20,option-2=61,00", "base=-1", "option-2=x", "=", "base=1e9"],
+    "--ids": ["S1,D1", "S1,S1", "Z9", ","],
+    "--fichier": [str(FICHIERS["exemples"]), str(FICHIERS["contrat"]), str(FICHIERS["binaire"]), str(FICHIERS["dossier"])],
+    "--actes": [str(FICHIERS[k]) for k in ("actes", "casse", "binaire", "vide", "cp1252", "utf16", "dossier")],
+    "fichier": [str(FICHIERS[k]) for k in ("actes", "casse", "binaire", "vide", "cp1252", "utf16", "dossier")] + ["-"],
+    "fichiers": [str(FICHIERS["contrat"]), str(FICHIERS["contrat_casse"]), "cabinets-dentaires", str(FICHIERS["binaire"]),
+                 str(FICHIERS["dossier"])],
+    "id": ["cabinets-dentaires", str(FICHIERS["contrat"]), str(FICHIERS["contrat_casse"])],
+    "--contrat": ["cabinets-dentaires", str(FICHIERS["contrat"]), "inconnu"],
+    "--sortie": [str(DOSSIER / "sortie.csv"), str(FICHIERS["actes"]), str(FICHIERS["dossier"]), str(DOSSIER / "absent" / "s.csv"),
+                 str(DOSSIER / "sortie.json")],
+    "--decimale": ["point", "virgule", "comma"],
+    "--contrats-dossier": [str(DOSSIER), str(FICHIERS["dossier"]), "/"],
+    "--graphique": [str(DOSSIER / "absent" / "g.png"), str(FICHIERS["dossier"]), str(DOSSIER / "g.bmp")],
+}
+VALIDES.update({c.option: ([c.exemple] if c.exemple else []) + list(c.valeurs) for c in CHAMPS if c.type != "booleen"})
+VALIDES["--nature"] = ["consultation-specialiste", "optique-equipement", "aide-auditive", "apres-cancer-bilan", "biologie",
+                       "consultation", "dentaire-prothese"]
+VALIDES["--frais-reels"] = ["80", "31,50", "1 234,56", "0"]
+VALIDES["--br"] = ["31,50", "0", "30"]
+
+
+def _commandes():
+    import typer.main
+    groupe = typer.main.get_command(app)
+    return {nom: cmd for nom, cmd in groupe.commands.items()}
+
+
+COMMANDES = _commandes()
+
+
+BASES = {   # the usual options of each command (an act that can be computed), before the drawn ones
+    "simuler": ["-f", "option-2", "--nature", "consultation-specialiste", "--br", "30", "--frais-reels", "50", "--date",
+                "2025-06-01", "--dptm"],
+    "comparer": ["--nature", "consultation-specialiste", "--br", "30", "--frais-reels", "50", "--date", "2025-06-01", "--dptm"],
+    "lot": ["-c", "cabinets-dentaires", "-f", "option-2", "-s"],
+}
+
+
+def _valeur(draw, cle):
+    valeurs = VALIDES.get(cle, [])
+    if valeurs and draw(st.integers(0, 3)) > 0:
+        return draw(st.sampled_from(valeurs))
+    return draw(st.sampled_from(HOSTILES))
+
+
+@st.composite
+def lignes_de_commande(draw):
+    """A command, its positional arguments and options (known ones, misspelt ones, flags with values…),
+    valid three times out of four, hostile otherwise."""
+    nom = draw(st.sampled_from(sorted(COMMANDES)))
+    cmd = COMMANDES[nom]
+    args = [nom]
+    for p in cmd.params:
+        if p.param_type_name == "argument" and draw(st.integers(0, 9)) > 0:
+            args.append(_valeur(draw, p.name))
+    options = [p for p in cmd.params if p.param_type_name == "option"]
+    if nom in BASES and draw(st.integers(0, 3)) > 0:
+        args += BASES[nom]
+    for _ in range(draw(st.integers(0, 5))):
+        if draw(st.integers(0, 9)) == 0 or not options:
+            args.append(draw(st.sampled_from(["--bogus", "-z", "--formul", "--", "-", "--format=", "--dptm=oui", "--help",
+                                              "--explique=1", "-fx", "-nconsultation", "-s=3"])))
+            continue
+        p = draw(st.sampled_from(options))
+        nom_option = draw(st.sampled_from(list(p.opts) + list(p.secondary_opts)))
+        if getattr(p, "is_flag", False):
+            args.append(nom_option)
+        elif draw(st.integers(0, 19)) == 0:
+            args.append(nom_option)                       # an option without its value
+        else:
+            args += [nom_option, _valeur(draw, p.opts[0])]
+    return args
+
+
+@reglages(400, delai_ms=None)
+@given(args=lignes_de_commande())
+def test_ligne_de_commande_hostile(args, monkeypatch_module):
+    r = lancer(args, entree=FAMILLE.read_text(encoding="utf-8") if "-" in args else None)
+    verifier_sortie_cli(r, args)
+    event(f"{args[0]} → code {r.exit_code}")
+    assert _empreintes() == EMPREINTES, f"simulateur {args} : un fichier d'entrée a été modifié"
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    """The campaign runs in its own folder (charts and outputs land there), with its own cache folder."""
+    mp = pytest.MonkeyPatch()
+    mp.chdir(DOSSIER)
+    yield mp
+    mp.undo()
+
+
+# ------------------------------------------------------------------ batch cells and whole batch files
+
+from simulateur.lot import LotInvalide, executer_lot, lire_actes, simuler_lot  # noqa: E402
+from simulateur.comparaison import comparer_panier, lire_cibles, lire_panier  # noqa: E402
+
+CELLULES_HOSTILES = ["", " ", "\u00a0", "\u200b", "٣٠", "８０", "1e5", "NaN", "inf", "-0", "-0,00", "-1", "9" * 27, "9" * 400,
+                     "0,001", "8 0", "1.234,56", "1,234.56", "€", "30 €", "\x1b[2J", '"', '""', "a\nb", "a\rb", "a\r\nb", ";",
+                     ",", "\t", "\ufeff", "\u202e", "9999-12-31", "0001-01-01", "1899-12-31", "2101-01-01", "2205-03-01",
+                     "2025-02-29", "29/02/2024", "x" * 2000, "+5", "0x10", "1_000", "²", "½", "١٢", "𝟏𝟐", "=1+1", "@SUM(A1)",
+                     "oui", "non", "x", "100 % Santé", "RAC 0", "simple+complexe", "simple", "36", "99", "droite", "majeur",
+                     "../../../etc/passwd", "/dev/zero", str(TEMOIN), "cabinets-dentaires", "option-2"]
+
+
+def _cents(draw, maxi=60_000):
+    c = draw(st.integers(0, maxi))
+    return draw(st.sampled_from([f"{c // 100}.{c % 100:02d}", f"{c // 100},{c % 100:02d}", str(c // 100)]))
+
+
+def cellule_valide(draw, nom):
+    """A plausible cell of column `nom` (the field's own vocabulary)."""
+    from simulateur.domaine.champs import PAR_NOM
+    if nom == "beneficiaire":
+        return draw(st.sampled_from(["paul", "zoé", "Zoe\u0301", "tom ", "42", "b-1"]))
+    if nom == "contrat":
+        return draw(st.sampled_from(["", "", "cabinets-dentaires", "production-agricole", "carcept-evolution-sante", "inconnu"]))
+    if nom == "formule":
+        return draw(st.sampled_from(["", "", "option-2", "base", "socle", "f150", "x"]))
+    c = PAR_NOM.get(nom)
+    if c is None:
+        return draw(st.sampled_from(["", "note", "123"]))
+    if c.type == "nature":
+        return draw(st.sampled_from(sorted(NATURES)))
+    if c.type == "date":
+        d = draw(st.dates(dt.date(2022, 1, 1), dt.date(2026, 12, 31)))
+        return draw(st.sampled_from([d.isoformat(), d.strftime("%d/%m/%Y")]))
+    if c.type == "montant":
+        return _cents(draw)
+    if c.type == "entier":
+        return str(draw(st.integers(*(c.bornes or (1, 60)))))
+    if c.type == "booleen":
+        return draw(st.sampled_from(["", "oui", "non", "1", "0", "x", "true"]))
+    if c.type == "choix":
+        return draw(st.sampled_from(["", *c.valeurs, *c.synonymes]))
+    if c.type == "verres":
+        return draw(st.sampled_from(["", "simple+simple", "simple+complexe", "tres-complexe", "complexe,simple"]))
+    if c.type == "dent":
+        return draw(st.sampled_from(["", "11", "36", "48", "55", "85"]))
+    if c.type == "taux":
+        return draw(st.sampled_from(["", "70", "100", "60 %", "0"]))
+    return ""
+
+
+@st.composite
+def fichiers_csv(draw, cellules_hostiles=True):
+    """(text, separator, the rows as written): a header of the required columns, some optional ones (and
+    maybe contrat/formule and an unknown column), rows of valid or hostile cells, written by `csv`."""
+    facultatives = [c.nom for c in CHAMPS if c.nom not in COLONNES_OBLIGATOIRES] + ["contrat", "formule", "commentaire"]
+    colonnes = list(COLONNES_OBLIGATOIRES) + draw(st.lists(st.sampled_from(facultatives), unique=True, max_size=8))
+    colonnes = draw(st.permutations(colonnes))
+    sep = draw(st.sampled_from([",", ";", "\t"]))
+    lignes = []
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.integers(0, 14)) == 0:
+            lignes.append([""] * len(colonnes) if draw(st.booleans()) else [" "] * len(colonnes))   # a blank line
+            continue
+        ligne = []
+        for nom in colonnes:
+            hostile = cellules_hostiles and draw(st.integers(0, 9)) == 0
+            ligne.append(draw(st.sampled_from(CELLULES_HOSTILES)) if hostile else cellule_valide(draw, nom))
+        if draw(st.integers(0, 19)) == 0:
+            ligne = ligne[:draw(st.integers(0, len(ligne)))]                  # a short row
+        elif draw(st.integers(0, 19)) == 0:
+            ligne = ligne + draw(st.lists(st.sampled_from(["", "x", "1"]), min_size=1, max_size=3))   # a long row
+        lignes.append(ligne)
+    f = io.StringIO()
+    w = csv.writer(f, delimiter=sep, lineterminator="\n")
+    w.writerow(colonnes)
+    w.writerows(lignes)
+    return f.getvalue(), sep, lignes
+
+
+def lignes_attendues(texte: str, sep: str) -> list[int]:
+    """The file lines of the non-blank records (an independent reading: `csv` on the text with every line
+    end made `\\n`): the rows that must each get exactly one output row, in this order."""
+    texte = texte.replace("\r\n", "\n").replace("\r", "\n")
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=sep)
+    numeros, ligne = [], 1
+    next(lecteur, None)
+    for cel in lecteur:
+        debut, ligne = ligne + 1, lecteur.line_num
+        if any(c.strip() for c in cel):
+            numeros.append(debut)
+    return numeros
+
+
+def _sortie_csv(texte: str, sep: str):
+    lignes = list(csv.reader(io.StringIO(texte, newline=""), delimiter=sep))
+    return lignes[0], lignes[1:]
+
+
+def verifier_lot(donnees: bytes, texte: str, sep: str, fmt: str, decimale, contrat="cabinets-dentaires", formule="option-2"):
+    """`executer_lot` on the bytes: one output row per non-blank input row, in order, each with its
+    result or an error naming its line; or the whole file refused (LotInvalide) with a French message."""
+    sortie = io.StringIO()
+    try:
+        bilan = executer_lot(donnees, sortie, contrat=contrat, formule=formule, fichier="fuzz.csv", format=fmt, decimale=decimale)
+    except ErreurSimulateur as e:
+        assert str(e) and not CONTROLE.search(str(e).replace("\n", " ")), repr(str(e))
+        return None
+    attendues = lignes_attendues(texte, sep)
+    assert bilan.lignes == len(attendues), (bilan.lignes, attendues)
+    if fmt == "csv":
+        entete, lignes = _sortie_csv(sortie.getvalue().lstrip("\ufeff"), sep)
+        i_err = entete.index("erreur")
+        assert len(lignes) == len(attendues), f"{len(lignes)} lignes en sortie pour {len(attendues)} en entrée"
+        erreurs = [l[i_err] for l in lignes]
+    else:
+        t = sortie.getvalue()
+        objets = json.loads(t) if fmt == "json" else [json.loads(l) for l in t.splitlines() if l]
+        assert [o["ligne"] for o in objets] == attendues
+        erreurs = [o["erreur"] or "" for o in objets]
+    for numero, err in zip(attendues, erreurs):
+        assert err == "" or err.startswith(f"ligne {numero} : "), (numero, err)
+        assert not CONTROLE.search(err), repr(err)
+        assert len(err) < 1200
+    assert sum(1 for e in erreurs if e) == bilan.erreurs
+    return bilan
+
+
+@reglages(300, delai_ms=10_000)
+@given(fichier=fichiers_csv(), fmt=st.sampled_from(["csv", "json", "jsonl"]), decimale=st.sampled_from([None, "point", "virgule"]),
+       ligne_contrat=st.booleans())
+def test_lot_cellules_hostiles_une_sortie_par_ligne(fichier, fmt, decimale, ligne_contrat):
+    texte, sep, _ = fichier
+    bilan = verifier_lot(texte.encode("utf-8"), texte, sep, fmt, decimale, *(("cabinets-dentaires", "option-2")
+                                                                              if ligne_contrat else (None, None)))
+    if bilan is None:     # refused as a whole: only for a NUL byte (binary), or no contract / formula at all
+        assert "\x00" in texte or not ligne_contrat, texte[:500]
+
+
+@reglages(200, delai_ms=10_000)
+@given(fichier=fichiers_csv())
+def test_simuler_lot_et_panier_une_sortie_par_ligne(fichier):
+    """The Python API (`lire_actes` → `simuler_lot`) and `comparer --actes` (`lire_panier` →
+    `comparer_panier`, each formula replaying the basket) answer every non-blank row once."""
+    texte, sep, _ = fichier
+    try:
+        lignes = list(lire_actes(io.BytesIO(texte.encode("utf-8"))))
+    except ErreurSimulateur as e:
+        assert "\x00" in texte, str(e)
+        return
+    attendues = lignes_attendues(texte, sep)
+    assert [l.ligne for l in lignes] == attendues
+    resultats = list(simuler_lot(lignes, "cabinets-dentaires", "option-2"))
+    assert [r.ligne for r in resultats] == attendues
+    for r in resultats:
+        assert (r.resultat is None) == (r.erreur is not None)
+        assert r.erreur is None or (r.erreur.startswith(f"ligne {r.ligne} : ") and not CONTROLE.search(r.erreur))
+    panier = lire_panier(io.BytesIO(texte.encode("utf-8")))
+    for c in comparer_panier(lire_cibles("base,option-2", "cabinets-dentaires"), panier):
+        assert sorted([n for n, _ in c.resultats] + [n for n, _ in c.erreurs]) == attendues
+
+
+ENCODAGES = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le+bom", "utf-16-be+bom", "cp1252", "latin-1", "utf-16-le"]
+
+
+def encoder(texte: str, encodage: str) -> bytes:
+    if encodage.endswith("+bom"):
+        e = encodage[:-4]
+        return (b"\xff\xfe" if e.endswith("le") else b"\xfe\xff") + texte.encode(e, "surrogatepass")
+    return texte.encode(encodage, "replace") if encodage in ("cp1252", "latin-1") else texte.encode(encodage, "surrogatepass")
+
+
+@st.composite
+def fichiers_abimes(draw):
+    """(bytes, the text they mean or None) : a generated file, encoded one way or another, then mutated:
+    mixed line ends, a quote opened in a cell, truncated, bytes of another encoding, NUL bytes, a huge cell."""
+    texte, sep, _ = draw(fichiers_csv())
+    geste = draw(st.sampled_from(["rien", "fins", "guillemet", "tronquer", "melange", "nul", "enorme", "octets"]))
+    if geste == "fins":
+        morceaux = texte.split("\n")
+        texte = "".join(m + draw(st.sampled_from(["\n", "\r\n", "\r"])) for m in morceaux[:-1]) + morceaux[-1]
+    elif geste == "guillemet" and "\n" in texte:
+        i = draw(st.integers(texte.index("\n") + 1, len(texte)))
+        texte = texte[:i] + '"' + texte[i:]
+    elif geste == "tronquer":
+        texte = texte[:draw(st.integers(0, len(texte)))]
+    elif geste == "enorme":
+        texte = texte.rstrip("\n") + "\n" + sep.join(["paul", "2025-01-01", "biologie", '"' + "1" * 1_000_001 + '"', "1"]) + "\n"
+    encodage = draw(st.sampled_from(ENCODAGES))
+    donnees = encoder(texte, encodage)
+    if geste == "melange":
+        donnees = donnees + "zoé;2025-01-01\n".encode(draw(st.sampled_from(["utf-8", "cp1252"])))
+    elif geste == "nul":
+        i = draw(st.integers(0, len(donnees)))
+        donnees = donnees[:i] + b"\x00" + donnees[i:]
+    elif geste == "octets":
+        for _ in range(draw(st.integers(1, 4))):
+            i = draw(st.integers(0, len(donnees)))
+            donnees = donnees[:i] + bytes([draw(st.integers(0x80, 0xff))]) + donnees[i:]
+    return donnees, sep
+
+
+@reglages(300, delai_ms=20_000)
+@given(f=fichiers_abimes(), fmt=st.sampled_from(["csv", "json"]))
+def test_lot_fichiers_abimes(f, fmt):
+    """Whatever the bytes: either the whole file is refused with a French message (exit 2), or every
+    non-blank record — as `csv` itself reads the decoded text — has exactly one output row."""
+    donnees, sep = f
+    sortie = io.StringIO()
+    try:
+        bilan = executer_lot(donnees, sortie, contrat="cabinets-dentaires", formule="option-2", fichier="abime.csv", format=fmt)
+    except ErreurSimulateur as e:
+        assert str(e) and not CONTROLE.search(str(e).replace("\n", " ")), repr(str(e))
+        return
+    from simulateur.lot.lecture import Table, decoder
+    texte = decoder(donnees, "x")[0]
+    sep = Table(texte, "x").sep
+    attendues = lignes_attendues(texte, sep)
+    if fmt == "csv":
+        _entete, lignes = _sortie_csv(sortie.getvalue().lstrip("\ufeff"), sep)
+        assert len(lignes) == len(attendues) == bilan.lignes
+    else:
+        assert [o["ligne"] for o in json.loads(sortie.getvalue())] == attendues
