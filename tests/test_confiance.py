@@ -438,3 +438,292 @@ def test_lot_fichiers_abimes(f, fmt):
         assert len(lignes) == len(attendues) == bilan.lignes
     else:
         assert [o["ligne"] for o in json.loads(sortie.getvalue())] == attendues
+
+
+# ------------------------------------------------------------------ contract files: what `valider` accepts, `simuler` computes
+
+from simulateur.contrat.expressions import Expression, ExpressionInvalide, analyser  # noqa: E402
+
+NOMBRES = st.one_of(
+    st.integers(0, 999).map(str), st.integers(0, 99_999).map(lambda c: f"{c // 100},{c % 100:02d}"),
+    st.integers(10 ** 8, 10 ** 40).map(str), st.integers(1, 280).map(lambda n: "9" * n), st.just("0"), st.just("00000000001"),
+    st.integers(0, 10 ** 6).map(lambda n: f"0,{n:07d}"), st.sampled_from(["1 000 000 000", "100 000 000", "10 000", "366", "367"]),
+)
+GARANTIES_HOSTILES = st.one_of(
+    NOMBRES.map(lambda n: f"{n} % BR"), NOMBRES.map(lambda n: f"+ {n} % BR"), NOMBRES.map(lambda n: f"{n} €"),
+    NOMBRES.map(lambda n: f"{n} % FR"), NOMBRES.map(lambda n: f"{n} € / jour"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]} € / jour, {t[1]} jours / an"),
+    st.tuples(NOMBRES, NOMBRES, NOMBRES).map(lambda t: f"{t[0]} € / jour pendant {t[1]} jours par an, puis {t[2]} € / jour"),
+    NOMBRES.map(lambda n: f"crédit {n} € par année civile"), NOMBRES.map(lambda n: f"crédit annuel {n} % PMSS"),
+    NOMBRES.map(lambda n: f"{n} % PMSS"), st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]}/{t[1]} PMSS"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]} € par acte, limité à {t[1]} actes par an"),
+    st.tuples(NOMBRES, st.sampled_from(["verre", "appareil", "œil", "séance", "boîte"])).map(lambda t: f"{t[0]} € / {t[1]}"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"forfait de {t[0]} € dont au maximum {t[1]} € pour la monture"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]} % BR + {t[1]} € par an"),
+    NOMBRES.map(lambda n: f"{n} % BR dans la limite des HLF"),
+)
+
+
+@reglages(1500, delai_ms=2000)
+@given(texte=GARANTIES_HOSTILES)
+def test_expression_aux_nombres_hostiles(texte):
+    """A guarantee cell with any number: parsed within the bounds, or refused with a French reason."""
+    try:
+        e = analyser(texte)
+    except ExpressionInvalide as err:
+        assert str(err).startswith(f"« {texte} »") or (len(texte) > 300 and "trop longue" in str(err)), str(err)
+        return
+    assert isinstance(e, Expression)
+    from simulateur.contrat.expressions import hors_bornes
+    assert all(hors_bornes(t) is None for t in e.termes)
+
+
+CONTRAT_HOSTILE = """contrat: {{id: hostile, nom: hostile, source: test, responsable: {resp}}}
+niveaux: {{a: {{libelle: A, convention: inclut-ss}}, b: {{libelle: B, convention: en-complement}}}}
+colonnes: {{a: {{niveau: a}}, b: {{niveau: b}}}}
+formules: {{f: {{colonnes: [a, b]}}}}
+{plafond}{stage}garanties:
+  - section: S
+    lignes:
+      - {{libelle: L1, nature: {nature}, a: {a}, b: {b}}}
+"""
+
+
+@st.composite
+def contrats_hostiles(draw):
+    nature = draw(st.sampled_from(sorted(NATURES)))
+    plafond = stage = ""
+    if draw(st.booleans()):
+        plafond = f'plafonds_annuels: [{{libelle: P, natures: [{nature}], montant: "{draw(NOMBRES)}", au_dela: ticket-moderateur}}]\n'
+    if draw(st.booleans()):
+        stage = f'delai_de_stage: {{duree_mois: "{draw(NOMBRES)}", ticket_moderateur: [{nature}]}}\n'
+    return nature, CONTRAT_HOSTILE.format(resp=draw(st.sampled_from(["true", "false"])), nature=nature, plafond=plafond,
+                                          stage=stage, a=json.dumps(draw(GARANTIES_HOSTILES), ensure_ascii=False),
+                                          b=json.dumps(draw(GARANTIES_HOSTILES), ensure_ascii=False))
+
+
+ACTES_EXTREMES = st.fixed_dictionaries({
+    "br": st.sampled_from(["0", "0.01", "30", "1000", "99999999.99", "100000000"]),
+    "frais_reels": st.sampled_from(["0", "0.01", "50", "5000", "99999999.99", "100000000"]),
+    "quantite": st.sampled_from([1, 2, 366, 10000]),
+    "date": st.sampled_from(["1900-01-01", "2025-06-01", "2100-12-31", "2024-02-29"]),
+    "date_adhesion": st.sampled_from([None, "1900-01-01", "2025-01-01", "2100-12-31"]),
+    "age": st.sampled_from([None, 0, 17, 130]),
+    "taux": st.sampled_from([None, "0", "100"]),
+})
+
+
+@reglages(400, delai_ms=20_000)
+@given(contrat=contrats_hostiles(), acte=ACTES_EXTREMES)
+def test_contrat_valide_toujours_calculable(contrat, acte):
+    """What the loader accepts (`valider` says valid or reports rules), `simuler` computes — with
+    amounts at their bounds, quantities at 10 000, dates at 1900 and 2100 — or refuses with a
+    documented error; the explanation renders; valider never raises."""
+    nature, texte = contrat
+    try:
+        c = lire_contrat(texte, "hostile.yaml")
+    except ContratInvalide as e:
+        assert all(p.ligne is not None or "trop" in p.message for p in e.problemes), [str(p) for p in e.problemes]
+        event("contrat refusé")
+        return
+    valider_contrat(c, dt.date(2025, 6, 1))
+    kw = {k: v for k, v in acte.items() if v is not None}
+    try:
+        a = creer_acte(nature=nature, dptm=True, panier="libre", verres="simple+complexe", monture="0", limite="100", oreille="droite",
+                       fin_traitement="2025-01-01", **kw)
+        r = simuler(c, "f", a)
+    except REFUS as e:
+        event(f"acte refusé ({type(e).__name__})")
+        return
+    event("calculé")
+    assert r.securite_sociale + r.forfait_apres_cancer + sum(p.montant for p in r.parts) + r.reste_a_charge == r.frais_reels
+    assert all(p.montant >= 0 for p in r.parts) and r.reste_a_charge >= 0
+    from simulateur.rendu import tables
+    json.dumps(r.explication_dict(), ensure_ascii=False)
+    from rich.console import Console
+    Console(file=io.StringIO(), width=100).print(tables.table_resultat(r, c), tables.arbre_explication(r))
+
+
+@reglages(150, delai_ms=20_000)
+@given(contrat=contrats_hostiles())
+def test_valider_ligne_de_commande_contrat_hostile(contrat, tmp_path_factory):
+    _nature, texte = contrat
+    f = tmp_path_factory.mktemp("hostile") / "hostile.yaml"
+    f.write_text(texte, encoding="utf-8")
+    for args in (["valider", f], ["valider", f, "--format", "json"], ["contrat", f]):
+        r = lancer(args)
+        verifier_sortie_cli(r, args)
+
+
+# ------------------------------------------------------------------ the environment, with real processes
+
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+PYTHON = [sys.executable, "-m", "simulateur"]
+EXEMPLE = ["simuler", "cabinets-dentaires", "--formule", "option-2", "--nature", "consultation-specialiste", "--br", "31,50",
+           "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
+
+
+def processus(args, **kw):
+    env = {**os.environ, "COLUMNS": "100", "SIMULATEUR_CACHE": "0", **kw.pop("env", {})}
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(PYTHON + [str(a) for a in args], env=env, timeout=120, **kw)
+
+
+@pytest.mark.parametrize("encodage", ["cp1252", "ascii", "latin-1"])
+def test_sortie_standard_dans_un_autre_encodage(encodage):
+    """A Windows redirect (cp1252), an ASCII terminal: every line written, the missing characters degraded
+    (`?`), exit 0 — never a UnicodeEncodeError. CALCUL.md §6 worked example: reste à charge 3,25 €."""
+    r = processus(EXEMPLE + ["--explique"], env={"PYTHONIOENCODING": encodage})
+    assert r.returncode == 0, r.stderr.decode(encodage, "replace")
+    texte = r.stdout.decode(encodage)
+    assert "3,25" in texte and "Reste" in texte and "Traceback" not in r.stderr.decode(encodage, "replace")
+    r = processus(["simuler", "inconnu", "-f", "x", "-n", "biologie", "--frais-reels", "1"], env={"PYTHONIOENCODING": encodage})
+    assert r.returncode == 2 and r.stderr.decode(encodage).startswith("erreur : contrat inconnu")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full absent (pas Linux)")
+@pytest.mark.parametrize("args", [EXEMPLE, EXEMPLE + ["--format", "json"], ["natures"],
+                                  ["lot", str(FAMILLE), "-c", "cabinets-dentaires", "-f", "option-2", "-s"]])
+def test_disque_plein_sur_la_sortie_standard(args):
+    """`> /dev/full`: one French message, exit 2, no traceback."""
+    with open("/dev/full", "wb") as plein:
+        r = processus(args, stdout=plein, stderr=subprocess.PIPE)
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 2, err
+    assert err == "erreur : écriture impossible sur la sortie standard : disque plein\n", err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full absent (pas Linux)")
+def test_disque_plein_sur_la_sortie_lot():
+    r = processus(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-o", "/dev/full"])
+    assert r.returncode == 2
+    assert r.stderr.decode() == "erreur : /dev/full : écriture impossible (disque plein) ; la sortie est incomplète\n"
+
+
+def test_disque_plein_pendant_l_ecriture_d_un_fichier(tmp_path, monkeypatch):
+    """A regular file on a full disk (simulated: the write fails with ENOSPC): exit 2, French message,
+    the previous file intact and no temporary file left."""
+    import errno
+    from simulateur.fichiers import ecriture
+    sortie = tmp_path / "resultats.csv"
+    sortie.write_text("ancien\n", encoding="utf-8")
+    vrai = ecriture.SortieAtomique.__enter__
+
+    def plein(self):
+        flux = vrai(self)
+
+        def ecrire(_texte):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        flux.write = ecrire
+        return flux
+    monkeypatch.setattr(ecriture.SortieAtomique, "__enter__", plein)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-o", sortie])
+    assert r.exit_code == 2
+    assert r.stderr == (f"erreur : {sortie} : écriture impossible (disque plein) ; le fichier n'a pas été écrit "
+                        "(le précédent, s'il existait, est intact)\n")
+    assert sortie.read_text(encoding="utf-8") == "ancien\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["resultats.csv"]
+
+
+@pytest.fixture(scope="module")
+def gros_lot(tmp_path_factory):
+    """30 000 acts of a year (benchmarks/lot.py's seeded generator): a `lot` run of a few seconds."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("banc_lot", RACINE / "benchmarks" / "lot.py")
+    banc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(banc)
+    chemin = tmp_path_factory.mktemp("gros") / "annee.csv"
+    banc.generer(chemin, 30_000, 1_000)
+    return chemin
+
+
+def _interrompre(gros_lot, sortie: Path, sig, quand):
+    """Starts `lot -o sortie`, sends `sig` when `quand(sortie folder)` says so; returns (code, stderr)."""
+    env = {**os.environ, "SIMULATEUR_CACHE": "0"}
+    p = subprocess.Popen(PYTHON + ["lot", str(gros_lot), "-c", "cabinets-dentaires", "-f", "option-2", "-o", str(sortie), "-s"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    debut = time.monotonic()
+    while p.poll() is None and not quand(sortie.parent, time.monotonic() - debut):
+        time.sleep(0.002)
+    if p.poll() is None:
+        p.send_signal(sig)
+    _out, err = p.communicate(timeout=120)
+    return p.returncode, err.decode("utf-8")
+
+
+def _partiels(dossier: Path):
+    return [f for f in dossier.iterdir() if f.name.endswith(".partiel")]
+
+
+def _en_ecriture(dossier, _t):
+    return any(f.stat().st_size > 0 for f in _partiels(dossier))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interruption_pendant_le_calcul_aucun_fichier(gros_lot, tmp_path, sig):
+    sortie = tmp_path / "resultats.csv"
+    vu = []
+
+    def pendant_le_calcul(d, t):      # the temporary file exists (the command started), still empty: computing
+        if _partiels(d) and not vu:
+            vu.append(t)
+        return bool(vu) and t > vu[0] + 0.3 and not _en_ecriture(d, t)
+    code, err = _interrompre(gros_lot, sortie, sig, pendant_le_calcul)
+    assert code == 130, err
+    assert err == f"interrompu : {sortie} n'a pas été écrit (le fichier précédent, s'il existait, est intact)\n"
+    assert not sortie.exists() and not _partiels(tmp_path)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interruption_pendant_l_ecriture_fichier_precedent_intact(gros_lot, tmp_path, sig):
+    sortie = tmp_path / "resultats.csv"
+    sortie.write_text("résultats précédents\n", encoding="utf-8")
+    code, err = _interrompre(gros_lot, sortie, sig, _en_ecriture)
+    if code == 0:          # the writing ended before the signal could be sent: the file is whole
+        assert sortie.read_text(encoding="utf-8").count("\n") == 30_001
+    else:
+        assert code == 130, err
+        assert err.startswith("interrompu : ") and str(sortie) in err
+        texte = sortie.read_text(encoding="utf-8")
+        assert texte == "résultats précédents\n" or ("déjà été écrit en entier" in err and texte.count("\n") == 30_001)
+    assert not _partiels(tmp_path)
+
+
+def test_interruption_a_tout_moment(gros_lot, tmp_path):
+    """Signals at spread moments of the run: each time, the previous file intact or the new one whole."""
+    sortie = tmp_path / "resultats.csv"
+    ancien = "résultats précédents\n"
+    codes = []
+    for delai in (0.0, 0.2, 0.5, 1.0, 2.0, 4.0):
+        sortie.write_text(ancien, encoding="utf-8")
+        debut = []
+
+        def apres(d, t, x=delai):     # `x` seconds after the command started (its temporary file exists)
+            if not debut and _partiels(d):
+                debut.append(t)
+            return bool(debut) and t > debut[0] + x
+        code, err = _interrompre(gros_lot, sortie, signal.SIGTERM, apres)
+        texte = sortie.read_text(encoding="utf-8")
+        assert (code == 130 and texte == ancien) or (texte.count("\n") == 30_001 and code in (0, 130)), (delai, code, err)
+        assert not _partiels(tmp_path)
+        codes.append(code)
+    assert 130 in codes
+
+
+def test_sortie_egale_entree_refusee(tmp_path):
+    f = tmp_path / "actes.csv"
+    f.write_bytes(FAMILLE.read_bytes())
+    for sortie in (f, tmp_path / "." / "actes.csv"):
+        r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", sortie])
+        assert r.exit_code == 2
+        assert r.stderr.startswith(f"erreur : {sortie} : la sortie est le fichier d'entrée ; choisissez un autre nom")
+    lien = tmp_path / "lien.csv"
+    lien.symlink_to(f)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", lien])
+    assert r.exit_code == 2 and "la sortie est le fichier d'entrée" in r.stderr
+    assert f.read_bytes() == FAMILLE.read_bytes()

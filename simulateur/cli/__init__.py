@@ -79,8 +79,6 @@ _enregistrer()
 
 
 def main():
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("interrompu\n")
-        sys.exit(EXIT_INTERRUPTION)
+    """The `simulateur` process: the environment (streams, signals, its errors: `environnement`), then the app."""
+    from .environnement import lancer
+    lancer(app)

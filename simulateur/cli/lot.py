@@ -84,8 +84,8 @@ def enregistrer(app) -> None:
         try:
             bilan = proteger(faire)
         except KeyboardInterrupt:
-            sys.stderr.write("interrompu" + (f" : {sortie} n'a pas été écrit (le fichier précédent, s'il existait, est intact)"
-                                            if sortie else "") + "\n")
+            from .environnement import dire_interrompu
+            dire_interrompu(sortie)
             raise typer.Exit(EXIT_INTERRUPTION)
         except BrokenPipeError:          # `simulateur lot … | head`: the reader left, nothing more to say
             import os

@@ -268,7 +268,7 @@ def _delai(L: _Lecture) -> DelaiDeStage:
     md = lect.mapping(v, c, ("libelle", "duree_mois", "ticket_moderateur", "exclues", "sauf_certificat_radiation"),
                       ("duree_mois",)) or {}
     duree = lect.texte(md["duree_mois"][0], c + ".duree_mois") if "duree_mois" in md else None
-    if duree is not None and not (duree.isascii() and duree.isdigit() and int(duree) <= 120):
+    if duree is not None and not (duree.isascii() and duree.isdigit() and len(duree) <= 3 and int(duree) <= 120):
         lect.pb(md["duree_mois"][0], f"durée « {duree[:40]} » invalide", c + ".duree_mois", "un nombre de mois, ex. 6 (120 au plus)")
         duree = None
 

@@ -171,7 +171,7 @@ _SOURCES_MOTIFS = [
     (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| annuel| par annee civile)?$",
      lambda m, t: (Enveloppe(t, fraction_pmss=Decimal(m[1]) / CENT)
                    if re.search(r"credit|par an|annuel|annee", t) else PartPMSS(t, fraction=Decimal(m[1]) / CENT))),
-    (r"^(\d+) / (\d+) (?:du )?pmss$", lambda m, t: PartPMSS(t, fraction=Decimal(m[1]) / Decimal(m[2]))),
+    (r"^(\d+) / (\d+) (?:du )?pmss$", lambda m, t: PartPMSS(t, fraction=_fraction(m[1], m[2]))),
     (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} € (?:par annee civile|par an|/ an|annuel)(?: / beneficiaire| par beneficiaire)?$",
      lambda m, t: Enveloppe(t, montant=Decimal(m[1]))),
     (rf"^credit (?:annuel )?(?:de )?{_N} €$", lambda m, t: Enveloppe(t, montant=Decimal(m[1]))),
@@ -245,6 +245,9 @@ def analyser(texte) -> Expression:
         terme = _terme(morceau, motifs)
         if terme is None:
             raise ExpressionInvalide(f"« {texte} » : je ne comprends pas « {morceau} » ; {FORMES}")
+        hors = hors_bornes(terme)
+        if hors is not None:
+            raise ExpressionInvalide(f"« {texte} » : {hors}")
         expr.termes.append(terme)
     if all(isinstance(x, SecuriteSociale) for x in expr.termes):
         expr.rien = True
@@ -257,4 +260,47 @@ def _terme(morceau: str, motifs):
         m = motif.match(morceau)
         if m:
             return fabrique(m, morceau)
+    return None
+
+
+# Bounds of the numbers a cell may hold: what the documents write is far below, and every amount the
+# engine derives from them stays exact in Decimal (28 digits). A cell beyond is refused by the loader,
+# with its file:line (so `valider` refuses it too), rather than failing in `simuler` (issue 10).
+MONTANT_MAX = Decimal(100_000_000)       # euros in one term (the acts' own bound, domaine.montant)
+TAUX_MAX = Decimal(10_000)               # percent of the BR, the FR or the PMSS (100 times the base)
+JOURS_MAX = 366                          # days in a civil year
+ACTES_MAX = 1_000                        # acts or sessions counted per civil year
+
+
+def _fraction(n: str, d: str):
+    """`n/d PMSS` as a Decimal, or None for a division by zero (refused by `hors_bornes`)."""
+    return Decimal(n) / Decimal(d) if int(d) else None
+
+
+def _nombre(v) -> str:
+    t = format(v.normalize(), "f") if isinstance(v, Decimal) else str(v)
+    return t if len(t) <= 30 else t[:30] + "…"
+
+
+def hors_bornes(t) -> str | None:
+    """Why a term's numbers cannot be computed (a French fragment), or None when they are within bounds."""
+    if isinstance(t, PartPMSS) and t.fraction is None:
+        return "division par zéro (écrivez par exemple 1/3 PMSS)"
+    for nom in ("montant", "puis", "monture_max"):
+        v = getattr(t, nom, None)
+        if v is not None and v > MONTANT_MAX:
+            return f"montant {_nombre(v)} € trop grand (100 000 000 € au plus)"
+    taux = getattr(t, "taux", None)
+    if taux is not None and taux > TAUX_MAX:
+        return f"taux {_nombre(taux)} % trop grand (10 000 % au plus)"
+    for nom in ("fraction", "fraction_pmss"):
+        v = getattr(t, nom, None)
+        if v is not None and v > TAUX_MAX / CENT:
+            return f"{_nombre(v * CENT)} % du PMSS : trop grand (10 000 % au plus, soit 100 PMSS)"
+    jours = getattr(t, "jours_max", None)
+    if jours is not None and not 1 <= jours <= JOURS_MAX:
+        return f"{_nombre(jours)} jours par an : entre 1 et {JOURS_MAX}"
+    par_an = getattr(t, "par_an", None)
+    if par_an is not None and not 1 <= par_an <= ACTES_MAX:
+        return f"{_nombre(par_an)} actes par an : entre 1 et 1 000 (une garantie qui ne paie rien s'écrit « – »)"
     return None
