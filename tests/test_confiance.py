@@ -727,3 +727,231 @@ def test_sortie_egale_entree_refusee(tmp_path):
     r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", lien])
     assert r.exit_code == 2 and "la sortie est le fichier d'entrée" in r.stderr
     assert f.read_bytes() == FAMILLE.read_bytes()
+
+
+# ------------------------------------------------------------------ the kinds of fault, one test each (message, exit code)
+
+ACTE = ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br", "30", "--date", "2025-06-01",
+        "--dptm"]
+LIRE_CSV = "Voir les exemples valides : 31.50, 31,50, 31,50 €, 1 234,56"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["simuler"], "erreur : argument CONTRAT manquant\n  indice : simulateur simuler --help donne les options et des exemples\n"),
+    (["simuler", "x", "--formule"], "erreur : l'option --formule attend une valeur (ex. --formule VALEUR)\n"
+                                    "  indice : simulateur simuler --help donne les options et des exemples\n"),
+    (["simuler", "x", "--bogus"], "erreur : option inconnue « --bogus »\n  indice : simulateur simuler --help donne les options et des exemples\n"),
+    (["simuler", "x", "--formul", "y"], "erreur : option inconnue « --formul » ; vouliez-vous dire --formule ou --format ?\n"
+                                        "  indice : simulateur simuler --help donne les options et des exemples\n"),
+    (["simuler", "x", "--dptm=oui"], "erreur : l'option --dptm ne prend pas de valeur (écrivez --dptm seul)\n"
+                                     "  indice : simulateur simuler --help donne les options et des exemples\n"),
+    (["simuler", "x", "-f", "base", "-n", "biologie", "--frais-reels", "1", "en-trop"], "erreur : argument(s) en trop : « en-trop » (une option oui/non s'écrit seule, ex. "
+     "--dptm ou --non-dptm ; une valeur qui contient des espaces s'écrit entre guillemets)\n"
+     "  indice : simulateur simuler --help donne les options et des exemples\n"),
+    (["simualer"], "erreur : commande inconnue « simualer » ; vouliez-vous dire simuler ? (commandes : comparer, contrat, contrats, "
+                   "exemples, lot, natures, simuler, valider)\n  indice : simulateur --help donne les options et des exemples\n"),
+    (["lot"], "erreur : argument ACTES.CSV manquant\n  indice : simulateur lot --help donne les options et des exemples\n"),
+    (["simuler", "x", "-n", "biologie", "--frais-reels", "1"], "erreur : option --formule obligatoire absente\n"
+                                                              "  indice : simulateur simuler --help donne les options et des exemples\n"),
+    (["natures", "--format", "xml"], "erreur : format « xml » inconnu : table ou json\n"),
+    (["contrats", "--format", "csv"], "erreur : format « csv » inconnu : table ou json\n"),
+    (["simuler", "x", "-f", "y", "--nature", "\x1b[2Jbiologie"], "erreur : option --frais-reels obligatoire absente\n"
+                                                                 "  indice : simulateur simuler --help donne les options et des exemples\n"),
+])
+def test_usage_en_francais_code_2(args, message):
+    """The option parser's refusals: one French line and a hint, exit 2 (issue 10: 11 English messages)."""
+    r = lancer(args)
+    assert r.exit_code == 2
+    assert r.stderr == message
+
+
+@pytest.mark.parametrize("valeur, message", [
+    ("999999999999999999999999999", "frais réels : « 999999999999999999999999999 » est trop grand (100 000 000 € au plus)"),
+    ("9" * 5000, "frais réels : « " + "9" * 60 + "… » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("٣٠", "frais réels : « ٣٠ » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("８０", "frais réels : « ８０ » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("8 0", "frais réels : « 8 0 » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("1e5", "frais réels : « 1e5 » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("NaN", "frais réels : « NaN » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("-5", "frais réels : -5 est négatif ; un montant est toujours positif ou nul"),
+    ("0,001", "frais réels : « 0,001 » a plus de deux décimales ; les montants sont au centime"),
+    ("\x1b[31m80", "frais réels : « \ufffd[31m80 » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+])
+def test_montants_de_toute_taille_et_forme(valeur, message):
+    """Amounts of any size or form: the field's parser refuses with the reason, exit 2; the same cell in
+    a batch is an error on its row (exit 1), the other rows computed."""
+    r = lancer(ACTE + ["--frais-reels", valeur])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {message}\n"
+    texte = f"beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,\"{valeur}\"\nb,2025-01-10,biologie,10,10\n"
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base", "-s"], entree=texte)
+    assert r.exit_code == 1
+    _entete, lignes = _sortie_csv(r.stdout, ",")
+    assert lignes[0][-2] == f"ligne 2 : {message}" and lignes[1][-2] == ""
+
+
+def test_moins_zero_est_zero():
+    """`-0` is 0 (never printed `-0.00`): biologie, BR 10, FR -0 → SS 0 (min(BR, FR) × 60 %), RAC 0."""
+    r = lancer(ACTE[:4] + ["-n", "biologie", "--br", "10", "--frais-reels", "-0", "--date", "2025-06-01", "--format", "json"])
+    d = json.loads(r.stdout)
+    assert (d["frais_reels"], d["securite_sociale"], d["reste_a_charge"], d["acte"]["frais_reels"]) == ("0.00", "0.00", "0.00", "0.00")
+
+
+@pytest.mark.parametrize("option, valeur, message", [
+    ("--date", "9999-12-31", "date des soins 9999-12-31 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--date", "0001-01-01", "date des soins 0001-01-01 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--date", "2205-03-01", "date des soins 2205-03-01 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--date", "2025-02-29", "date des soins « 2025-02-29 » impossible (ce jour n'existe pas) ; format AAAA-MM-JJ"),
+    ("--date-adhesion", "9999-12-31", "date d'adhésion 9999-12-31 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--fin-traitement", "99999-01-01", "date de fin de traitement « 99999-01-01 » illisible ; écrivez AAAA-MM-JJ (ex. 2025-06-01) "
+                                        "ou JJ/MM/AAAA"),
+    ("--quantite", "99999999999", "quantité 99999999999 invalide : entre 1 et 10000"),
+    ("--age", "-1", "âge -1 invalide : entre 0 et 130"),
+    ("--dent", "99", "dent « 99 » : un numéro FDI à deux chiffres (11 à 18, 21 à 28, 31 à 38, 41 à 48 ; dents de lait 51 à 55 … "
+                     "81 à 85)"),
+])
+def test_dates_et_entiers_hors_bornes(option, valeur, message):
+    r = lancer(ACTE + ["--frais-reels", "50", option, valeur])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {message}\n"
+
+
+def test_dates_aux_bornes_aucun_debordement():
+    """Every date shift of the engine at the bounds 1900 and 2100 — waiting period (120 months), after-cancer
+    window (12 months), optics and hearing-aid renewals (2 and 4 years) — computes or refuses with a
+    documented error (no parameter that early: ParametreIndisponible), never an overflow."""
+    from simulateur.moteur.etat import EtatBeneficiaire, ajouter_mois
+    stage = lire_contrat(TEMOIN.read_text(encoding="utf-8").replace("garanties:", "delai_de_stage: {duree_mois: \"120\", "
+                                                                     "ticket_moderateur: [optique-equipement, aide-auditive]}\ngaranties:", 1), "stage.yaml")
+    assert ajouter_mois(dt.date(9999, 12, 31), 1) == dt.date.max and ajouter_mois(dt.date(1, 1, 1), -1) == dt.date.min
+    assert ajouter_mois(dt.date(2100, 12, 31), 120) == dt.date(2110, 12, 31)
+    for contrat, formule in ((charger_contrat("cabinets-dentaires"), "option-2"), (stage, "option")):
+        for jour in ("1900-01-01", "2100-12-31"):
+            etat = EtatBeneficiaire()
+            for nature, kw in (("optique-equipement", dict(verres="simple+simple", monture="100", panier="libre")),
+                               ("aide-auditive", dict(oreille="droite", panier="libre")), ("apres-cancer-bilan", {})):
+                for _ in range(2):
+                    try:
+                        a = creer_acte(nature=nature, date=jour, br="100", frais_reels="500", age=40, date_adhesion=jour,
+                                       fin_traitement=jour, **kw)
+                        r = simuler(contrat, formule, a, etat)
+                    except REFUS:
+                        continue
+                    etat.appliquer(r)
+                    assert r.reste_a_charge >= 0
+
+
+def test_invariant_apres_cancer_taux_100():
+    """The issue's example (an AssertionError, 90 € paid for 45 € under -O): each payer pays only what is
+    left. apres-cancer-bilan, BR = FR = 45, --taux 100, fin de traitement 2025-01-01, soins 2025-03-01:
+    SS = 45 × 100 % = 45,00 ; forfait après cancer = min(45 − 45 left, tarif 45) = 0 ; 000 has no line for
+    the nature: base 0 ; reste à charge 0. Without --taux (no SS rate: not reimbursed by the SS):
+    forfait = min(FR 45, bilan 45 €, budget 180 €) = 45 (arrêté du 24/12/2020). Same under `python -O`."""
+    base = ["simuler", "cabinets-dentaires", "--formule", "base", "--nature", "apres-cancer-bilan", "--br", "45", "--frais-reels", "45",
+            "--fin-traitement", "2025-01-01", "--date", "2025-03-01", "--format", "json"]
+    for args, attendu in ((base + ["--taux", "100"], ("45.00", "0.00", "45.00", "0.00")), (base, ("0.00", "45.00", "45.00", "0.00"))):
+        for optimise in (False, True):
+            env = {**os.environ, "SIMULATEUR_CACHE": "0"}
+            r = subprocess.run([sys.executable] + (["-O"] if optimise else []) + ["-m", "simulateur"] + args, capture_output=True,
+                               env=env, timeout=120)
+            d = json.loads(r.stdout)
+            assert (d["securite_sociale"], d["forfait_apres_cancer"], d["total_rembourse"], d["reste_a_charge"]) == attendu
+
+
+def test_trois_aides_auditives_sans_oreille_apres_une_livraison(tmp_path):
+    """Issue 10: an IndexError in the renewal check. 000, option-2 (responsable), 40 years, class II:
+    - 10/01: one aid, right ear, BR 400, FR 1 500: SS 60 % × 400 = 240 ; base 100 % BR SS included → 160 ;
+      option « + 300 % BR » = 1 200 within the 1 700 € ceiling SS included (R871-2: 1 700 − 400 = 1 300)
+      and what is left (1 500 − 400 = 1 100) → 1 100 ; reste à charge 0;
+    - 01/06: three aids without `oreille` (BR 1 200, FR 4 500): SS 60 % × 1 200 = 720 ; three aids for the
+      two a period allows (one per ear, LPP; R871-2 3°): the contract pays nothing ; reste à charge 3 780."""
+    f = tmp_path / "aides.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,panier,age,oreille,quantite\n"
+                 "paul,2025-01-10,aide-auditive,400,1500,libre,40,droite,1\n"
+                 "paul,2025-06-01,aide-auditive,1200,4500,libre,40,,3\n", encoding="utf-8")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "--format", "json", "-s"])
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert [(x["securite_sociale"], [p["montant"] for p in x["parts"]], x["reste_a_charge"]) for x in d] == [
+        ("240.00", ["160.00", "1100.00"], "0.00"), ("720.00", ["0.00", "0.00"], "3780.00")]
+    r = lancer(ACTE[:4] + ["-n", "aide-auditive", "--br", "1200", "--frais-reels", "4500", "--panier", "libre", "--age", "40", "-q", "3",
+                           "--date", "2025-06-01", "--explique"])
+    assert "3 délivrés par cet acte pour 2 permis" in " ".join(r.stdout.split())
+
+
+@pytest.mark.parametrize("contenu, message", [
+    ('"99999999999999999999999999 % BR"', "« 99999999999999999999999999 % BR » : taux 99999999999999999999999999 % trop grand (10 000 % au plus)"),
+    ('"1/0 PMSS"', "« 1/0 PMSS » : division par zéro (écrivez par exemple 1/3 PMSS)"),
+    ('"30 € / jour, 400 jours / an"', "« 30 € / jour, 400 jours / an » : 400 jours par an : entre 1 et 366"),
+    ('"40 € par acte, limité à 0 actes par an"', "« 40 € par acte, limité à 0 actes par an » : 0 actes par an : entre 1 et 1 000 "
+                                                 "(une garantie qui ne paie rien s'écrit « – »)"),
+    ('"999999999 € / verre"', "« 999999999 € / verre » : montant 999999999 € trop grand (100 000 000 € au plus)"),
+    ('"crédit annuel 20000 % PMSS"', "« crédit annuel 20000 % PMSS » : 20000 % du PMSS : trop grand (10 000 % au plus, soit 100 PMSS)"),
+])
+def test_contrat_aux_nombres_incalculables(tmp_path, contenu, message):
+    """`valider` refuses with fichier:ligne what `simuler` could not compute (exit 1), `simuler` says the
+    same (exit 2) — never a traceback (issue 10: `1/0 PMSS`, 26-digit rates)."""
+    f = tmp_path / "c.yaml"
+    f.write_text(CONTRAT_HOSTILE.format(resp="false", nature="biologie", plafond="", stage="", a=contenu, b='"–"'), encoding="utf-8")
+    attendu = f"{f}:8:44: erreur : garantie illisible : {message} (clé garanties[0].lignes[0].a)\n"
+    r = lancer(["valider", f])
+    assert r.exit_code == 1 and r.stdout.startswith(attendu), r.stdout
+    r = lancer(["simuler", f, "-f", "f", "-n", "biologie", "--br", "1", "--frais-reels", "1"])
+    assert r.exit_code == 2 and r.stderr.startswith(attendu.replace(": erreur : ", ": ").join(["erreur : ", ""])), r.stderr
+
+
+def test_contrat_duree_de_5000_chiffres(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text(CONTRAT_HOSTILE.format(resp="false", nature="biologie", plafond="", a='"100 % BR"', b='"–"',
+                                        stage=f'delai_de_stage: {{duree_mois: "{"9" * 5000}", ticket_moderateur: [biologie]}}\n'),
+                 encoding="utf-8")
+    r = lancer(["valider", f])
+    assert r.exit_code == 1
+    assert r.stdout.startswith(f"{f}:5:30: erreur : durée « {'9' * 40} » invalide (clé delai_de_stage.duree_mois)\n"
+                               "  indice : un nombre de mois, ex. 6 (120 au plus)\n")
+
+
+@pytest.mark.parametrize("nom", ["x" * 251, "x" * 251 + ".yaml", "dossier/" + "y" * 300 + ".yaml"])
+def test_nom_de_contrat_trop_long(nom):
+    court = nom[:80] + "…"
+    r = lancer(["simuler", nom, "-f", "x", "-n", "biologie", "--frais-reels", "1"])
+    assert r.exit_code == 2
+    assert r.stderr in (f"erreur : contrat « {court} » illisible (nom trop long)\n",
+                        f"erreur : fichier de contrat introuvable : {court}\n")
+    r = lancer(["valider", nom])
+    assert r.exit_code == 2 and len(r.stdout.splitlines()[0]) < 400
+
+
+def test_sequences_de_controle_jamais_renvoyees(tmp_path):
+    """Terminal control sequences given anywhere (an option, a cell, a contract's text) come back as
+    `\ufffd`, never raw: a message cannot repaint the user's terminal."""
+    esc = "\x1b[2J\x1b]0;titre\x07"
+    for args in (["simuler", "cabinets-dentaires", "-f", esc, "-n", "biologie", "--br", "1", "--frais-reels", "1"],
+                 ["simuler", esc, "-f", "x", "-n", "biologie", "--frais-reels", "1"],
+                 ["simuler", "x", "-f", "x", "-n", "biologie", "--frais-reels", "1", esc],
+                 ["comparer", "--formules", f"cabinets-dentaires:{esc}", "-n", "biologie", "--br", "1", "--frais-reels", "1"],
+                 ["exemples", "cabinets-dentaires", "--ids", esc], ["lot", esc]):
+        r = lancer(args)
+        assert r.exit_code == 2 and not CONTROLE.search(r.stderr), (args, r.stderr)
+        assert "\ufffd" in r.stderr or "\\x1b" in r.stderr, r.stderr      # replaced, or written as text by the parser
+    f = tmp_path / "c.yaml"
+    f.write_text(TEMOIN.read_text(encoding="utf-8").replace("id: temoin-valide", 'id: "\\e[31mrouge"'), encoding="utf-8")
+    r = lancer(["valider", f])
+    assert r.exit_code == 1 and "\x1b" not in r.stdout and "identifiant « \ufffd[31mrouge » invalide" in r.stdout
+    texte = f"beneficiaire,date,nature,br,frais_reels,contrat\na,2025-01-10,biologie,10,10,{esc}\n"
+    r = lancer(["lot", "-", "-f", "base", "-s"], entree=texte)
+    _entete, lignes = _sortie_csv(r.stdout, ",")        # the row is echoed as written (data); its message is clean
+    assert r.exit_code == 1 and lignes[0][-2].startswith("ligne 2 : contrat inconnu « \ufffd[2J\ufffd]0;titre\ufffd »")
+
+
+def test_cellule_d_un_megaoctet(tmp_path):
+    """A megabyte cell is refused on its row with an echo of 60 characters; a quoted cell over the limit
+    (1 000 000 characters) stops the file naming its line."""
+    texte = f"beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,{'9' * 900_000}\nb,2025-01-10,biologie,10,10\n"
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base", "-s"], entree=texte)
+    _entete, lignes = _sortie_csv(r.stdout, ",")
+    assert r.exit_code == 1 and lignes[0][-2] == ("ligne 2 : frais réels : « " + "9" * 60 + "… » n'est pas un montant (exemples "
+                                                  "valides : 31.50, 31,50, 31,50 €, 1 234,56)")
+    texte = f'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,10\nb,2025-01-10,biologie,10,"{"9" * 1_000_001}"\n'
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base"], entree=texte)
+    assert r.exit_code == 2
+    assert r.stderr == ("erreur : - : ligne 3 illisible en CSV (cellule de plus de 1000000 caractères) ; indice : vérifiez les "
+                        "guillemets de cette ligne (un guillemet ouvert doit être fermé)\n")

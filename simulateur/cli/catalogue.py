@@ -33,12 +33,19 @@ def _natures_json() -> list:
              "groupe_taux": n.taux, "participation_forfaitaire": n.pf, "franchise": n.franchise} for n in NATURES.values()]
 
 
+def _verifier_format(format: str) -> None:
+    if format not in ("table", "json"):
+        from . import erreur
+        erreur(f"format « {format} » inconnu : table ou json")
+
+
 def enregistrer(app) -> None:
     from . import proteger
 
     @app.command()
     def contrats(format: str = typer.Option("table", "--format", help="table ou json.")):
         """Liste les contrats livrés et leurs formules."""
+        _verifier_format(format)
         from ..contrat.depot import charger_contrat, contrats_livres
         liste = proteger(lambda: [charger_contrat(str(p)) for p in contrats_livres()])
         if format == "json":
@@ -50,6 +57,7 @@ def enregistrer(app) -> None:
     def contrat_(id: str = typer.Argument(..., help="Identifiant ou chemin du contrat."),
                  format: str = typer.Option("table", "--format", help="table ou json.")):
         """Affiche le tableau de garanties d'un contrat, une colonne par niveau, comme le document."""
+        _verifier_format(format)
         from ..contrat.depot import charger_contrat
         c = proteger(lambda: charger_contrat(id))
         if format == "json":
@@ -60,6 +68,7 @@ def enregistrer(app) -> None:
     @app.command()
     def natures(format: str = typer.Option("table", "--format", help="table ou json.")):
         """Le catalogue des natures d'actes (codes de --nature)."""
+        _verifier_format(format)
         if format == "json":
             return _json(_natures_json())
         from ..rendu import tables

@@ -82,6 +82,8 @@ class Champ:
 
     def lire(self, texte):
         """The act's value for `texte` (str, or already a Python value), or ActeInvalide naming the field."""
+        if type(texte) is int and self.type not in ("montant", "taux", "entier") and not -10 ** 18 < texte < 10 ** 18:
+            texte = "(nombre de plus de 18 chiffres)"      # a huge Python int (cannot even be written as text)
         return _LECTEURS[self.type](self, texte)
 
     def machine(self, valeur):
@@ -151,12 +153,17 @@ def _date(c: Champ, texte):
 def _entier(c: Champ, texte):
     if isinstance(texte, bool):
         raise ActeInvalide("entier-illisible", c.nom, apercu(texte))
-    t = str(texte).strip()
-    if not isinstance(texte, int) and not re.fullmatch(r"[+-]?[0-9]{1,9}", t):
-        raise ActeInvalide("entier-illisible", c.nom, apercu(texte))
-    v = int(t)
+    if isinstance(texte, int):
+        v, t = texte, (str(texte) if abs(texte) < 10 ** 18 else "(nombre de plus de 18 chiffres)")
+    else:
+        t = str(texte).strip()
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", t):
+            if c.bornes and re.fullmatch(r"[+-]?[0-9]+", t):       # an integer, far too large: say its bounds
+                raise ActeInvalide("entier-hors-bornes", c.nom, apercu(t), min=c.bornes[0], max=c.bornes[1])
+            raise ActeInvalide("entier-illisible", c.nom, apercu(texte))
+        v = int(t)
     if c.bornes and not c.bornes[0] <= v <= c.bornes[1]:
-        raise ActeInvalide("entier-hors-bornes", c.nom, t, min=c.bornes[0], max=c.bornes[1])
+        raise ActeInvalide("entier-hors-bornes", c.nom, apercu(t), min=c.bornes[0], max=c.bornes[1])
     return v
 
 

@@ -21,7 +21,10 @@ def apercu(texte, n: int = 60) -> str:
     characters (then `…`); spaces kept (no-break ones too: French thousands), line breaks and tabs as
     a plain space, every other character that is not printable (terminal control sequences, NUL, bidi
     overrides, zero-width characters, BOM) as `\ufffd`. Never reads more than `n + 1` characters."""
-    t = str(texte)
+    try:
+        t = str(texte)
+    except ValueError:                 # a Python int of more than 4 300 digits cannot be written
+        t = "(nombre de plus de 4 300 chiffres)"
     coupe = len(t) > n
     t = t[:n]
     if not t.isprintable():
