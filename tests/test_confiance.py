@@ -955,3 +955,391 @@ def test_cellule_d_un_megaoctet(tmp_path):
     assert r.exit_code == 2
     assert r.stderr == ("erreur : - : ligne 3 illisible en CSV (cellule de plus de 1000000 caractères) ; indice : vérifiez les "
                         "guillemets de cette ligne (un guillemet ouvert doit être fermé)\n")
+
+
+# ------------------------------------------------------------------ files: every kind read, or refused with the exact hint
+
+LIGNES_U8 = "beneficiaire,date,nature,br,frais_reels\nzoé,2025-01-10,biologie,10,10\n"
+
+
+@pytest.mark.parametrize("donnees", [
+    LIGNES_U8.encode("utf-8"), b"\xef\xbb\xbf" + LIGNES_U8.encode("utf-8"), LIGNES_U8.encode("utf-16"),
+    b"\xff\xfe" + LIGNES_U8.encode("utf-16-le"), b"\xfe\xff" + LIGNES_U8.encode("utf-16-be"), LIGNES_U8.encode("cp1252"),
+    LIGNES_U8.replace("\n", "\r\n").encode("utf-8"), LIGNES_U8.replace("\n", "\r").encode("cp1252"),
+], ids=["utf-8", "utf-8-bom", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1252", "crlf", "cr-cp1252"])
+def test_encodages_lus(tmp_path, donnees):
+    """UTF-8 ± BOM, UTF-16 with BOM, Windows-1252, any line end: read, the accent kept. Biologie BR = FR = 10
+    (000 base, 100 % BR): SS 60 % × 10 = 6 − PF 2 = 4 ; base 10 − 6 = 4 ; reste à charge 2 (the PF).
+    The output is UTF-8, with a BOM when the input was not plain UTF-8 (the spreadsheet reads it back)."""
+    f = tmp_path / "actes.csv"
+    f.write_bytes(donnees)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 0, r.stderr
+    sortie = (tmp_path / "s.csv").read_bytes()
+    bom = not (donnees.startswith(b"bene") and b"\xe9" not in donnees)
+    assert sortie.startswith(b"\xef\xbb\xbf") == bom
+    _entete, lignes = _sortie_csv(sortie.decode("utf-8-sig"), ",")
+    assert [(l[0], l[5], l[7], l[10]) for l in lignes] == [("zoé", "4.00", "4.00", "2.00")]
+    lu = "UTF-16" if donnees.startswith((b"\xff\xfe", b"\xfe\xff")) else "WINDOWS-1252" if b"zo\xe9" in donnees else None
+    assert (f"fichier lu en {lu} ; sortie en UTF-8 avec BOM" in r.stderr) if lu else ("fichier lu en" not in r.stderr)
+
+
+@pytest.mark.parametrize("donnees, message", [
+    (LIGNES_U8.encode("utf-16-le"), "texte UTF-16 sans marque d'ordre des octets (BOM) ; indice : enregistrez le fichier en « CSV UTF-8 » "
+                                   "(ou en UTF-16 avec BOM)"),
+    (bytes(range(256)), "fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte)"),
+    (b"\xef\xbb\xbf\x00\x01\x02", "fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte)"),
+    (LIGNES_U8.encode("utf-8") + "léa,2025-01-10,biologie,10,10\n".encode("cp1252"),
+     "encodages mélangés : la ligne 2 est en UTF-8, la ligne 3 ne l'est pas (Windows-1252 ?) ; indice : enregistrez tout le fichier "
+     "en « CSV UTF-8 »"),
+    (b"beneficiaire,date,nature,br,frais_reels\nx,\x81\x8d,biologie,1,1\n", "encodage inconnu (ni UTF-8, ni UTF-16, ni Windows-1252) ; "
+                                                                          "indice : enregistrez le fichier en « CSV UTF-8 »"),
+    (b"", "fichier vide ; indice : la première ligne nomme les colonnes (beneficiaire, nature, date, br, frais_reels), séparées par , ou ;"),
+    (b'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,"10\nb,2025-01-10,biologie,10,10\n',
+     "ligne 2 : guillemet ouvert et jamais fermé (la cellule continue sur les lignes suivantes, ou jusqu'à la fin du fichier) ; "
+     "indice : fermez le guillemet, ou retirez-le si la cellule n'en a pas besoin"),
+    (b'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,10\nb,"2025-01-10,biologie,10,10',
+     "ligne 3 : guillemet ouvert et jamais fermé (la cellule continue sur les lignes suivantes, ou jusqu'à la fin du fichier) ; "
+     "indice : fermez le guillemet, ou retirez-le si la cellule n'en a pas besoin"),
+], ids=["utf-16-sans-bom", "binaire", "bom-puis-binaire", "encodages-melanges", "encodage-inconnu", "vide", "guillemet-ouvert",
+        "guillemet-fin-de-fichier"])
+def test_fichiers_refuses_avec_l_indice(tmp_path, donnees, message):
+    f = tmp_path / "actes.csv"
+    f.write_bytes(donnees)
+    sortie = tmp_path / "s.csv"
+    for args in (["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", sortie],
+                 ["comparer", "cabinets-dentaires", "--actes", f]):
+        r = lancer(args)
+        assert r.exit_code == 2 and r.stderr == f"erreur : {f} : {message}\n", r.stderr
+    assert not sortie.exists()
+    with pytest.raises(LotInvalide, match=re.escape(message.split(" ; ")[0])):
+        list(lire_actes(f))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="/dev/zero absent (pas Linux)")
+def test_peripheriques_sans_fin_jamais_lus_en_entier():
+    """`/dev/zero` and `/dev/urandom` as batch, basket, contract or examples: refused at once (binary,
+    too large, not a file) — never read until the memory runs out."""
+    debut = time.monotonic()
+    for args, code in ((["lot", "/dev/zero", "-c", "cabinets-dentaires", "-f", "base"], 2),
+                       (["comparer", "cabinets-dentaires", "--actes", "/dev/urandom"], 2),
+                       (["simuler", "/dev/zero", "-f", "x", "-n", "biologie", "--frais-reels", "1"], 2),
+                       (["valider", "/dev/zero"], 2), (["exemples", "cabinets-dentaires", "--fichier", "/dev/zero"], 2)):
+        r = lancer(args)
+        assert r.exit_code == code and ("erreur" in r.stderr or "illisible" in r.stdout), (args, r.stderr, r.stdout)
+    assert time.monotonic() - debut < 30
+
+
+def test_dossier_et_fichier_introuvable(tmp_path):
+    r = lancer(["lot", tmp_path, "-c", "cabinets-dentaires", "-f", "base"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path} : c'est un dossier, pas un fichier de données\n"
+    r = lancer(["lot", tmp_path / "absent.csv", "-c", "cabinets-dentaires", "-f", "base"])
+    assert r.exit_code == 2 and r.stderr.startswith(f"erreur : {tmp_path / 'absent.csv'} : fichier introuvable")
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path} : c'est un dossier ; donnez un nom de fichier\n"
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "absent" / "s.csv"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path / 'absent' / 's.csv'} : le dossier {tmp_path / 'absent'} n'existe pas\n"
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / ("x" * 300)])
+    assert r.exit_code == 2 and "nom trop long" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root écrit partout : le refus des droits ne se voit pas")
+def test_dossier_de_sortie_non_inscriptible_refuse_avant_calcul(tmp_path):
+    d = tmp_path / "lecture-seule"
+    d.mkdir(mode=0o500)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", d / "s.csv"])
+    assert r.exit_code == 2 and "impossible d'écrire dans le dossier" in r.stderr
+
+
+def test_dossier_de_sortie_non_inscriptible_refuse_avant_calcul_simule(tmp_path, monkeypatch):
+    """The writability check runs before any computation (os.access simulated: the tests may run as root)."""
+    import simulateur.lot.commande as commande
+    appels = []
+    monkeypatch.setattr(commande, "executer_lot", lambda *a, **k: appels.append(1))
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path / 's.csv'} : impossible d'écrire dans le dossier {tmp_path} (droits)\n"
+    assert not appels
+
+
+# ------------------------------------------------------------------ batches: every bad cell is an error on its row
+
+CELLULES_FAUSSES = [   # (column, cell, the row's message after « ligne N : »)
+    ("frais_reels", "999999999999999999999999999", "frais réels : « 999999999999999999999999999 » est trop grand (100 000 000 € au plus)"),
+    ("frais_reels", "٣٠", "frais réels : « ٣٠ » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("frais_reels", "", "frais réels absents : renseignez la colonne frais_reels (ce que le patient a payé)"),
+    ("br", "-3", "base de remboursement : -3 est négatif ; un montant est toujours positif ou nul"),
+    ("date", "9999-12-31", "date des soins 9999-12-31 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("date", "", "date des soins absente : renseignez la colonne date"),
+    ("nature", "biologi", "nature inconnue : « biologi » ; vouliez-vous dire « biologie » ou « implantologie » ? (la liste : "
+                          "simulateur natures)"),
+    ("nature", "\x1b[2J", "nature inconnue : « \ufffd[2J » (la liste : simulateur natures)"),
+    ("beneficiaire", "\u200b", "bénéficiaire absent : renseignez la colonne beneficiaire"),
+    ("quantite", "0", "quantité 0 invalide : entre 1 et 10000"),
+    ("quantite", "٣", "quantité « ٣ » : écrivez un nombre entier"),
+    ("age", "1e3", "âge « 1e3 » : écrivez un nombre entier"),
+    ("dptm", "peut-être", "statut DPTM « peut-être » : écrivez oui ou non"),
+    ("panier", "200 % Santé", "panier « 200 % Santé » inconnu : 100-sante, maitrise ou libre"),
+    ("verres", "simple+simple+simple", "verres « simple+simple+simple » : donnez les classes des deux verres, ex. simple+complexe "
+                                       "(classes : simple, complexe, tres-complexe)"),
+    ("dent", "99", "dent « 99 » : un numéro FDI à deux chiffres (11 à 18, 21 à 28, 31 à 38, 41 à 48 ; dents de lait 51 à 55 … 81 à 85)"),
+    ("taux", "150", "taux « 150 » invalide : un pourcentage entre 0 et 100"),
+    ("formule", "option-9", "formule inconnue « option-9 » pour le contrat cabinets-dentaires ; vouliez-vous dire « option-3 » ou "
+                            "« option-2 » ou « option-1 » ? (formules : base, option-1, option-2, option-3)"),
+    ("contrat", "/etc/passwd", "contrat « /etc/passwd » : une ligne ne peut nommer qu'un contrat livré (carcept-evolution-sante, "
+                               "cabinets-dentaires, production-agricole), celui de --contrat, ou un fichier d'un dossier donné par "
+                               "--contrats-dossier"),
+]
+COLONNES_LOT = ["beneficiaire", "date", "nature", "br", "frais_reels", "quantite", "age", "dptm", "panier", "verres", "dent", "taux",
+                "contrat", "formule"]
+BONNE = {"beneficiaire": "paul", "date": "2025-01-10", "nature": "biologie", "br": "10", "frais_reels": "10", "quantite": "1",
+         "age": "40", "dptm": "", "panier": "", "verres": "", "dent": "", "taux": "", "contrat": "", "formule": ""}
+
+
+def _fichier_cellules_fausses(tmp_path) -> Path:
+    f = io.StringIO()
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(COLONNES_LOT)
+    for colonne, cellule, _ in CELLULES_FAUSSES:
+        w.writerow([BONNE[c] for c in COLONNES_LOT])
+        w.writerow([cellule if c == colonne else BONNE[c] for c in COLONNES_LOT])
+    chemin = tmp_path / "cellules.csv"
+    chemin.write_text(f.getvalue(), encoding="utf-8")
+    return chemin
+
+
+def _message_attendu(i, message):
+    return f"ligne {2 * i + 3} : {message}".replace("(carcept-evolution-sante, cabinets-dentaires, production-agricole)",
+                                                   f"({', '.join(p.stem for p in contrats_livres())})")
+
+
+def test_chaque_cellule_fausse_est_une_erreur_sur_sa_ligne(tmp_path):
+    """`lot`: each bad cell is its row's error (exit 1), every good row around it is computed: biologie
+    BR = FR = 10, base 100 % BR → SS 4 (60 % − PF 2), base 4, reste à charge 2 (the 50 € PF ceiling of
+    the year is not reached: 2 € × 19 rows = 38 €)."""
+    f = _fichier_cellules_fausses(tmp_path)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 1, r.stderr
+    entete, lignes = _sortie_csv((tmp_path / "s.csv").read_text(encoding="utf-8"), ",")
+    i_err, i_ss, i_rac = entete.index("erreur"), entete.index("securite_sociale"), entete.index("reste_a_charge")
+    assert len(lignes) == 2 * len(CELLULES_FAUSSES)
+    for i, (_col, _cel, message) in enumerate(CELLULES_FAUSSES):
+        bonne, fausse = lignes[2 * i], lignes[2 * i + 1]
+        assert (bonne[i_err], bonne[i_ss], bonne[i_rac]) == ("", "4.00", "2.00")
+        assert fausse[i_err] == _message_attendu(i, message)
+    assert f"{len(CELLULES_FAUSSES)} en erreur" in r.stderr
+
+
+def test_cellules_fausses_simuler_lot_et_comparer_actes(tmp_path):
+    """The same file through `simuler_lot` (Python) and `comparer --actes`: the same errors, on the same lines."""
+    f = _fichier_cellules_fausses(tmp_path)
+    resultats = list(simuler_lot(lire_actes(f), "cabinets-dentaires", "base"))
+    assert [r.erreur for r in resultats[1::2]] == [_message_attendu(i, m) for i, (_c, _v, m) in enumerate(CELLULES_FAUSSES)]
+    assert all(r.erreur is None and r.resultat.reste_a_charge == Decimal("2.00") for r in resultats[0::2])
+    r = lancer(["comparer", "cabinets-dentaires", "--formules", "base,option-2", "--actes", f, "--format", "json"])
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    sans_surcharge = [(i, m) for i, (c, _v, m) in enumerate(CELLULES_FAUSSES) if c not in ("contrat", "formule")]
+    for formule in d:
+        assert [(e["ligne"], e["erreur"]) for e in formule["erreurs"]] == [(2 * i + 3, m) for i, m in sans_surcharge]
+        assert formule["actes"] == 2 * len(CELLULES_FAUSSES) - len(sans_surcharge)
+
+
+# ------------------------------------------------------------------ per-row contracts: only what the command line allows
+
+def test_contrat_par_ligne_seulement_livre_ou_dossier_donne(tmp_path):
+    """A `contrat` cell names a shipped contract, the --contrat one, or a file under --contrats-dossier —
+    never another path of the machine (a link inside the folder that leads outside is outside), and a
+    refused file is never read (its content is never quoted)."""
+    dedans = tmp_path / "contrats"
+    dedans.mkdir()
+    (dedans / "maison.yaml").write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
+    dehors = tmp_path / "secret.yaml"
+    dehors.write_text("contrat: {id: secret-defense}\n", encoding="utf-8")
+    (dedans / "lien.yaml").symlink_to(dehors)
+    lignes = [f"a,2025-01-10,biologie,10,10,{c}," for c in ("cabinets-dentaires", str(dedans / "maison.yaml"), str(dehors),
+                                                            str(dedans / "lien.yaml"), str(dedans / ".." / "secret.yaml"))]
+    f = tmp_path / "actes.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,contrat,formule\n" + "\n".join(lignes) + "\n", encoding="utf-8")
+    r = lancer(["lot", f, "-f", "base", "--contrats-dossier", dedans, "--format", "json", "-s"])
+    d = json.loads(r.stdout)
+    assert r.exit_code == 1
+    assert [x["erreur"] is None for x in d] == [True, True, False, False, False]
+    for x in d[2:]:
+        assert "une ligne ne peut nommer qu'un contrat livré" in x["erreur"] and "secret-defense" not in x["erreur"]
+    # témoin, formula base, biologie BR = FR = 10: SS 4 (6 − PF 2), base 100 % BR → 4, reste à charge 2
+    assert (d[1]["contrat"], d[1]["parts"][0]["montant"], d[1]["reste_a_charge"]) == ("temoin-valide", "4.00", "2.00")
+    r = lancer(["lot", f, "-f", "base", "--format", "json", "-s"])          # without the folder: only the shipped one
+    assert [x["erreur"] is None for x in json.loads(r.stdout)] == [True, False, False, False, False]
+
+
+# ------------------------------------------------------------------ the cache of parsed files: data only, ours only, keyed on content
+
+from simulateur.fichiers import cache  # noqa: E402
+
+
+@pytest.fixture
+def dossier_cache(tmp_path, monkeypatch):
+    d = tmp_path / "cache"
+    monkeypatch.setenv("SIMULATEUR_CACHE", "1")
+    monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", str(d))
+    from simulateur.contrat import depot
+    monkeypatch.setattr(depot, "_CACHE", {})                # the per-process memo: every load goes to the disk cache
+    return d
+
+
+def _contrat_fichier(tmp_path, garantie="100 % BR") -> Path:
+    f = tmp_path / "maison.yaml"
+    f.write_text(TEMOIN.read_text(encoding="utf-8").replace('''base: "100 % BR"
+        option: "+ 100 % BR"''', f'''base: "{garantie}"
+        option: "+ 100 % BR"''', 1), encoding="utf-8")
+    return f
+
+
+def _entrees(d: Path):
+    return sorted(p for p in d.iterdir() if p.suffix == ".json") if d.exists() else []
+
+
+def test_cache_json_seulement_dossier_prive(dossier_cache, tmp_path):
+    f = _contrat_fichier(tmp_path)
+    c1 = charger_contrat(str(f))
+    (entree,) = _entrees(dossier_cache)
+    assert oct(dossier_cache.stat().st_mode & 0o777) == "0o700" and oct(entree.stat().st_mode & 0o777) == "0o600"
+    json.loads(entree.read_text(encoding="utf-8"))                              # plain JSON data
+    from simulateur.contrat import depot
+    depot._CACHE.clear()
+    c2 = charger_contrat(str(f))                                               # rebuilt from the entry
+    assert c2 is not c1 and c2.id == c1.id and [l.libelle for l in c2.lignes] == [l.libelle for l in c1.lignes]
+
+
+def _entree_piegee(dossier_cache, tmp_path):
+    """A valid entry for the témoin, rewritten to pay 999 % BR: read, it would show in the result."""
+    f = _contrat_fichier(tmp_path)
+    charger_contrat(str(f))
+    (entree,) = _entrees(dossier_cache)
+    entree.write_text(entree.read_text(encoding="utf-8").replace('"100 % BR"', '"999 % BR"').replace('"#d":"100"', '"#d":"999"'),
+                      encoding="utf-8")
+    from simulateur.contrat import depot
+    depot._CACHE.clear()
+    return f
+
+
+def _paye_base(f) -> Decimal:
+    # témoin, base: « 100 % BR » (SS included) on a DPTM specialist, BR 30, FR 100: SS 21 (70 %) − PF 2 → base 30 − 21 = 9
+    a = creer_acte(nature="consultation-specialiste", br="30", frais_reels="100", dptm=True, date="2025-06-01")
+    return simuler(charger_contrat(str(f)), "base", a).parts[0].montant
+
+
+def test_cache_lu_seulement_s_il_est_a_nous(dossier_cache, tmp_path, monkeypatch):
+    f = _entree_piegee(dossier_cache, tmp_path)
+    assert _paye_base(f) > Decimal("9.00")                 # the doctored entry is read: the test can fail
+    from simulateur.contrat import depot
+    for geste in ("autre-proprietaire", "groupe", "monde", "lien"):
+        depot._CACHE.clear()
+        with monkeypatch.context() as m:
+            if geste == "autre-proprietaire":
+                m.setattr(os, "getuid", lambda: os.stat(dossier_cache).st_uid + 1)
+            elif geste in ("groupe", "monde"):
+                dossier_cache.chmod(0o770 if geste == "groupe" else 0o707)
+            else:
+                vrai = tmp_path / "vrai-cache"
+                dossier_cache.rename(vrai)
+                dossier_cache.symlink_to(vrai)
+            assert _paye_base(f) == Decimal("9.00"), geste
+        if geste in ("groupe", "monde"):
+            dossier_cache.chmod(0o700)
+    depot._CACHE.clear()
+    (entree,) = _entrees(dossier_cache)
+    entree.chmod(0o666)                                    # an entry others can write is not read either
+    assert _paye_base(f) == Decimal("9.00")
+
+
+def test_cache_fichier_plante_jamais_execute(dossier_cache, tmp_path):
+    """A pickle planted at the entry's name (which would create a file if unpickled) is ignored: the
+    cache reads JSON only, and the contract is parsed again."""
+    import pickle
+    f = _contrat_fichier(tmp_path)
+    charger_contrat(str(f))
+    (entree,) = _entrees(dossier_cache)
+    temoin = tmp_path / "execute"
+
+    class Piege:
+        def __reduce__(self):
+            return (os.system, (f"touch {temoin}",))
+    entree.write_bytes(pickle.dumps(Piege()))
+    from simulateur.contrat import depot
+    depot._CACHE.clear()
+    assert _paye_base(f) == Decimal("9.00") and not temoin.exists()
+    entree.write_text('{"#c": "Contrat", "id": ["pas", "une", "chaîne"]}', encoding="utf-8")
+    depot._CACHE.clear()
+    assert _paye_base(f) == Decimal("9.00")
+    entree.write_text('{"#c": "Popen", "args": "touch x"}', encoding="utf-8")     # a class outside the list: refused
+    depot._CACHE.clear()
+    assert _paye_base(f) == Decimal("9.00")
+
+
+def test_cache_lien_plante_jamais_suivi(dossier_cache, tmp_path, monkeypatch):
+    """Links planted at the entry's name or at the (here made predictable) temporary name: the victim
+    file is never written, the link never read."""
+    victime = tmp_path / "victime.txt"
+    victime.write_text("intact\n", encoding="utf-8")
+    f = _contrat_fichier(tmp_path)
+    from simulateur.contrat import depot
+    cle = cache.cle("contrat", str(f), f.read_text(encoding="utf-8"))
+    dossier_cache.mkdir(mode=0o700)
+    (dossier_cache / f"{cle}.json").symlink_to(victime)
+    monkeypatch.setattr(os, "getpid", lambda: 4242)
+    monkeypatch.setattr(os, "urandom", lambda n: b"\x00" * n)
+    (dossier_cache / f".{cle}.4242.00000000.tmp").symlink_to(victime)
+    assert _paye_base(f) == Decimal("9.00")
+    assert victime.read_text(encoding="utf-8") == "intact\n"
+    depot._CACHE.clear()
+    monkeypatch.undo()
+    monkeypatch.setenv("SIMULATEUR_CACHE", "1")
+    monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", str(dossier_cache))
+    (dossier_cache / f".{cle}.4242.00000000.tmp").unlink()
+    assert _paye_base(f) == Decimal("9.00")          # written now: the entry's link is replaced by a file, not followed
+    assert victime.read_text(encoding="utf-8") == "intact\n"
+    assert not (dossier_cache / f"{cle}.json").is_symlink()
+
+
+def test_cache_contrat_modifie_taille_et_date_gardees(tmp_path):
+    """Two processes with the cache on: the contract edited between them (same size, modification time
+    restored with os.utime, as `cp -p`, `rsync -t`, `tar` do) pays the new amount at once.
+    Témoin base on a DPTM specialist BR 30, FR 100: « 100 % BR » → 9,00 ; « 200 % BR » → 60 − 21 = 39,00."""
+    f = _contrat_fichier(tmp_path, "100 % BR")
+    env = {"SIMULATEUR_CACHE": "1", "SIMULATEUR_CACHE_DOSSIER": str(tmp_path / "cache")}
+    args = ["simuler", f, "-f", "base", "-n", "consultation-specialiste", "--br", "30", "--frais-reels", "100", "--dptm",
+            "--date", "2025-06-01", "--format", "json"]
+    r1 = processus(args, env=env)
+    st = f.stat()
+    f.write_text(f.read_text(encoding="utf-8").replace('base: "100 % BR"', 'base: "200 % BR"', 1), encoding="utf-8")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert f.stat().st_size == st.st_size and f.stat().st_mtime_ns == st.st_mtime_ns
+    r2 = processus(args, env=env)
+    assert json.loads(r1.stdout)["parts"][0]["montant"] == "9.00"
+    assert json.loads(r2.stdout)["parts"][0]["montant"] == "39.00"
+    assert len(_entrees(tmp_path / "cache")) >= 2
+
+
+def test_cache_cle_change_avec_le_code_et_la_version(tmp_path, monkeypatch):
+    """The key covers the package's version and the source of the modules that parse: any change of
+    either is a new key (an old entry is never read by new code)."""
+    import simulateur
+    copie = tmp_path / "paquet"
+    for nom in cache.CODE:
+        (copie / nom).parent.mkdir(parents=True, exist_ok=True)
+        (copie / nom).write_bytes((Path(cache.__file__).resolve().parents[1] / nom).read_bytes())
+    monkeypatch.setattr(cache, "_ICI", copie)
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    k1 = cache.cle("contrat", "x.yaml", "contenu")
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    assert cache.cle("contrat", "x.yaml", "contenu") == k1
+    (copie / "contrat" / "expressions.py").write_bytes((copie / "contrat" / "expressions.py").read_bytes() + b"\n# modifie\n")
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    k2 = cache.cle("contrat", "x.yaml", "contenu")
+    monkeypatch.setattr(simulateur, "__version__", "99.0")
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    k3 = cache.cle("contrat", "x.yaml", "contenu")
+    assert len({k1, k2, k3}) == 3
+    assert cache.cle("contrat", "x.yaml", "contenu2") != k3

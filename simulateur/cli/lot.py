@@ -126,6 +126,8 @@ def _resume(bilan, sortie):
     vers = f" → {sortie}" if sortie else ""
     w(f"lot {bilan.fichier}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"
       + (f", {_entier_fr(bilan.vides)} ligne(s) vide(s) ignorée(s)" if bilan.vides else "") + "\n")
+    if getattr(bilan, "encodage", "utf-8") != "utf-8":
+        w(f"  fichier lu en {bilan.encodage.upper()} ; sortie en UTF-8 avec BOM\n")
     t = bilan.totaux
     lignes = [("frais réels", t["frais_reels"]),
               ("Sécurité sociale (versé)", t["securite_sociale"]),

@@ -49,6 +49,7 @@ class Bilan:
 
     def __init__(self, fichier: str, niveaux: list):
         self.fichier, self.niveaux = fichier, niveaux
+        self.encodage = "utf-8"            # how the input was read (utf-8, utf-16, windows-1252)
         self.lignes = self.erreurs = self.vides = 0
         self.totaux = {k: ZERO for k in PAYEURS}
         self.totaux.update({f"part_{n}": ZERO for n in niveaux})

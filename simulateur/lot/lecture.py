@@ -85,7 +85,8 @@ def _refuser_binaire(debut: bytes, fichier: str) -> None:
     if b"\x00" not in debut[:65536] or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     pairs, impairs = debut[0:4096:2], debut[1:4096:2]
-    if pairs.count(0) > len(pairs) * 0.4 or impairs.count(0) > len(impairs) * 0.4:
+    nuls_pairs, nuls_impairs = pairs.count(0) > len(pairs) * 0.4, impairs.count(0) > len(impairs) * 0.4
+    if nuls_pairs != nuls_impairs and (pairs.count(0) < len(pairs) * 0.95 or impairs.count(0) < len(impairs) * 0.95):
         raise LotInvalide(f"{fichier} : texte UTF-16 sans marque d'ordre des octets (BOM) ; indice : enregistrez le fichier "
                           "en « CSV UTF-8 » (ou en UTF-16 avec BOM)")
     raise LotInvalide(f"{fichier} : fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte)")
