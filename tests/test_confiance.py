@@ -196,7 +196,7 @@ def lignes_de_commande(draw):
     return args
 
 
-@reglages(400, delai_ms=None)
+@reglages(300, delai_ms=20_000)
 @given(args=lignes_de_commande())
 def test_ligne_de_commande_hostile(args, monkeypatch_module):
     r = lancer(args, entree=FAMILLE.read_text(encoding="utf-8") if "-" in args else None)
@@ -343,7 +343,7 @@ def verifier_lot(donnees: bytes, texte: str, sep: str, fmt: str, decimale, contr
     return bilan
 
 
-@reglages(300, delai_ms=10_000)
+@reglages(250, delai_ms=20_000)
 @given(fichier=fichiers_csv(), fmt=st.sampled_from(["csv", "json", "jsonl"]), decimale=st.sampled_from([None, "point", "virgule"]),
        ligne_contrat=st.booleans())
 def test_lot_cellules_hostiles_une_sortie_par_ligne(fichier, fmt, decimale, ligne_contrat):
@@ -354,7 +354,7 @@ def test_lot_cellules_hostiles_une_sortie_par_ligne(fichier, fmt, decimale, lign
         assert "\x00" in texte or not ligne_contrat, texte[:500]
 
 
-@reglages(200, delai_ms=10_000)
+@reglages(150, delai_ms=20_000)
 @given(fichier=fichiers_csv())
 def test_simuler_lot_et_panier_une_sortie_par_ligne(fichier):
     """The Python API (`lire_actes` → `simuler_lot`) and `comparer --actes` (`lire_panier` →
@@ -417,7 +417,7 @@ def fichiers_abimes(draw):
     return donnees, sep
 
 
-@reglages(300, delai_ms=20_000)
+@reglages(200, delai_ms=20_000)
 @given(f=fichiers_abimes(), fmt=st.sampled_from(["csv", "json"]))
 def test_lot_fichiers_abimes(f, fmt):
     """Whatever the bytes: either the whole file is refused with a French message (exit 2), or every
@@ -513,7 +513,7 @@ ACTES_EXTREMES = st.fixed_dictionaries({
 })
 
 
-@reglages(400, delai_ms=20_000)
+@reglages(300, delai_ms=20_000)
 @given(contrat=contrats_hostiles(), acte=ACTES_EXTREMES)
 def test_contrat_valide_toujours_calculable(contrat, acte):
     """What the loader accepts (`valider` says valid or reports rules), `simuler` computes — with
@@ -544,7 +544,7 @@ def test_contrat_valide_toujours_calculable(contrat, acte):
     Console(file=io.StringIO(), width=100).print(tables.table_resultat(r, c), tables.arbre_explication(r))
 
 
-@reglages(150, delai_ms=20_000)
+@reglages(60, delai_ms=20_000)
 @given(contrat=contrats_hostiles())
 def test_valider_ligne_de_commande_contrat_hostile(contrat, tmp_path_factory):
     _nature, texte = contrat
@@ -935,7 +935,8 @@ def test_sequences_de_controle_jamais_renvoyees(tmp_path):
     f = tmp_path / "c.yaml"
     f.write_text(TEMOIN.read_text(encoding="utf-8").replace("id: temoin-valide", 'id: "\\e[31mrouge"'), encoding="utf-8")
     r = lancer(["valider", f])
-    assert r.exit_code == 1 and "\x1b" not in r.stdout and "identifiant « \ufffd[31mrouge » invalide" in r.stdout
+    assert r.exit_code == 1 and "\x1b" not in r.stdout
+    assert r.stdout.startswith(f"{f}:6:7: erreur : caractère de contrôle U+001B dans le texte (clé contrat.id)\n")
     texte = f"beneficiaire,date,nature,br,frais_reels,contrat\na,2025-01-10,biologie,10,10,{esc}\n"
     r = lancer(["lot", "-", "-f", "base", "-s"], entree=texte)
     _entete, lignes = _sortie_csv(r.stdout, ",")        # the row is echoed as written (data); its message is clean

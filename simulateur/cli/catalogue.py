@@ -36,7 +36,7 @@ def _natures_json() -> list:
 def _verifier_format(format: str) -> None:
     if format not in ("table", "json"):
         from . import erreur
-        erreur(f"format « {format} » inconnu : table ou json")
+        erreur(f"format « {format[:40]} » inconnu : table ou json")
 
 
 def enregistrer(app) -> None:

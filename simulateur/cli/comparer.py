@@ -20,7 +20,7 @@ def _cli():
 
 def _verifier(cli, contrat, formules, format, actes, explique, valeurs) -> None:
     if format not in ("table", "json"):
-        cli.erreur(f"format « {format} » inconnu : table ou json")
+        cli.erreur(f"format « {format[:40]} » inconnu : table ou json")
     if contrat is None and formules is None:
         cli.erreur("donnez un CONTRAT (toutes ses formules sont comparées) ou --formules, ex. --formules "
                    "cabinets-dentaires:option-2,carcept-evolution-sante:f150")
@@ -95,7 +95,7 @@ def exemples(
     """Les exemples de remboursement standardisés (H1–H6, S1–S8, D1–D4, O1–O6, A1–A2) pour chaque formule."""
     cli = _cli()
     if format not in ("table", "json"):
-        cli.erreur(f"format « {format} » inconnu : table ou json")
+        cli.erreur(f"format « {format[:40]} » inconnu : table ou json")
     if contrat is None and formules is None:
         cli.erreur("donnez un CONTRAT (ex. simulateur exemples cabinets-dentaires) ou --formules contrat:formule,…")
 

@@ -63,9 +63,9 @@ def enregistrer(app) -> None:
     ):
         from ..lot.commande import FORMATS
         if format not in FORMATS:
-            erreur(f"format « {format} » inconnu : {', '.join(FORMATS)}")
+            erreur(f"format « {format[:40]} » inconnu : {', '.join(FORMATS)}")
         if decimale is not None and decimale not in ("point", "virgule"):
-            erreur(f"--decimale « {decimale} » : point ou virgule")
+            erreur(f"--decimale « {decimale[:40]} » : point ou virgule")
         from pathlib import Path
         options = dict(contrat=contrat, formule=formule, format=format, decimale=decimale, debug=_DEBUG["actif"],
                        dossiers=[Path(d) for d in contrats_dossier])

@@ -21,7 +21,7 @@ def enregistrer(app) -> None:
     ):
         """Simule le remboursement d'un acte : Sécurité sociale, chaque niveau du contrat, reste à charge."""
         if format not in ("table", "json"):
-            erreur(f"format « {format} » inconnu : table ou json")
+            erreur(f"format « {format[:40]} » inconnu : table ou json")
 
         def faire():
             from ..contrat.depot import charger_contrat

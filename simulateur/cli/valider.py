@@ -135,7 +135,7 @@ def valider(
     from ..domaine.champs import lire_date
     from ..domaine.erreurs import ErreurSimulateur
     if format not in ("texte", "table", "json"):
-        erreur(f"format « {format} » inconnu : texte ou json")
+        erreur(f"format « {format[:40]} » inconnu : texte ou json")
     try:
         jour = lire_date(date, "date") if date else dt.date.today()
     except ErreurSimulateur as e:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..domaine.champs import NOMS
-from ..domaine.erreurs import ContratInvalide, ErreurSimulateur
+from ..domaine.erreurs import ContratInvalide, ErreurSimulateur, apercu
 from ..domaine.montant import ZERO, MontantInvalide, lire_montant
 from ..domaine.natures import CATEGORIES, NATURES, suggestion
 from ..fichiers.yaml_strict import LecteurYaml, composer
@@ -174,5 +174,5 @@ def exemples_choisis(exemples: list[ExempleType], texte: str | None) -> list[Exe
     voulus = [m.upper() for m in _separer(texte)]
     for v in voulus:
         if v not in ids:
-            raise ComparaisonInvalide(f"exemple inconnu « {v} »{suggestion(v, ids)} (exemples : {', '.join(ids)})")
+            raise ComparaisonInvalide(f"exemple inconnu « {apercu(v)} »{suggestion(v, ids)} (exemples : {', '.join(ids)})")
     return [e for e in exemples if e.id.upper() in voulus]
