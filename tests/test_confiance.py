@@ -1344,3 +1344,30 @@ def test_cache_cle_change_avec_le_code_et_la_version(tmp_path, monkeypatch):
     k3 = cache.cle("contrat", "x.yaml", "contenu")
     assert len({k1, k2, k3}) == 3
     assert cache.cle("contrat", "x.yaml", "contenu2") != k3
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="/proc absent (pas Linux)")
+@pytest.mark.parametrize("args", [["lot", "{gros}", "-c", "cabinets-dentaires", "-f", "option-2", "-s"],
+                                  ["comparer", "cabinets-dentaires", "--actes", "{gros}", "--format", "json"]])
+def test_sigterm_comme_ctrl_c_sans_fichier_de_sortie(gros_lot, args):
+    """SIGTERM to a command writing to stdout: the same « interrompu », exit 130, no traceback."""
+    env = {**os.environ, "SIMULATEUR_CACHE": "0"}
+    p = subprocess.Popen(PYTHON + [a.replace("{gros}", str(gros_lot)) for a in args], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, env=env)
+    debut = time.monotonic()
+    while p.poll() is None and not _sigterm_capte(p.pid) and time.monotonic() - debut < 60:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    err = p.communicate(timeout=120)[1].decode("utf-8")
+    assert p.returncode == 130 and err == "interrompu\n", (p.returncode, err)
+
+
+def _sigterm_capte(pid: int) -> bool:
+    """Whether the process catches SIGTERM (its handler is installed: `SigCgt` of /proc/PID/status, Linux)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            masque = next(int(l.split()[1], 16) for l in f if l.startswith("SigCgt:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return bool(masque & (1 << (signal.SIGTERM - 1)))
