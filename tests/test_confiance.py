@@ -23,8 +23,11 @@ import io
 import json
 import os
 import re
-import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,11 +38,15 @@ from typer.testing import CliRunner
 from conftest import RACINE, reglages
 from simulateur import charger_contrat, creer_acte, simuler
 from simulateur.cli import app
+from simulateur.comparaison import comparer_panier, lire_cibles, lire_panier
 from simulateur.contrat import contrats_livres, lire_contrat
+from simulateur.contrat.expressions import Expression, ExpressionInvalide, analyser, hors_bornes
 from simulateur.contrat.validation import valider_contrat
 from simulateur.domaine.champs import CHAMPS, COLONNES_OBLIGATOIRES
 from simulateur.domaine.erreurs import ContratInvalide, ErreurSimulateur
 from simulateur.domaine.natures import NATURES
+from simulateur.fichiers import cache
+from simulateur.lot import LotInvalide, executer_lot, lire_actes, simuler_lot
 from simulateur.parametres import ParametreIndisponible
 
 REFUS = (ErreurSimulateur, ParametreIndisponible)
@@ -216,8 +223,6 @@ def monkeypatch_module():
 
 # ------------------------------------------------------------------ batch cells and whole batch files
 
-from simulateur.lot import LotInvalide, executer_lot, lire_actes, simuler_lot  # noqa: E402
-from simulateur.comparaison import comparer_panier, lire_cibles, lire_panier  # noqa: E402
 
 CELLULES_HOSTILES = ["", " ", "\u00a0", "\u200b", "٣٠", "８０", "1e5", "NaN", "inf", "-0", "-0,00", "-1", "9" * 27, "9" * 400,
                      "0,001", "8 0", "1.234,56", "1,234.56", "€", "30 €", "\x1b[2J", '"', '""', "a\nb", "a\rb", "a\r\nb", ";",
@@ -442,7 +447,6 @@ def test_lot_fichiers_abimes(f, fmt):
 
 # ------------------------------------------------------------------ contract files: what `valider` accepts, `simuler` computes
 
-from simulateur.contrat.expressions import Expression, ExpressionInvalide, analyser  # noqa: E402
 
 NOMBRES = st.one_of(
     st.integers(0, 999).map(str), st.integers(0, 99_999).map(lambda c: f"{c // 100},{c % 100:02d}"),
@@ -474,7 +478,6 @@ def test_expression_aux_nombres_hostiles(texte):
         assert str(err).startswith(f"« {texte} »") or (len(texte) > 300 and "trop longue" in str(err)), str(err)
         return
     assert isinstance(e, Expression)
-    from simulateur.contrat.expressions import hors_bornes
     assert all(hors_bornes(t) is None for t in e.termes)
 
 
@@ -557,10 +560,6 @@ def test_valider_ligne_de_commande_contrat_hostile(contrat, tmp_path_factory):
 
 # ------------------------------------------------------------------ the environment, with real processes
 
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
 
 PYTHON = [sys.executable, "-m", "simulateur"]
 EXEMPLE = ["simuler", "cabinets-dentaires", "--formule", "option-2", "--nature", "consultation-specialiste", "--br", "31,50",
@@ -1176,7 +1175,6 @@ def test_contrat_par_ligne_seulement_livre_ou_dossier_donne(tmp_path):
 
 # ------------------------------------------------------------------ the cache of parsed files: data only, ours only, keyed on content
 
-from simulateur.fichiers import cache  # noqa: E402
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domaine.erreurs import ErreurSimulateur, apercu, raison_systeme
+from ..domaine.erreurs import ErreurSimulateur, apercu
 from .texte import texte_fr
 
 FORMATS = (".png", ".svg")
