@@ -558,6 +558,48 @@ def test_valider_ligne_de_commande_contrat_hostile(contrat, tmp_path_factory):
         verifier_sortie_cli(r, args)
 
 
+EXEMPLES_TYPES = (RACINE / "exemples" / "exemples-types.yaml").read_text(encoding="utf-8")
+
+
+@st.composite
+def exemples_abimes(draw):
+    """The standard examples file with lines dropped, values replaced by hostile ones, or truncated."""
+    lignes = EXEMPLES_TYPES.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 5))):
+        i = draw(st.integers(0, len(lignes) - 1))
+        geste = draw(st.sampled_from(["supprimer", "valeur", "tronquer", "doubler"]))
+        if geste == "supprimer":
+            del lignes[i]
+        elif geste == "doubler":
+            lignes.insert(i, lignes[i])
+        elif geste == "tronquer":
+            lignes = lignes[:i]
+        elif ": " in lignes[i]:
+            cle = lignes[i].split(": ", 1)[0]
+            lignes[i] = f"{cle}: {json.dumps(draw(st.sampled_from(CELLULES_HOSTILES + HOSTILES)), ensure_ascii=False)}\n"
+        if not lignes:
+            break
+    return "".join(lignes)
+
+
+@reglages(150, delai_ms=20_000)
+@given(texte=exemples_abimes())
+def test_exemples_abimes(texte, tmp_path_factory):
+    """`exemples --fichier`: a damaged list is refused with fichier:ligne, or computed for every formula."""
+    from simulateur.comparaison import calculer_exemples, charger_exemples
+    from simulateur.comparaison import Cible
+    f = tmp_path_factory.mktemp("exemples") / "exemples.yaml"
+    f.write_text(texte, encoding="utf-8")
+    try:
+        liste = charger_exemples(f)
+    except ErreurSimulateur as e:
+        assert str(e) and not CONTROLE.search(str(e).replace("\n", " "))
+        return
+    c = charger_contrat("cabinets-dentaires")
+    lignes = calculer_exemples([Cible(x, c, x) for x in c.formules], liste)
+    assert len(lignes) == len(liste)
+
+
 # ------------------------------------------------------------------ the environment, with real processes
 
 
