@@ -468,7 +468,7 @@ GARANTIES_HOSTILES = st.one_of(
 )
 
 
-@reglages(1500, delai_ms=2000)
+@reglages(1000, delai_ms=2000)
 @given(texte=GARANTIES_HOSTILES)
 def test_expression_aux_nombres_hostiles(texte):
     """A guarantee cell with any number: parsed within the bounds, or refused with a French reason."""
@@ -516,7 +516,7 @@ ACTES_EXTREMES = st.fixed_dictionaries({
 })
 
 
-@reglages(300, delai_ms=20_000)
+@reglages(200, delai_ms=20_000)
 @given(contrat=contrats_hostiles(), acte=ACTES_EXTREMES)
 def test_contrat_valide_toujours_calculable(contrat, acte):
     """What the loader accepts (`valider` says valid or reports rules), `simuler` computes — with
@@ -582,7 +582,7 @@ def exemples_abimes(draw):
     return "".join(lignes)
 
 
-@reglages(150, delai_ms=20_000)
+@reglages(100, delai_ms=20_000)
 @given(texte=exemples_abimes())
 def test_exemples_abimes(texte, tmp_path_factory):
     """`exemples --fichier`: a damaged list is refused with fichier:ligne, or computed for every formula."""
