@@ -1411,3 +1411,28 @@ def _sigterm_capte(pid: int) -> bool:
     except (OSError, StopIteration, ValueError):
         return False
     return bool(masque & (1 << (signal.SIGTERM - 1)))
+
+
+def test_erreur_interne_une_ligne_sans_trace(monkeypatch, capsys):
+    """A defect of the program (simulated: a renderer raising RuntimeError) reaching the top of the
+    process: one French line, exit 2, no traceback; with --debug, the trace."""
+    import signal as sig
+    from simulateur.cli import catalogue, environnement
+    anciens = {s: sig.getsignal(s) for s in (sig.SIGTERM, sig.SIGHUP)}
+    monkeypatch.setattr(catalogue, "_natures_json", lambda: (_ for _ in ()).throw(RuntimeError("panne \x1b[2J simulée")))
+    try:
+        monkeypatch.setattr(sys, "argv", ["simulateur", "natures", "--format", "json"])
+        with pytest.raises(SystemExit) as fin:
+            environnement.lancer(app)
+        assert fin.value.code == 2
+        err = capsys.readouterr().err
+        assert err == ("erreur interne (RuntimeError : panne \ufffd[2J simulée) : c'est un défaut du programme, pas de vos données ; "
+                       "relancez avec --debug pour la trace et signalez-la\n")
+        monkeypatch.setattr(sys, "argv", ["simulateur", "--debug", "natures", "--format", "json"])
+        with pytest.raises(RuntimeError):
+            environnement.lancer(app)
+    finally:
+        from simulateur import cli
+        cli._DEBUG["actif"] = False
+        for s, h in anciens.items():
+            sig.signal(s, h)

@@ -10,7 +10,9 @@
 - an error of the environment that reaches the top — standard output on a full disk (`> /dev/full`),
   a closed pipe — is one French message and exit code 2 (1 for a reader that left: `| head`), never a
   traceback; standard output is flushed here, so that a write error is reported rather than lost in
-  the interpreter's shutdown.
+  the interpreter's shutdown;
+- any other exception is a defect of the program: one line « erreur interne (…) », exit code 2, the
+  trace only with `--debug`.
 """
 from __future__ import annotations
 
@@ -106,4 +108,16 @@ def lancer(app) -> None:
         code = EXIT_INTERRUPTION
     except OSError as e:
         code = _erreur_systeme(e)
+    except Exception as e:  # noqa: BLE001 - a defect of the program: said in one line, the trace with --debug
+        from . import _DEBUG
+        if _DEBUG["actif"]:
+            raise
+        code = _erreur_interne(e)
     sys.exit(code)
+
+
+def _erreur_interne(e: Exception) -> int:
+    from ..domaine.erreurs import apercu
+    _ecrire_erreur(f"erreur interne ({type(e).__name__} : {apercu(e, 200)}) : c'est un défaut du programme, pas de vos "
+                   "données ; relancez avec --debug pour la trace et signalez-la\n")
+    return EXIT_USAGE
