@@ -16,6 +16,7 @@ Then the kinds found, one test each with the expected message and exit code; the
 """
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import hashlib
@@ -23,6 +24,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -82,6 +84,7 @@ def verifier_sortie_cli(r, args):
 # ------------------------------------------------------------------ the command line: a hostile campaign
 
 DOSSIER = Path(tempfile.mkdtemp(prefix="simulateur-confiance-"))
+atexit.register(shutil.rmtree, DOSSIER, ignore_errors=True)
 
 
 def _preparer_fichiers(d: Path) -> dict:
