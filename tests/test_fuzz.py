@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 import io
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from simulateur import creer_acte, simuler
 from simulateur.contrat import Contrat, contrats_livres, lire_contrat

@@ -17,11 +17,10 @@ Whatever the act, the contract and the formula:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from simulateur import charger_contrat, creer_acte, simuler
 from simulateur.contrat import contrats_livres

@@ -37,7 +37,8 @@ _DEBUG = {"actif": False}
 
 def erreur(message: str, code: int = EXIT_USAGE):
     """One French message on stderr, then the documented exit code (no traceback unless --debug)."""
-    sys.stderr.write(f"erreur : {message}\n")
+    from ..domaine.erreurs import nettoyer
+    sys.stderr.write(f"erreur : {nettoyer(message)}\n")
     raise typer.Exit(code)
 
 
@@ -116,8 +117,6 @@ GroupeFr.charger = staticmethod(_charger)
 
 
 def main():
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("interrompu\n")
-        sys.exit(EXIT_INTERRUPTION)
+    """The `simulateur` process: the environment (streams, signals, its errors: `environnement`), then the app."""
+    from .environnement import lancer
+    lancer(app)

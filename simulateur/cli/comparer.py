@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from ..domaine.erreurs import apercu
 from .francais import exemples as _exemples
 from .options import argument_contrat, avec_options_acte, option_format, valeurs_acte
 
@@ -96,7 +97,7 @@ def comparer(
     erreurs = [(c.cible.cle, n, m) for c in comparaisons for n, m in c.erreurs]
     if erreurs:
         for cle, n, m in erreurs:
-            sys.stderr.write(f"erreur : {actes}:{n} ({cle}) : {m}\n")
+            sys.stderr.write(f"erreur : {apercu(actes, 200)}:{n} ({apercu(cle, 80)}) : {m}\n")
         sys.stderr.write(f"{len(erreurs)} acte(s) en erreur, non comptés dans les totaux\n")
         raise typer.Exit(cli.EXIT_ECHECS)
 
@@ -166,7 +167,7 @@ def _titre(comparaisons, est_panier: bool, source: str | None) -> str:
     from ..domaine.natures import NATURES
     if est_panier:
         n = comparaisons[0].total.actes if comparaisons else 0
-        return f"Panier {source} : {n} actes"
+        return f"Panier {apercu(source, 200)} : {n} actes"
     r = comparaisons[0].resultats[0][1]
     return (f"{NATURES[r.nature].libelle}, {r.date.isoformat()} : "
             f"frais réels {texte_fr(r.frais_reels)}, BR {texte_fr(r.base_remboursement)}")
@@ -188,7 +189,8 @@ def _table_comparaison(comparaisons, est_panier: bool, explique: bool, source: s
     if explique and not est_panier:
         for c in comparaisons:
             con.print()
-            con.print(f"[bold]{c.cible.cle}[/]")
+            from rich.markup import escape
+            con.print(f"[bold]{escape(apercu(c.cible.cle, 200))}[/]")
             con.print(rendu.arbre_explication(c.resultats[0][1]))
 
 

@@ -280,8 +280,9 @@ class GroupeFr(_Francais, TyperGroup):
             if not args or args[0].startswith("-"):
                 raise
             from difflib import get_close_matches
-            proches = get_close_matches(args[0], list(self.commands), n=3, cutoff=0.5)
-            texte = f"commande inconnue : « {args[0]} »"
+            from ..domaine.erreurs import apercu
+            proches = get_close_matches(args[0], list(self.commands), n=3, cutoff=0.6)
+            texte = f"commande inconnue : « {apercu(args[0], 60)} »"
             if proches:
                 texte += " ; vouliez-vous dire " + " ou ".join(f"« {p} »" for p in proches) + " ?"
             raise _click.exceptions.UsageError(texte + f" (liste : {ctx.command_path} --help)", ctx) from e

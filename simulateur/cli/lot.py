@@ -158,8 +158,8 @@ def enregistrer(app) -> None:
         try:
             bilan = proteger(faire)
         except KeyboardInterrupt:
-            sys.stderr.write("interrompu" + (f" : {sortie} n'a pas été écrit (le fichier précédent, s'il existait, est intact)"
-                                            if sortie else "") + "\n")
+            from .environnement import dire_interrompu
+            dire_interrompu(sortie)
             raise typer.Exit(EXIT_INTERRUPTION)
         except BrokenPipeError:          # `simulateur lot … | head`: the reader left, nothing more to say
             import os
@@ -253,9 +253,12 @@ def _resume(bilan, sortie):
     """The summary on stderr: rows, rows in error, totals per payer (French number format)."""
     from ..rendu.texte import texte_fr
     w = sys.stderr.write
-    vers = f" → {sortie}" if sortie else ""
-    w(f"lot {bilan.fichier}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"
+    from ..domaine.erreurs import apercu
+    vers = f" → {apercu(sortie, 200)}" if sortie else ""
+    w(f"lot {apercu(bilan.fichier, 200)}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"
       + (f", {_entier_fr(bilan.vides)} ligne(s) vide(s) ignorée(s)" if bilan.vides else "") + "\n")
+    if getattr(bilan, "encodage", "utf-8") != "utf-8":
+        w(f"  fichier lu en {bilan.encodage.upper()} ; sortie en UTF-8 avec BOM\n")
     t = bilan.totaux
     lignes = [("frais réels", t["frais_reels"]),
               ("Sécurité sociale (versé)", t["securite_sociale"]),

@@ -1,8 +1,6 @@
 """`simulateur simuler`: one act, the Sécurité sociale, each layer of the formula, the reste à charge."""
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from .francais import exemples

@@ -33,7 +33,7 @@ _RESUME = {"erreur": ("erreur", "erreurs"), "regle": ("règle non respectée", "
 def _lire(nom: str):
     """(displayed name, Contrat | None, problems, unreadable?) for one argument: a path or a shipped id."""
     from ..contrat.chargeur import lire_contrat
-    from ..contrat.depot import chemin_contrat, dossier_contrats
+    from ..contrat.depot import chemin_contrat, dossier_contrats, lire_texte
     from ..domaine.erreurs import ContratIntrouvable, ContratInvalide, Probleme
     try:
         chemin = chemin_contrat(nom)
@@ -46,14 +46,11 @@ def _lire(nom: str):
     except OSError:
         pass
     try:
-        donnees = chemin.read_bytes()
-    except OSError as e:
-        return affiche, None, [Probleme(affiche, None, f"impossible de lire le fichier : {e.strerror}")], True
-    try:
-        texte = donnees.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        return affiche, None, [Probleme(affiche, None, f"le fichier n'est pas en UTF-8 (octet {e.start})",
-                                        indice="réenregistrez-le en UTF-8")], True
+        texte = lire_texte(chemin, affiche)
+    except ContratIntrouvable as e:
+        return affiche, None, [Probleme(affiche, None, str(e))], True
+    except ContratInvalide as e:
+        return affiche, None, list(e.problemes), True
     try:
         return affiche, lire_contrat(texte, affiche), [], False
     except ContratInvalide as e:
@@ -136,7 +133,8 @@ def _texte(rapports, jour) -> None:
     for affiche, contrat, problemes, statut in rapports:
         for p in problemes:
             sys.stdout.write(_ligne_texte(p) + "\n")
-        sys.stdout.write(f"{affiche} : {_resume(contrat, problemes, statut, jour)}\n")
+        from ..domaine.erreurs import apercu
+        sys.stdout.write(f"{apercu(affiche, 200)} : {_resume(contrat, problemes, statut, jour)}\n")
     if len(rapports) > 1:
         n = {s: sum(1 for r in rapports if r[3] == s) for s in ("valide", "problemes", "illisible")}
         sys.stdout.write(f"{len(rapports)} fichiers : {n['valide']} valide(s), {n['problemes']} avec problèmes, "

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..domaine.erreurs import ErreurDansFormule, ErreurSimulateur
+from ..domaine.erreurs import ErreurDansFormule, ErreurSimulateur, apercu
 from ..domaine.montant import MontantInvalide, lire_montant
 from ..domaine.natures import CATEGORIES, NATURES, suggestion
 
@@ -57,20 +57,20 @@ def lire_cibles(texte: str, contrat_defaut: str | None = None, charger=None) -> 
     inconnues: list[str] = []
     for m in morceaux:
         if m in vues:
-            raise ComparaisonInvalide(f"la formule « {m} » est donnée deux fois dans --formules")
+            raise ComparaisonInvalide(f"la formule « {apercu(m)} » est donnée deux fois dans --formules")
         vues.add(m)
         nom_contrat, sep, formule = m.rpartition(":")
         if not sep:
             nom_contrat, formule = contrat_defaut, m
             if not nom_contrat:
-                raise ComparaisonInvalide(f"formule « {m} » : de quel contrat ? donnez le CONTRAT ou écrivez contrat:formule "
+                raise ComparaisonInvalide(f"formule « {apercu(m)} » : de quel contrat ? donnez le CONTRAT ou écrivez contrat:formule "
                                           "(ex. cabinets-dentaires:option-2)")
         nom_contrat, formule = nom_contrat.strip(), formule.strip()
         if not nom_contrat or not formule:
-            raise ComparaisonInvalide(f"« {m} » : écrivez contrat:formule (ex. cabinets-dentaires:option-2)")
+            raise ComparaisonInvalide(f"« {apercu(m)} » : écrivez contrat:formule (ex. cabinets-dentaires:option-2)")
         contrat = charger(nom_contrat)
         if formule not in contrat.formules:
-            inconnues.append(f"formule inconnue « {formule} » pour le contrat {contrat.id}"
+            inconnues.append(f"formule inconnue « {apercu(formule)} » pour le contrat {contrat.id}"
                              f"{suggestion(formule, contrat.formules)} (formules : {', '.join(contrat.formules)})")
             continue
         cibles.append(Cible(m, contrat, formule))
@@ -238,12 +238,12 @@ def lire_cotisations(texte: str, cibles: list[Cible]) -> dict[str, Decimal]:
         cle, sep, valeur = m.partition("=")
         cle = cle.strip()
         if not sep or not cle:
-            raise ComparaisonInvalide(f"--cotisations : « {m} » n'est pas de la forme formule=montant (ex. option-2=61.00)")
+            raise ComparaisonInvalide(f"--cotisations : « {apercu(m)} » n'est pas de la forme formule=montant (ex. option-2=61.00)")
         if cle not in cles:
-            raise ComparaisonInvalide(f"cotisation donnée pour « {cle} », qui n'est pas comparée{suggestion(cle, cles)} "
+            raise ComparaisonInvalide(f"cotisation donnée pour « {apercu(cle)} », qui n'est pas comparée{suggestion(cle, cles)} "
                                       f"(formules comparées : {', '.join(cles)})")
         if cle in out:
-            raise ComparaisonInvalide(f"--cotisations : la cotisation de « {cle} » est donnée deux fois")
+            raise ComparaisonInvalide(f"--cotisations : la cotisation de « {apercu(cle)} » est donnée deux fois")
         try:
             out[cle] = lire_montant(valeur)
         except MontantInvalide as e:

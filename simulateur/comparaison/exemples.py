@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..domaine.champs import NOMS
-from ..domaine.erreurs import ContratInvalide, ErreurSimulateur
+from ..domaine.erreurs import ContratInvalide, ErreurSimulateur, apercu
 from ..domaine.montant import ZERO, MontantInvalide, lire_montant
 from ..domaine.natures import CATEGORIES, NATURES, suggestion
 from ..fichiers.yaml_strict import LecteurYaml, composer
@@ -95,10 +95,8 @@ def _exemple(lect: LecteurYaml, noeud, i: int, vus: set) -> ExempleType | None:
 def charger_exemples(chemin=None) -> list[ExempleType]:
     """Reads and checks the list; every problem is reported at once, with `fichier:ligne`."""
     chemin = Path(chemin) if chemin is not None else chemin_exemples()
-    try:
-        texte = chemin.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ErreurSimulateur(f"impossible de lire {chemin} : {getattr(e, 'strerror', None) or e}") from None
+    from ..contrat.depot import lire_texte
+    texte = lire_texte(chemin, str(chemin))
     racine = composer(texte, str(chemin))
     lect = LecteurYaml(str(chemin))
     lect.balises(racine)
@@ -175,5 +173,5 @@ def exemples_choisis(exemples: list[ExempleType], texte: str | None) -> list[Exe
     voulus = [m.upper() for m in _separer(texte)]
     for v in voulus:
         if v not in ids:
-            raise ComparaisonInvalide(f"exemple inconnu « {v} »{suggestion(v, ids)} (exemples : {', '.join(ids)})")
+            raise ComparaisonInvalide(f"exemple inconnu « {apercu(v)} »{suggestion(v, ids)} (exemples : {', '.join(ids)})")
     return [e for e in exemples if e.id.upper() in voulus]

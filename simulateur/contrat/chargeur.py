@@ -357,10 +357,12 @@ def _plafonds(L: _Lecture) -> list:
     return out
 
 
-def _entier(lect: LecteurYaml, md: dict, cle: str, chemin: str, maxi: int) -> int | None:
+def _entier(lect: LecteurYaml, md: dict, cle: str, chemin: str, unite: str, maxi: int) -> int | None:
+    """The whole number of `unite` (« mois », « jours ») at `cle`, 0..`maxi`; None (and a problem) otherwise."""
     t = lect.texte(md[cle][0], chemin) if cle in md else None
-    if t is not None and not (t.isascii() and t.isdigit() and int(t) <= maxi):
-        lect.pb(md[cle][0], f"durée « {t[:40]} » invalide", chemin, f"un nombre entier ({maxi} au plus)")
+    if t is not None and not (t.isascii() and t.isdigit() and len(t) <= 6 and int(t) <= maxi):
+        exemple = 6 if unite == "mois" else 90
+        lect.pb(md[cle][0], f"durée « {t[:40]} » invalide", chemin, f"un nombre de {unite}, ex. {exemple} ({maxi} au plus)")
         return None
     return int(t) if t is not None else None
 
@@ -372,8 +374,8 @@ def _delai(L: _Lecture) -> DelaiDeStage:
                              "paniers", "formule")) or {}
     if ("duree_mois" in md) == ("duree_jours" in md):
         lect.pb(v, "donnez la durée du délai : duree_mois ou duree_jours (l'une des deux)", c, "ex. duree_mois: 6")
-    duree = _entier(lect, md, "duree_mois", c + ".duree_mois", 120)
-    jours = _entier(lect, md, "duree_jours", c + ".duree_jours", 3660)
+    duree = _entier(lect, md, "duree_mois", c + ".duree_mois", "mois", 120)
+    jours = _entier(lect, md, "duree_jours", c + ".duree_jours", "jours", 3660)
 
     def natures(cle):
         return _liste_natures(lect, md[cle][0], f"{c}.{cle}") if cle in md else ()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..domaine.erreurs import ContratIntrouvable, ContratInvalide, Probleme
+from ..domaine.erreurs import ContratIntrouvable, ContratInvalide, Probleme, apercu, raison_systeme
 from ..domaine.natures import suggestion
 from .modele import Contrat
 
@@ -51,15 +51,14 @@ def chemin_contrat(nom: str) -> Path:
         if p.is_file():
             return p
     except OSError as e:
-        raise ContratIntrouvable(f"contrat « {_court(nom)} » illisible ({e.strerror or e})") from None
+        raise ContratIntrouvable(f"contrat « {_court(nom)} » illisible ({raison_systeme(e)})") from None
     ids = [x.stem for x in contrats_livres()]
     raise ContratIntrouvable(f"contrat inconnu « {_court(nom)} »{suggestion(nom, ids)} (contrats livrés : {', '.join(ids)} ; "
                              "ou donnez le chemin d'un fichier .yaml)")
 
 
-def _court(texte: str, n: int = 80) -> str:
-    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in texte)
-    return t if len(t) <= n else t[:n] + "…"
+def _court(texte, n: int = 80) -> str:
+    return apercu(texte, n)
 
 
 def est_livre(chemin: Path) -> bool:
@@ -75,14 +74,22 @@ def nom_affiche(chemin: Path, nom: str) -> str:
 
 
 def lire_texte(chemin: Path, affiche: str) -> str:
-    """The file's text (UTF-8, BOM allowed), its size checked before reading."""
+    """The file's text (UTF-8, BOM allowed), its size checked before reading and never more than
+    TAILLE_MAX_OCTETS read (a device or a pipe that never ends is refused, not read forever).
+
+    Raises ContratIntrouvable (cannot be opened: missing, a folder, rights) or ContratInvalide
+    (illisible: too large, not UTF-8)."""
+    trop = ContratInvalide([Probleme(affiche, None, f"fichier trop grand ({TAILLE_MAX_OCTETS // 1_000_000} Mo au plus)",
+                                     indice="un contrat fait quelques dizaines de Ko")], illisible=True)
     try:
-        taille = chemin.stat().st_size
-        if taille > TAILLE_MAX_OCTETS:
-            raise ContratInvalide([Probleme(affiche, None, f"fichier trop grand ({taille} octets)")], illisible=True)
-        donnees = chemin.read_bytes()
+        with open(chemin, "rb") as f:
+            if os.fstat(f.fileno()).st_size > TAILLE_MAX_OCTETS:
+                raise trop
+            donnees = f.read(TAILLE_MAX_OCTETS + 1)
     except OSError as e:
-        raise ContratIntrouvable(f"impossible de lire {_court(affiche)} : {e.strerror or e}") from None
+        raise ContratIntrouvable(f"impossible de lire {_court(affiche, 200)} : {raison_systeme(e)}") from None
+    if len(donnees) > TAILLE_MAX_OCTETS:
+        raise trop
     try:
         return donnees.decode("utf-8-sig")
     except UnicodeDecodeError as e:

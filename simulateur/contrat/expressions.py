@@ -205,7 +205,7 @@ _SOURCES_MOTIFS = [
     # c'est-à-dire rien au-delà de la Sécurité sociale
     (rf"^{_N} % a {_N} % br$", lambda m, t: SecuriteSociale(t)),
     (r"^(securite sociale|rss|remboursement securite sociale)$", lambda m, t: SecuriteSociale(t)),
-    (rf"^(?:(\d+(?:\.\d+)?) % (?:du |des )?)?(?:le )?(?:ticket moderateur|tm)$",
+    (r"^(?:(\d+(?:\.\d+)?) % (?:du |des )?)?(?:le )?(?:ticket moderateur|tm)$",
      lambda m, t: TicketModerateur(t, taux=Decimal(m[1]) if m[1] else CENT)),
     (rf"^{_FR}$", lambda m, t: FraisReels(t, taux=Decimal(m[1]) if m[1] else CENT)),
     (rf"^{_FR} limite au forfait reglementaire(?: en vigueur)?$", lambda m, t: LimiteForfait(t)),
@@ -216,10 +216,10 @@ _SOURCES_MOTIFS = [
     (rf"^forfait (?:de )?{_N} €$", lambda m, t: Fixe(t, montant=Decimal(m[1]))),
     (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| annuel| par annee civile| par annee d'adhesion)?$",
      _envelope_pmss),
-    (r"^(\d+) / (\d+) (?:du )?pmss$", lambda m, t: PartPMSS(t, fraction=Decimal(m[1]) / Decimal(m[2]))),
-    (rf"^{_N} € / (\d+) seances? ({_AN}){_PAR_PERSONNE}$",
+    (r"^(\d{1,9}) / (\d{1,9}) (?:du )?pmss$", lambda m, t: PartPMSS(t, fraction=_fraction(m[1], m[2]))),
+    (rf"^{_N} € / (\d{{1,9}}) seances? ({_AN}){_PAR_PERSONNE}$",
      lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=int(m[2]), annee=_annee(m[3]))),
-    (rf"^(\d+) (?:seances?|actes?|consultations?) (?:x|×|de|a) {_N} €(?: ({_AN}))?{_PAR_PERSONNE}$",
+    (rf"^(\d{{1,9}}) (?:seances?|actes?|consultations?) (?:x|×|de|a) {_N} €(?: ({_AN}))?{_PAR_PERSONNE}$",
      lambda m, t: ParActe(t, montant=Decimal(m[2]), par_an=int(m[1]), unite="seance", annee=_annee(m[3]))),
     (rf"^{_N} € (?:/|par) (oeil|oreille),? (?:et )?({_AN})$",
      lambda m, t: ParActe(t, montant=Decimal(m[1]), par_an=2, unite=m[2], annee=_annee(m[3]))),
@@ -231,29 +231,29 @@ _SOURCES_MOTIFS = [
 # « 40 € par acte, limité à 4 actes par an », « 30 € / séance, max 3 séances », « 100 € par appareil, 2
 # par période de 4 années civiles »
 _PAR_ACTE = (rf"^{_N} € (?:/|par) (acte|seance|consultation|appareil|aide auditive|oreille|equipement)s?,? "
-             rf"(?:limite a |dans la limite de |max |maximum |au plus )?(\d+)"
+             rf"(?:limite a |dans la limite de |max |maximum |au plus )?(\d{{1,9}})"
              rf"(?: (?:actes?|seances?|consultations?|appareils?|aides auditives|equipements?))?(?: (?:maximum|max|au plus))?"
-             rf"(?: (?:({_AN})|(?:par periode de|sur|tous les) (\d+) (?:annees civiles|exercices civils|ans)))?{_PAR_PERSONNE}$")
+             rf"(?: (?:({_AN})|(?:par periode de|sur|tous les) (\d{{1,9}}) (?:annees civiles|exercices civils|ans)))?{_PAR_PERSONNE}$")
 _ENVELOPPE = (rf"^(?:(?:credit|forfait) (?:annuel )?(?:de )?)?{_N} € ({_AN}){_PAR_PERSONNE}(.*)$",
               rf"^(?:credit|forfait) annuel (?:de )?{_N} €(){_PAR_PERSONNE}(.*)$",
               rf"^credit (?:de )?{_N} €(){_PAR_PERSONNE}(.*)$")
 _MODS_ENVELOPPE = (
     (rf"^,? (?:dans la limite de |limite a |dont )?{_N} € (?:maximum |max |au plus )?(?:/|par) (?:seance|acte|consultation)"
      r"(?: au plus| maximum| max)?", "par_acte"),
-    (rf"^,? (?:dans la limite de |limite a |max |maximum )?(\d+) (?:actes?|seances?|consultations?)(?: maximum| max| au plus)?"
+    (rf"^,? (?:dans la limite de |limite a |max |maximum )?(\d{{1,9}}) (?:actes?|seances?|consultations?)(?: maximum| max| au plus)?"
      rf"(?: {_AN})?", "nombre"),
 )
 _JOUR = rf"^{_N} € (?:/|par) jour(.*)$"
 _MODS_JOUR = (
-    (rf"^,? pendant (\d+) jours (?:maximum )?({_AN}), puis {_N} € (?:/|par) jour", "paliers"),
-    (rf"^,? (?:pendant |dans la limite de |limite a )?(\d+) jours (?:maximum |max )?par sejour", "par_sejour"),
-    (rf"^,? (?:pendant |dans la limite de |limite a )?(\d+) jours (?:maximum |max )?({_AN})", "jours_max"),
-    (r"^,? a partir du (\d+)(?:e|eme|er|ieme) jour(?: consecutif)?(?: d'hospitalisation| de chaque sejour| du sejour| par sejour)?",
+    (rf"^,? pendant (\d{{1,9}}) jours (?:maximum )?({_AN}), puis {_N} € (?:/|par) jour", "paliers"),
+    (r"^,? (?:pendant |dans la limite de |limite a )?(\d{{1,9}}) jours (?:maximum |max )?par sejour", "par_sejour"),
+    (rf"^,? (?:pendant |dans la limite de |limite a )?(\d{{1,9}}) jours (?:maximum |max )?({_AN})", "jours_max"),
+    (r"^,? a partir du (\d{1,9})(?:e|eme|er|ieme) jour(?: consecutif)?(?: d'hospitalisation| de chaque sejour| du sejour| par sejour)?",
      "carence"),
     (r"^,? illimite", None),
 )
-_ANCIENNETE = (r",? (?:apres|a partir de|au-dela de) (\d+) ans?(?: d'adhesion| d'anciennete)?$",
-               r",? (?:a partir de la|des la) (\d+)(?:e|eme|re|ere|ieme) annee(?: d'adhesion)?$")
+_ANCIENNETE = (r",? (?:apres|a partir de|au-dela de) (\d{1,9}) ans?(?: d'adhesion| d'anciennete)?$",
+               r",? (?:a partir de la|des la) (\d{1,9})(?:e|eme|re|ere|ieme) annee(?: d'adhesion)?$")
 _CENT_SANTE_SOURCE = (
     r"^(?:rss|securite sociale) \+ 100 % des frais (?:restant|restants) a (?:charge|sa charge)"
     r"(?: apres (?:ss|securite sociale|rss))?(?:, )?(?: ?dans la limite des (hlf|plv))$"
@@ -265,7 +265,7 @@ _SS_COMPRISE = (r",? \(?(?:y compris (?:la )?(?:securite sociale|ss|secu)|(?:la 
                 r"regime obligatoire) (?:incluse|comprise)|(?:securite sociale|ss|secu|secu|regime obligatoire) (?:incluse|comprise|"
                 r"inclus|compris))\)?$")
 _BORNES = (r"^(.+?),? (?:au minimum|minimum|avec un minimum de|au moins) (.+)$",
-           rf"^(.+?),? (?:dans la limite de|limite a|plafonne a) (?!\d+(?:\.\d+)? € (?:maximum |max )?(?:/|par) (?:seance|acte|consultation)|\d+ (?:actes?|seances?|consultations?|jours?)\b)(.+)$")
+           r"^(.+?),? (?:dans la limite de|limite a|plafonne a) (?!\d+(?:\.\d+)? € (?:maximum |max )?(?:/|par) (?:seance|acte|consultation)|\d+ (?:actes?|seances?|consultations?|jours?)\b)(.+)$")
 _COMPILES: dict = {}
 
 
@@ -322,6 +322,9 @@ def analyser(texte, _sous: bool = False) -> Expression:
         terme = _terme(morceau, motifs)
         if terme is None:
             raise ExpressionInvalide(f"« {texte} » : je ne comprends pas « {morceau} » ; {FORMES}")
+        hors = hors_bornes(terme)
+        if hors is not None:
+            raise ExpressionInvalide(f"« {texte} » : {hors}")
         expr.termes.append(terme)
     if all(isinstance(x, SecuriteSociale) for x in expr.termes):
         expr.rien = True
@@ -428,3 +431,46 @@ def _par_jour(texte: str, montant: Decimal, reste: str, motifs):
         elif genre == "carence":
             t.carence = max(int(m[1]) - 1, 0)
     return t
+
+
+# Bounds of the numbers a cell may hold: what the documents write is far below, and every amount the
+# engine derives from them stays exact in Decimal (28 digits). A cell beyond is refused by the loader,
+# with its file:line (so `valider` refuses it too), rather than failing in `simuler` (issue 10).
+MONTANT_MAX = Decimal(100_000_000)       # euros in one term (the acts' own bound, domaine.montant)
+TAUX_MAX = Decimal(10_000)               # percent of the BR, the FR or the PMSS (100 times the base)
+JOURS_MAX = 366                          # days in a civil year
+ACTES_MAX = 1_000                        # acts or sessions counted per civil year
+
+
+def _fraction(n: str, d: str):
+    """`n/d PMSS` as a Decimal, or None for a division by zero (refused by `hors_bornes`)."""
+    return Decimal(n) / Decimal(d) if int(d) else None
+
+
+def _nombre(v) -> str:
+    t = format(v.normalize(), "f") if isinstance(v, Decimal) else str(v)
+    return t if len(t) <= 30 else t[:30] + "…"
+
+
+def hors_bornes(t) -> str | None:
+    """Why a term's numbers cannot be computed (a French fragment), or None when they are within bounds."""
+    if isinstance(t, PartPMSS) and t.fraction is None:
+        return "division par zéro (écrivez par exemple 1/3 PMSS)"
+    for nom in ("montant", "puis", "monture_max"):
+        v = getattr(t, nom, None)
+        if v is not None and v > MONTANT_MAX:
+            return f"montant {_nombre(v)} € trop grand (100 000 000 € au plus)"
+    taux = getattr(t, "taux", None)
+    if taux is not None and taux > TAUX_MAX:
+        return f"taux {_nombre(taux)} % trop grand (10 000 % au plus)"
+    for nom in ("fraction", "fraction_pmss"):
+        v = getattr(t, nom, None)
+        if v is not None and v > TAUX_MAX / CENT:
+            return f"{_nombre(v * CENT)} % du PMSS : trop grand (10 000 % au plus, soit 100 PMSS)"
+    jours = getattr(t, "jours_max", None)
+    if jours is not None and not 1 <= jours <= JOURS_MAX:
+        return f"{_nombre(jours)} jours par an : entre 1 et {JOURS_MAX}"
+    par_an = getattr(t, "par_an", None)
+    if par_an is not None and not 1 <= par_an <= ACTES_MAX:
+        return f"{_nombre(par_an)} actes par an : entre 1 et 1 000 (une garantie qui ne paie rien s'écrit « – »)"
+    return None

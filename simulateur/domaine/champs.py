@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .erreurs import ActeInvalide
+from .erreurs import ActeInvalide, apercu  # noqa: F401  (apercu: re-exported)
 from .montant import CENT, MontantInvalide, lire_decimal, lire_montant, texte_json, texte_taux
 
 DATE_MIN = dt.date(1900, 1, 1)
@@ -82,6 +82,8 @@ class Champ:
 
     def lire(self, texte):
         """The act's value for `texte` (str, or already a Python value), or ActeInvalide naming the field."""
+        if type(texte) is int and self.type not in ("montant", "taux", "entier") and not -10 ** 18 < texte < 10 ** 18:
+            texte = "(nombre de plus de 18 chiffres)"      # a huge Python int (cannot even be written as text)
         return _LECTEURS[self.type](self, texte)
 
     def machine(self, valeur):
@@ -151,12 +153,17 @@ def _date(c: Champ, texte):
 def _entier(c: Champ, texte):
     if isinstance(texte, bool):
         raise ActeInvalide("entier-illisible", c.nom, apercu(texte))
-    t = str(texte).strip()
-    if not isinstance(texte, int) and not re.fullmatch(r"[+-]?[0-9]{1,9}", t):
-        raise ActeInvalide("entier-illisible", c.nom, apercu(texte))
-    v = int(t)
+    if isinstance(texte, int):
+        v, t = texte, (str(texte) if abs(texte) < 10 ** 18 else "(nombre de plus de 18 chiffres)")
+    else:
+        t = str(texte).strip()
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", t):
+            if c.bornes and re.fullmatch(r"[+-]?[0-9]+", t):       # an integer, far too large: say its bounds
+                raise ActeInvalide("entier-hors-bornes", c.nom, apercu(t), min=c.bornes[0], max=c.bornes[1])
+            raise ActeInvalide("entier-illisible", c.nom, apercu(texte))
+        v = int(t)
     if c.bornes and not c.bornes[0] <= v <= c.bornes[1]:
-        raise ActeInvalide("entier-hors-bornes", c.nom, t, min=c.bornes[0], max=c.bornes[1])
+        raise ActeInvalide("entier-hors-bornes", c.nom, apercu(t), min=c.bornes[0], max=c.bornes[1])
     return v
 
 
@@ -256,13 +263,6 @@ def _nature(c: Champ, texte):
 
 _LECTEURS = {"montant": _montant, "taux": _taux, "date": _date, "entier": _entier, "booleen": _booleen,
              "choix": _choix, "verres": _verres, "nature": _nature, "dent": _dent, "acte": _acte}
-
-
-def apercu(texte, n: int = 60) -> str:
-    """What is echoed of a bad value: printable characters only, at most `n` of them (a megabyte
-    cell or a terminal control sequence is never echoed as is)."""
-    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(texte))
-    return t if len(t) <= n else t[:n] + "…"
 
 
 # ------------------------------------------------------------------ the table

@@ -13,6 +13,60 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+APERCU_LIGNE_MAX = 1000          # characters of one line of a message (a megabyte value is never echoed whole)
+
+
+def apercu(texte, n: int = 60) -> str:
+    """What is echoed of a value the user gave (a cell, an option, a name, a file's text): at most `n`
+    characters (then `…`); spaces kept (no-break ones too: French thousands), line breaks and tabs as
+    a plain space, every other character that is not printable (terminal control sequences, NUL, bidi
+    overrides, zero-width characters, BOM) as `\ufffd`. Never reads more than `n + 1` characters."""
+    try:
+        t = str(texte)
+    except ValueError:                 # a Python int of more than 4 300 digits cannot be written
+        t = "(nombre de plus de 4 300 chiffres)"
+    coupe = len(t) > n
+    t = t[:n]
+    if not t.isprintable():
+        t = "".join(_imprimable(ch) for ch in t)
+    return t + "…" if coupe else t
+
+
+def _imprimable(ch: str) -> str:
+    if ch.isprintable():
+        return ch
+    import unicodedata
+    if unicodedata.category(ch) == "Zs":
+        return ch
+    return " " if ch.isspace() else "\ufffd"
+
+
+def nettoyer(message: str, n: int = APERCU_LIGNE_MAX) -> str:
+    """A whole message made safe to print: each line as `apercu(ligne, n)`, line breaks kept."""
+    return "\n".join(apercu(l, n) for l in str(message).split("\n"))
+
+
+_RAISONS_SYSTEME = {
+    "ENOENT": "introuvable", "EACCES": "accès refusé (droits)", "EPERM": "opération non permise (droits)",
+    "EISDIR": "c'est un dossier", "ENOTDIR": "un élément du chemin n'est pas un dossier", "ENAMETOOLONG": "nom trop long",
+    "ENOSPC": "disque plein", "EDQUOT": "quota disque dépassé", "EROFS": "système de fichiers en lecture seule",
+    "EIO": "erreur d'entrée-sortie du disque", "ELOOP": "trop de liens symboliques", "EFBIG": "fichier trop grand",
+    "EMFILE": "trop de fichiers ouverts", "ENFILE": "trop de fichiers ouverts", "EEXIST": "existe déjà",
+    "EBUSY": "ressource occupée", "ETXTBSY": "fichier occupé", "ENXIO": "périphérique absent", "ENODEV": "périphérique absent",
+    "EPIPE": "le lecteur de la sortie est parti", "EINVAL": "nom ou opération invalide", "ENOMEM": "mémoire insuffisante",
+    "EAGAIN": "ressource momentanément indisponible", "EXDEV": "déplacement entre deux disques impossible",
+}
+
+
+def raison_systeme(e: BaseException) -> str:
+    """Why the system refused a file operation, in French (the system's own words are English):
+    `ENOENT` → « introuvable », `ENOSPC` → « disque plein »… An unknown code is named by its symbol."""
+    import errno
+    code = errno.errorcode.get(getattr(e, "errno", None) or -1, "")
+    if isinstance(e, MemoryError):
+        return "mémoire insuffisante"
+    return _RAISONS_SYSTEME.get(code, f"erreur système {code}" if code else "erreur système")
+
 
 @dataclass(slots=True, eq=False)
 class Probleme:
@@ -29,7 +83,7 @@ class Probleme:
 
     def texte(self, gravite: str = "") -> str:
         """`fichier:ligne[:colonne]: [gravité : ]message (clé …)` and the hint on its own line."""
-        ou = self.fichier
+        ou = apercu(self.fichier, 200)
         if self.ligne is not None:
             ou += f":{self.ligne}"
             if self.colonne is not None:
@@ -39,11 +93,15 @@ class Probleme:
             s += f" (clé {self.chemin})"
         if self.indice:
             s += f"\n  indice : {self.indice}"
-        return s
+        return nettoyer(s)
 
 
 class ErreurSimulateur(Exception):
-    """Any input the simulator refuses; the CLI maps it to exit code 2."""
+    """Any input the simulator refuses; the CLI maps it to exit code 2. Its text is always safe to
+    print (`nettoyer`: no control character, no line of a megabyte), whatever value it echoes."""
+
+    def __str__(self) -> str:
+        return nettoyer(super().__str__())
 
 
 class ContratInvalide(ErreurSimulateur):

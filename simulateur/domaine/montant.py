@@ -83,14 +83,21 @@ def lire_montant(texte: str | int | Decimal, *, negatif: bool = False, centimes:
     not `centimes`), at most MONTANT_MAX. `-0` is read as 0. Raises MontantInvalide."""
     valeur = lire_decimal(texte)
     if valeur < 0 and not negatif and valeur != 0:
-        raise MontantInvalide("negatif", str(texte))
+        raise MontantInvalide("negatif", _texte(texte))
     if abs(valeur) > MONTANT_MAX:
-        raise MontantInvalide("trop-grand", str(texte))
-    if centimes and valeur != valeur.quantize(CENTIME):
-        raise MontantInvalide("decimales", str(texte))
+        raise MontantInvalide("trop-grand", _texte(texte))
+    if centimes and valeur.as_tuple().exponent < -2 and valeur != valeur.quantize(CENTIME):
+        raise MontantInvalide("decimales", _texte(texte))
     if valeur == 0:
         valeur = abs(valeur) + ZERO      # `-0`, `-0.00` → 0 (never printed `-0.00`)
     return valeur
+
+
+def _texte(x) -> str:
+    """The value as given, for a message (a Python int of thousands of digits cannot even be printed)."""
+    if isinstance(x, int) and abs(x) >= 10 ** 40:
+        return "(nombre de plus de 40 chiffres)"
+    return str(x)
 
 
 def texte_json(x: Decimal) -> str:

@@ -158,7 +158,8 @@ def suggestion(mot: str, possibles) -> str:
     p = proches(mot, possibles)
     if not p:
         return ""
-    return " ; vouliez-vous dire " + " ou ".join(f"« {x} »" for x in p) + " ?"
+    from .erreurs import apercu
+    return " ; vouliez-vous dire " + " ou ".join(f"« {apercu(x)} »" for x in p) + " ?"
 
 
 def proches(mot: str, possibles, n: int = 3) -> list[str]:

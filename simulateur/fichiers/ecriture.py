@@ -1,91 +1,165 @@
 """Writing an output file atomically: all of it, or nothing (the previous file, if any, intact).
 
 The data goes to a temporary file created in the target's folder (exclusively, never following a
-link), which replaces the target by one rename once complete. An interruption (Ctrl-C, SIGTERM),
-a full disk or any error removes the temporary file. `verifier_sortie` refuses, before any
-computation, an output that is one of the inputs, a folder, or in a folder that cannot be written.
+link), which replaces the target by one rename once complete and synced. An interruption (Ctrl-C,
+SIGTERM), a full disk or any error removes the temporary file; a write error (full disk, quota,
+input-output error) becomes `SortieInvalide` with a French message. The rename and the cleanup run
+with SIGINT / SIGTERM held back, so that an interruption never strands the temporary file; the
+targets completely written are remembered (`ECRITES`), so that a late interruption is reported truly.
+
+A target that exists and is not a regular file (`/dev/stdout`, a named pipe, `/dev/full`) is written
+in place: it cannot be replaced by a rename. A symbolic link is followed: its target is replaced.
+
+`verifier_sortie` refuses, before any computation, an output that is one of the inputs, a folder, an
+empty name, a name the system refuses, or in a folder that does not exist or cannot be written.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
+import stat
 import tempfile
+import threading
 from pathlib import Path
 
-from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.erreurs import ErreurSimulateur, apercu, raison_systeme
+
+ECRITES: set = set()        # absolute paths of the outputs written completely by this process
 
 
 class SortieInvalide(ErreurSimulateur):
-    """An output path that cannot be used (exit 2, before any computation)."""
+    """An output path that cannot be used (exit 2, before any computation), or an output that could
+    not be written (full disk…: exit 2, the previous file intact)."""
 
 
 def _court(texte, n: int = 120) -> str:
-    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(texte))
-    return t if len(t) <= n else t[:n] + "…"
+    return apercu(texte, n)
+
+
+def _etat(chemin: Path, nom: str):
+    """os.stat of the target (following links), None when it does not exist; SortieInvalide when the
+    system refuses the name (too long, a file used as a folder…)."""
+    try:
+        return os.stat(chemin)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise SortieInvalide(f"{nom} : {raison_systeme(e)} ; donnez un autre nom de fichier") from None
 
 
 def verifier_sortie(sortie: str, entrees=()) -> Path:
-    """The output path, checked: not a folder, not one of `entrees`, its folder exists and is writable."""
+    """The output path, checked: not empty, not a folder, not one of `entrees`, its folder exists and
+    can be written (unless it is a device or a pipe, written in place)."""
+    if not str(sortie).strip():
+        raise SortieInvalide("nom de fichier de sortie vide ; donnez un nom de fichier")
     chemin = Path(sortie)
     nom = _court(sortie)
-    if chemin.is_dir():
-        raise SortieInvalide(f"{nom} : c'est un dossier ; donnez un nom de fichier à --sortie")
-    dossier = chemin.parent if str(chemin.parent) else Path(".")
-    if not dossier.is_dir():
-        raise SortieInvalide(f"{nom} : le dossier {_court(dossier)} n'existe pas")
-    if not os.access(dossier, os.W_OK | os.X_OK):
-        raise SortieInvalide(f"{nom} : impossible d'écrire dans le dossier {_court(dossier)} (droits)")
+    st = _etat(chemin, nom)
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise SortieInvalide(f"{nom} : c'est un dossier ; donnez un nom de fichier")
+    if st is None or stat.S_ISREG(st.st_mode):
+        dossier = Path(os.path.realpath(chemin)).parent
+        if not dossier.is_dir():
+            raise SortieInvalide(f"{nom} : le dossier {_court(chemin.parent)} n'existe pas")
+        if not os.access(dossier, os.W_OK | os.X_OK):
+            raise SortieInvalide(f"{nom} : impossible d'écrire dans le dossier {_court(dossier)} (droits)")
     for e in entrees:
-        if e in (None, "-"):
+        if e in (None, "-") or st is None:
             continue
         try:
-            if chemin.exists() and os.path.samefile(chemin, e):
-                raise SortieInvalide(f"{nom} : la sortie est le fichier d'entrée ; choisissez un autre nom (l'entrée serait écrasée)")
+            meme = os.path.samefile(chemin, e)
         except OSError:
-            continue
-        if chemin.resolve() == Path(e).resolve():
+            meme = False
+        if meme:
             raise SortieInvalide(f"{nom} : la sortie est le fichier d'entrée ; choisissez un autre nom (l'entrée serait écrasée)")
     return chemin
 
 
+@contextlib.contextmanager
+def sans_interruption():
+    """SIGINT and SIGTERM held back (delivered at the end of the block) — POSIX, main thread only."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    ancien = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, ancien)
+
+
 class SortieAtomique:
-    """`with SortieAtomique(chemin) as flux:` — a text stream (UTF-8, "\\n" line ends) whose content
-    replaces `chemin` only when the block ends without error."""
+    """`with SortieAtomique(chemin) as flux:` — a text stream (UTF-8, "\\n" line ends; bytes with
+    `binaire=True`) whose content replaces `chemin` only when the block ends without error."""
 
     def __init__(self, chemin: Path | str, binaire: bool = False):
-        self.chemin = Path(chemin)
+        self.nom = _court(chemin)
+        self.chemin = Path(os.path.realpath(chemin))
         self.binaire = binaire
         self.tmp: str | None = None
         self.flux = None
+        self.en_place = False
 
     def __enter__(self):
-        dossier = self.chemin.parent if str(self.chemin.parent) else Path(".")
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.chemin.name[:50]}.", suffix=".partiel", dir=dossier)
-        brut = os.fdopen(fd, "wb")
+        st = _etat(self.chemin, self.nom)
+        self.en_place = st is not None and not stat.S_ISREG(st.st_mode)
+        try:
+            if self.en_place:
+                brut = open(self.chemin, "wb")                   # a device or a pipe: written in place
+            else:
+                fd, self.tmp = tempfile.mkstemp(prefix=f".{self.chemin.name[:50]}.", suffix=".partiel", dir=self.chemin.parent)
+                brut = os.fdopen(fd, "wb")
+        except OSError as e:
+            raise SortieInvalide(f"{self.nom} : impossible d'écrire ({raison_systeme(e)})") from None
         self.flux = brut if self.binaire else io.TextIOWrapper(brut, encoding="utf-8", newline="")
         return self.flux
 
     def __exit__(self, genre, valeur, trace):
-        try:
-            if genre is None:
-                self.flux.flush()
-                os.fsync(self.flux.fileno())
-                self.flux.close()
-                mode = 0o666 & ~_umask()
-                os.chmod(self.tmp, mode)
-                os.replace(self.tmp, self.chemin)
-                self.tmp = None
-        finally:
-            if self.tmp is not None:
-                try:
-                    self.flux.close()
-                except Exception:  # noqa: BLE001 - a full disk fails again on close; the file goes anyway
-                    pass
-                try:
-                    os.unlink(self.tmp)
-                except OSError:
-                    pass
+        with sans_interruption():
+            try:
+                if genre is None:
+                    self._terminer()
+            except OSError as e:
+                genre, valeur = type(e), e
+            finally:
+                if genre is not None:
+                    self._abandonner()
+        if genre is not None and issubclass(genre, OSError):
+            raise SortieInvalide(f"{self.nom} : écriture impossible ({raison_systeme(valeur)}) ; "
+                                 + ("la sortie est incomplète" if self.en_place else
+                                    "le fichier n'a pas été écrit (le précédent, s'il existait, est intact)")) from None
         return False
+
+    def _terminer(self) -> None:
+        self.flux.flush()
+        if self.en_place:
+            self.flux.close()
+            return
+        os.fsync(self.flux.fileno())
+        self.flux.close()
+        os.chmod(self.tmp, 0o666 & ~_umask())
+        os.replace(self.tmp, self.chemin)
+        self.tmp = None
+        ECRITES.add(str(self.chemin))
+
+    def _abandonner(self) -> None:
+        try:
+            self.flux.close()
+        except Exception:  # noqa: BLE001 - a full disk fails again on close; the file goes anyway
+            pass
+        if self.tmp is not None:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            self.tmp = None
+
+
+def ecrite(sortie) -> bool:
+    """Whether `sortie` was completely written by this process (a late interruption is reported truly)."""
+    return sortie is not None and os.path.realpath(sortie) in ECRITES
 
 
 def _umask() -> int:

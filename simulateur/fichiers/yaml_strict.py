@@ -158,6 +158,12 @@ class LecteurYaml:
         if not vide_ok and noeud.value.strip() == "":
             self.pb(noeud, "valeur vide", chemin)
             return None
+        if not noeud.value.isprintable():
+            mauvais = next((ch for ch in noeud.value if _controle(ch)), None)
+            if mauvais is not None:
+                self.pb(noeud, f"caractère de contrôle U+{ord(mauvais):04X} dans le texte", chemin,
+                        "retirez-le (un échappement « \\e », « \\x1b »… entre guillemets) : il serait envoyé tel quel au terminal")
+                return None
         return noeud.value
 
     def booleen(self, noeud, chemin):
@@ -186,6 +192,12 @@ class LecteurYaml:
             t = self.texte(noeud, chemin)
             return [(t, noeud)] if t is not None else []
         return [(t, x) for x in (self.liste(noeud, chemin) or []) if (t := self.texte(x, chemin)) is not None]
+
+
+def _controle(ch: str) -> bool:
+    """A character a text must not carry: C0 / C1 controls (tab and line breaks allowed), bidi overrides."""
+    o = ord(ch)
+    return (o < 32 and ch not in "\t\n\r") or 0x7f <= o <= 0x9f or 0x202a <= o <= 0x202e or 0x2066 <= o <= 0x2069
 
 
 def genre(noeud) -> str:

@@ -13,7 +13,7 @@ from ..domaine.champs import PAR_NOM
 from ..domaine.erreurs import ActeInvalide
 from ..domaine.identifiants import normaliser_beneficiaire
 from ..rendu.messages import message
-from .fichier import trop_de_cellules
+from .fichier import probleme_largeur
 from .lecture import Table, decoder, lire_octets, normaliser_colonne
 from .rejeu import Choix, Entree, ErreurLigne, Groupes, rejouer
 
@@ -88,8 +88,9 @@ def lire_actes(source) -> Iterator[LigneActe]:
         if not any(c.strip() for c in cel):
             continue
         erreur = None
-        if len(cel) > table.largeur and any(c.strip() for c in cel[table.largeur:]):
-            erreur = ErreurLigne(trop_de_cellules(cel, table.largeur, table.sep))
+        probleme = probleme_largeur(cel, table.largeur, table.sep, numero, table.texte[debut:fin])
+        if probleme is not None:
+            erreur = ErreurLigne(probleme)
         cel = cel[:table.largeur] + [""] * (table.largeur - len(cel))
         brut = dict(zip(norm, cel))
         acte = None

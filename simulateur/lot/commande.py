@@ -57,9 +57,10 @@ def executer_lot(data: bytes, sortie, *, contrat=None, formule=None, fichier: st
         raise LotInvalide(f"format « {format} » inconnu : {', '.join(FORMATS)}")
     donnees = [data]
     del data                              # the bytes are freed once decoded (the text is kept)
-    source, choix, _encodage, bom = preparer(donnees, fichier, contrat, formule, dossiers, progression)
+    source, choix, encodage, bom = preparer(donnees, fichier, contrat, formule, dossiers, progression)
     niveaux = choix.niveaux
     bilan = Bilan(fichier, niveaux)
+    bilan.encodage = encodage
     bilan.lignes, bilan.vides = len(source), source.vides
     if format == "csv":
         virgule = (source.table.sep == ";") if decimale is None else (decimale == "virgule")
@@ -87,5 +88,7 @@ def executer_lot(data: bytes, sortie, *, contrat=None, formule=None, fichier: st
             gc.enable()
     if progression is not None:
         progression("calcul", len(source), len(source))
-    ecrivain.ecrire(sortie, bom and format == "csv", progression)
+    # the output is UTF-8; with a BOM when the input had one or was not UTF-8 (Windows-1252, UTF-16), so that
+    # the spreadsheet that wrote the input reads the output's accents right (one encoding per file, never two)
+    ecrivain.ecrire(sortie, (bom or encodage != "utf-8") and format == "csv", progression)
     return bilan

@@ -49,6 +49,7 @@ class Bilan:
 
     def __init__(self, fichier: str, niveaux: list):
         self.fichier, self.niveaux = fichier, niveaux
+        self.encodage = "utf-8"            # how the input was read (utf-8, utf-16, windows-1252)
         self.lignes = self.erreurs = self.vides = 0
         self.totaux = {k: ZERO for k in PAYEURS}
         self.totaux.update({f"part_{n}": ZERO for n in niveaux})
@@ -72,10 +73,12 @@ class Bilan:
 
 
 class _Montants:
-    """Decimal → output text (two decimals, point or comma), cached: a batch repeats its amounts."""
+    """Decimal → output text (two decimals, point or comma), cached: a batch repeats its amounts.
+    A decimal comma in a file separated by commas is quoted (`"31,50"`), as `csv` would write it."""
 
-    def __init__(self, virgule: bool):
+    def __init__(self, virgule: bool, sep: str = ";"):
         self.virgule, self.cache = virgule, {}
+        self.guillemets = virgule and sep == ","
 
     def __call__(self, x: Decimal) -> str:
         t = self.cache.get(x)
@@ -83,6 +86,8 @@ class _Montants:
             t = texte_json(x)
             if self.virgule:
                 t = t.replace(".", ",")
+                if self.guillemets:
+                    t = f'"{t}"'
             if len(self.cache) < 200_000:
                 self.cache[x] = t
         return t
@@ -95,7 +100,7 @@ class SortieCSV:
         self.source, self.niveaux, self.bilan = source, niveaux, bilan
         self.sep = source.table.sep
         self.places = {}
-        self.montant = _Montants(virgule)
+        self.montant = _Montants(virgule, self.sep)
         self.suffixes = [None] * len(source)
         self.vides_parts = [""] * len(niveaux)
         self.partages: dict = {}         # a result's amounts → its output cells (a batch repeats its results)

@@ -14,6 +14,23 @@ from .rejeu import Entree, ErreurLigne, Groupes
 _CACHE_MAX = 200_000
 
 
+def probleme_largeur(cellules, largeur: int, sep: str, numero: int, rec: str) -> str | None:
+    """The row's error when its cell count does not fit the header, or None: extra cells holding
+    something (`trop_de_cellules`), or a record spread over several lines of the file (a quoted cell
+    with line breaks) whose cell count is not the header's — most likely a quote opened by mistake,
+    which swallowed the next line(s): said, never computed on a guess."""
+    n = len(cellules)
+    if n == largeur:
+        return None
+    lignes = rec.rstrip("\n").count("\n") + 1
+    if lignes > 1:
+        return (f"{n} cellules pour {largeur} colonnes, sur {lignes} lignes du fichier (lignes {numero} à {numero + lignes - 1}) : "
+                "un guillemet ouvert dans une cellule ne se ferme qu'à la ligne suivante ; vérifiez les guillemets")
+    if n > largeur and any(c.strip() for c in cellules[largeur:]):
+        return trop_de_cellules(cellules, largeur, sep)
+    return None
+
+
 def trop_de_cellules(cellules, largeur, sep=",") -> str:
     en_trop = [c[:40] for c in cellules[largeur:largeur + 5]]
     indice = ("un montant à virgule dans un fichier séparé par des virgules doit être entre guillemets, "
@@ -72,8 +89,9 @@ class SourceCSV:
         dates: dict = {}
         for numero, debut, fin in t.enregistrements():
             rec = texte[debut:fin]
-            if not rec.strip(vide):
-                self.vides += 1
+            reste = rec.strip(vide)
+            if not reste or ((not reste.isascii() or '"' in reste) and not any(c.strip() for c in t.cellules(debut, fin))):
+                self.vides += 1        # blank: every cell empty or white space (as `lire_actes` skips it)
                 continue
             cel = rec.split(sep, coupe) if '"' not in rec else t.cellules(debut, fin)
             i = len(self.debuts)
@@ -100,9 +118,9 @@ class SourceCSV:
         n, largeur = len(cel), t.largeur
         if n == largeur:
             return cel, 0, False, None
+        probleme = probleme_largeur(cel, largeur, t.sep, self.numeros[i], t.texte[self.debuts[i]:self.fins[i]])
         if n < largeur:
-            return cel + [""] * (largeur - n), largeur - n, False, None
-        probleme = trop_de_cellules(cel, largeur, t.sep) if any(c.strip() for c in cel[largeur:]) else None
+            return cel + [""] * (largeur - n), largeur - n, False, probleme
         return cel[:largeur], 0, True, probleme
 
     def _refus(self, i, cel, ben, erreur, ct, ft) -> Entree:

@@ -15,11 +15,12 @@ import codecs
 import csv
 import io
 import os
+import re
 import sys
 import unicodedata
 
 from ..domaine.champs import COLONNES_OBLIGATOIRES, COLONNES_REMPLACABLES
-from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.erreurs import ErreurSimulateur, apercu, raison_systeme
 from ..domaine.natures import suggestion
 
 TAILLE_MAX = 8 * 1024 ** 3         # 8 Gio: a file larger than this is refused before reading it
@@ -38,24 +39,24 @@ def normaliser_colonne(nom: str) -> str:
 
 
 def _court(texte, n: int = 60) -> str:
-    t = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(texte))
-    return t if len(t) <= n else t[:n] + "…"
+    return apercu(texte, n)
 
 
 def lire_octets(chemin) -> bytes:
-    """The file's bytes (`-`: standard input), its size checked before reading. Raises LotInvalide."""
+    """The file's bytes (`-`: standard input), its size checked before reading: a regular file over
+    TAILLE_MAX is refused without reading it, a pipe or a device is read up to TAILLE_MAX, and a
+    binary start (NUL bytes in the first 64 Kio, outside UTF-16) is refused before reading the rest
+    (`/dev/zero` is not read forever). Raises LotInvalide."""
     nom = _court(chemin, 200)
     try:
         if str(chemin) == "-":
-            return sys.stdin.buffer.read()
+            return _lire_flux(sys.stdin.buffer, nom)
         if os.path.isdir(chemin):
             raise LotInvalide(f"{nom} : c'est un dossier, pas un fichier de données")
-        taille = os.path.getsize(chemin)
-        if taille > TAILLE_MAX:
-            raise LotInvalide(f"{nom} : fichier trop grand ({taille // 1024 ** 3} Gio ; {TAILLE_MAX // 1024 ** 3} Gio au plus) ; "
-                              "indice : découpez-le par bénéficiaire")
         with open(chemin, "rb") as f:
-            return f.read()
+            if os.fstat(f.fileno()).st_size > TAILLE_MAX:
+                raise _trop_grand(nom)
+            return _lire_flux(f, nom)
     except FileNotFoundError:
         raise LotInvalide(f"{nom} : fichier introuvable ; indice : vérifiez le chemin (relatif au dossier courant)") from None
     except PermissionError:
@@ -63,34 +64,72 @@ def lire_octets(chemin) -> bytes:
     except MemoryError:
         raise LotInvalide(f"{nom} : fichier trop grand pour la mémoire de cette machine ; indice : découpez-le") from None
     except OSError as e:
-        raise LotInvalide(f"{nom} : fichier illisible ({e.strerror or e}) ; indice : vérifiez le chemin et les droits") from None
+        raise LotInvalide(f"{nom} : fichier illisible ({raison_systeme(e)}) ; indice : vérifiez le chemin et les droits") from None
+
+
+def _trop_grand(nom: str) -> LotInvalide:
+    return LotInvalide(f"{nom} : fichier trop grand ({TAILLE_MAX // 1024 ** 3} Gio au plus) ; indice : découpez-le par bénéficiaire")
+
+
+def _lire_flux(f, nom: str) -> bytes:
+    debut = f.read(65536)
+    _refuser_binaire(debut, nom)
+    reste = f.read(TAILLE_MAX + 1 - len(debut))
+    if len(debut) + len(reste) > TAILLE_MAX:
+        raise _trop_grand(nom)
+    return debut + reste if reste else debut
+
+
+def _refuser_binaire(debut: bytes, fichier: str) -> None:
+    """NUL bytes in the first 64 Kio of a file without a UTF-16 mark: binary (or UTF-16 without its mark)."""
+    if b"\x00" not in debut[:65536] or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    pairs, impairs = debut[0:4096:2], debut[1:4096:2]
+    nuls_pairs, nuls_impairs = pairs.count(0) > len(pairs) * 0.4, impairs.count(0) > len(impairs) * 0.4
+    if nuls_pairs != nuls_impairs and (pairs.count(0) < len(pairs) * 0.95 or impairs.count(0) < len(impairs) * 0.95):
+        raise LotInvalide(f"{fichier} : texte UTF-16 sans marque d'ordre des octets (BOM) ; indice : enregistrez le fichier "
+                          "en « CSV UTF-8 » (ou en UTF-16 avec BOM)")
+    raise LotInvalide(f"{fichier} : fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte)")
 
 
 def decoder(data: bytes, fichier: str) -> tuple[str, str, bool]:
     """(text, encoding, had a BOM). UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; an .xlsx
-    workbook (a zip archive) gives its first sheet as CSV text (`tableur`, encoding "xlsx")."""
+    workbook (a zip archive) gives its first sheet as CSV text (`tableur`, encoding "xlsx").
+
+    A file that is not UTF-8 but holds UTF-8 sequences too (rows pasted from two sources) is refused
+    rather than read half as mojibake: its output would mix the two encodings."""
     if data[:4] == b"PK\x03\x04":
         from .tableur import classeur_en_texte
         return classeur_en_texte(data, fichier), "xlsx", False
     if data.startswith(codecs.BOM_UTF8):
+        _refuser_binaire(data[3:65536], fichier)
         return _utf8(data[3:], fichier), "utf-8", True
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16", True
         except UnicodeDecodeError:
             raise LotInvalide(f"{fichier} : UTF-16 illisible ; indice : enregistrez le fichier en « CSV UTF-8 »") from None
-    if b"\x00" in data[:65536]:
-        raise LotInvalide(f"{fichier} : fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte), "
-                          "ou un .xlsx / .parquet par son extension")
+    _refuser_binaire(data[:65536], fichier)
     try:
         return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        erreur = e
+    melange = _UTF8_MULTI.search(data)
+    if melange is not None:
+        l_utf8, l_autre = data.count(b"\n", 0, melange.start()) + 1, data.count(b"\n", 0, erreur.start) + 1
+        raise LotInvalide(f"{fichier} : encodages mélangés : la ligne {l_utf8} est en UTF-8, "
+                          f"la ligne {l_autre} ne l'est pas (Windows-1252 ?) ; indice : "
+                          "enregistrez tout le fichier en « CSV UTF-8 »")
     try:
         return data.decode("cp1252"), "windows-1252", False
     except UnicodeDecodeError:
         raise LotInvalide(f"{fichier} : encodage inconnu (ni UTF-8, ni UTF-16, ni Windows-1252) ; "
                           "indice : enregistrez le fichier en « CSV UTF-8 »") from None
+
+
+# A well-formed UTF-8 sequence of a non-ASCII character (2 to 4 bytes): in a Windows-1252 file these
+# byte pairs would read « Ã© », « Â« »… — never French text.
+_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def _utf8(data: bytes, fichier: str) -> str:
@@ -165,6 +204,8 @@ class Table:
             nb, lus = lecteur.line_num - lus, lecteur.line_num
             if nb > 1:
                 self._verifier_multiligne(debut, fin, numero)
+            elif fin == fin_texte and '"' in texte[debut:fin] and self._cellules_strictes(debut, fin) is None:
+                raise self._guillemet_ouvert(numero)        # the last line opens a quote the file never closes
             yield numero, debut, fin
             numero += nb
             debut = fin
@@ -172,15 +213,23 @@ class Table:
     def _verifier_multiligne(self, debut, fin, numero):
         """A record over several lines is a quoted cell with line breaks — or a quote never closed,
         which swallows the rows after it. The latter is refused (never a silent loss of rows)."""
-        rec = self.texte[debut:fin]
+        cellules = self._cellules_strictes(debut, fin)
+        if cellules is None or any(l.count(self.sep) >= self.largeur - 1 for c in cellules for l in c.splitlines()[1:]):
+            raise self._guillemet_ouvert(numero)
+        # a record over several lines whose cell count is not the header's is the row's error
+        # (`fichier.probleme_largeur`): the file is kept, the row says where its quote closes
+
+    def _cellules_strictes(self, debut, fin):
+        """The record's cells read by `csv` in strict mode, or None when its quotes are not well formed."""
         try:
-            cellules = next(csv.reader(io.StringIO(rec, newline=""), delimiter=self.sep, strict=True))
+            return next(csv.reader(io.StringIO(self.texte[debut:fin], newline=""), delimiter=self.sep, strict=True), [])
         except csv.Error:
-            cellules = None
-        if (cellules is None or len(cellules) != self.largeur
-                or any(l.count(self.sep) >= self.largeur - 1 for c in cellules for l in c.splitlines()[1:])):
-            raise LotInvalide(f"{self.fichier} : ligne {numero} : guillemet ouvert et jamais fermé (la cellule continue sur les "
-                              "lignes suivantes) ; indice : fermez le guillemet, ou retirez-le si la cellule n'en a pas besoin")
+            return None
+
+    def _guillemet_ouvert(self, numero) -> LotInvalide:
+        return LotInvalide(f"{self.fichier} : ligne {numero} : guillemet ouvert et jamais fermé (la cellule continue sur les "
+                           "lignes suivantes, ou jusqu'à la fin du fichier) ; indice : fermez le guillemet, ou retirez-le si "
+                           "la cellule n'en a pas besoin")
 
     def cellules(self, debut: int, fin: int) -> list[str]:
         """The cells of the record at [debut, fin) (line end excluded)."""

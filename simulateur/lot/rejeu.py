@@ -13,7 +13,7 @@ from array import array
 
 from ..contrat.depot import charger_contrat, chemin_contrat, contrats_livres, est_livre
 from ..contrat.modele import Contrat
-from ..domaine.erreurs import ContratInvalide, ErreurSimulateur
+from ..domaine.erreurs import ContratInvalide, ErreurSimulateur, apercu
 from ..moteur.calcul import simuler
 from ..moteur.etat import EtatBeneficiaire
 from ..parametres import ParametreIndisponible, charger_parametres
@@ -77,13 +77,13 @@ class Choix:
                 c = self.contrat
             elif not self._permis(texte):
                 ids = ", ".join(p.stem for p in contrats_livres())
-                c = ErreurLigne(f"contrat « {texte[:80]} » : une ligne ne peut nommer qu'un contrat livré ({ids}), celui de "
+                c = ErreurLigne(f"contrat « {apercu(texte, 80)} » : une ligne ne peut nommer qu'un contrat livré ({ids}), celui de "
                                 "--contrat, ou un fichier d'un dossier donné par --contrats-dossier")
             else:
                 try:
                     c = charger_contrat(texte)
                 except ContratInvalide as e:
-                    c = ErreurLigne(f"contrat « {texte[:80]} » illisible : "
+                    c = ErreurLigne(f"contrat « {apercu(texte, 80)} » illisible : "
                                     + " ; ".join(str(p).replace("\n", " ") for p in e.problemes[:3]))
                 except ErreurSimulateur as e:
                     c = e

@@ -49,9 +49,18 @@ class EtatBeneficiaire:
 
 
 def ajouter_mois(d: dt.date, mois: int) -> dt.date:
-    """`d` plus `mois` months, the day clamped to the month's length (31 January + 1 month = 28/29 February)."""
+    """`d` plus `mois` months, the day clamped to the month's length (31 January + 1 month = 28/29 February).
+
+    Beyond the calendar's range (year 9999) the result is `date.max` (`date.min` before year 1): a
+    renewal period, a waiting period or a 12-month window that ends after 9999 has simply not ended,
+    and the comparisons the engine makes stay true — never an OverflowError (the acts' own dates are
+    bounded to 1900–2100, `domaine.champs`)."""
     annee, m = divmod(d.month - 1 + mois, 12)
     annee += d.year
+    if annee > dt.MAXYEAR:
+        return dt.date.max
+    if annee < dt.MINYEAR:
+        return dt.date.min
     m += 1
     jour = min(d.day, calendar.monthrange(annee, m)[1])
     return dt.date(annee, m, jour)

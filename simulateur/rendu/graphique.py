@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domaine.erreurs import ErreurSimulateur
+from ..domaine.erreurs import ErreurSimulateur, apercu
 from .texte import texte_fr
 
 FORMATS = (".png", ".svg")
@@ -34,14 +34,17 @@ def _matplotlib():
 
 
 def verifier_chemin(chemin) -> Path:
-    """Checked before any calculation, so a bad name fails fast."""
+    """Checked before any calculation, so a bad name fails fast: a .png or .svg file (not a folder) in
+    a folder that exists and can be written (`fichiers.ecriture.verifier_sortie`)."""
+    from ..fichiers.ecriture import SortieInvalide, verifier_sortie
     p = Path(chemin)
     if p.suffix.lower() not in FORMATS:
-        raise GraphiqueIndisponible(f"--graphique {chemin} : extension « {p.suffix or '(aucune)'} » non prise en charge ; "
-                                    "écrivez un fichier .png ou .svg")
-    if p.parent and not p.parent.exists():
-        raise GraphiqueIndisponible(f"--graphique {chemin} : le dossier {p.parent} n'existe pas")
-    return p
+        raise GraphiqueIndisponible(f"--graphique {apercu(chemin, 200)} : extension « {apercu(p.suffix or '(aucune)', 20)} » "
+                                    "non prise en charge ; écrivez un fichier .png ou .svg")
+    try:
+        return verifier_sortie(str(chemin))
+    except SortieInvalide as e:
+        raise GraphiqueIndisponible(f"--graphique {e}") from None
 
 
 def ecrire_graphique(chemin, barres: list[tuple[str, list]], titre: str, sous_titre: str = "",
@@ -81,10 +84,9 @@ def ecrire_graphique(chemin, barres: list[tuple[str, list]], titre: str, sous_ti
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(barres) < 3 else -0.2), ncol=3, frameon=False, fontsize=8)
         fig.tight_layout()
         meta = {"Date": None} if p.suffix.lower() == ".svg" else {"Software": None}
-        try:
-            fig.savefig(p, format=p.suffix.lower().lstrip("."), metadata=meta, bbox_inches="tight")
-        except OSError as e:
-            raise GraphiqueIndisponible(f"impossible d'écrire {p} : {e.strerror or e}") from None
+        from ..fichiers.ecriture import SortieAtomique
+        with SortieAtomique(p, binaire=True) as flux:        # all of the chart, or the previous file intact
+            fig.savefig(flux, format=p.suffix.lower().lstrip("."), metadata=meta, bbox_inches="tight")
     finally:
         plt.close(fig)
     return p

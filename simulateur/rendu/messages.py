@@ -201,14 +201,22 @@ class _Apercu:
 
 
 def message(erreur, contexte: str = "api") -> str:
-    """The French message of an error value, for `contexte` (cli, lot, api)."""
+    """The French message of an error value, for `contexte` (cli, lot, api). Whatever its origin (a
+    cell, an option, a contract file), the text is safe to print: no control character, each line
+    at most `domaine.erreurs.APERCU_LIGNE_MAX` characters."""
+    from ..domaine.erreurs import nettoyer
+    return nettoyer(_message(erreur, contexte))
+
+
+def _message(erreur, contexte: str) -> str:
+    from ..domaine.champs import apercu
     from ..domaine.erreurs import ErreurDansFormule, FormuleInconnue
     if isinstance(erreur, FormuleInconnue):
         from ..domaine.natures import proches
-        return (f"formule inconnue « {erreur.formule} » pour le contrat {erreur.contrat}"
+        return (f"formule inconnue « {apercu(erreur.formule)} » pour le contrat {erreur.contrat}"
                 f"{_proches(proches(erreur.formule, erreur.formules))} (formules : {', '.join(erreur.formules)})")
     if isinstance(erreur, ErreurDansFormule):
-        return f"formule {erreur.cle} : {message(erreur.cause, contexte)}"
+        return f"formule {apercu(erreur.cle)} : {_message(erreur.cause, contexte)}"
     if not isinstance(getattr(erreur, "details", None), dict):
         return str(erreur)           # an error of another kind (ParametreIndisponible…): its own words
     f = MESSAGES.get(getattr(erreur, "code", ""))

@@ -1,0 +1,1438 @@
+"""Trust (issue 10): whatever the input and the environment, a French message and a documented exit
+code — never a traceback, never a lost row, never a clobbered file, never code run from disk.
+
+Hostile-input campaign (Hypothesis, fixed seed; `SIMULATEUR_TESTS_FACTEUR=long` gives each target at
+least 10 000 examples, see conftest.py):
+- the command line: every command, its options discovered from the Typer app, with valid and hostile
+  values (huge numbers, other scripts' digits, control sequences, 5 000-character values, paths of
+  folders, devices, missing files, the input itself as output…);
+- batch cells and whole batch files (UTF-8 ± BOM, UTF-16 LE/BE, Windows-1252, Latin-1 bytes, binary,
+  mixed line ends, unclosed quotes, huge cells) through the three batch paths (`lot`, `simuler_lot`,
+  `comparer --actes`): every non-blank input row has exactly one output row, in order;
+- contract files and guarantee expressions with hostile numbers: what `valider` accepts, `simuler`
+  computes (only documented refusals).
+Then the kinds found, one test each with the expected message and exit code; the environment
+(stdout in cp1252, a full disk, SIGTERM) with real processes; the cache.
+"""
+from __future__ import annotations
+
+import atexit
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import event, given, strategies as st
+from typer.testing import CliRunner
+
+from conftest import RACINE, reglages
+from simulateur import charger_contrat, creer_acte, simuler
+from simulateur.cli import app
+from simulateur.comparaison import comparer_panier, lire_cibles, lire_panier
+from simulateur.contrat import contrats_livres, lire_contrat
+from simulateur.contrat.expressions import Expression, ExpressionInvalide, analyser, hors_bornes
+from simulateur.contrat.validation import valider_contrat
+from simulateur.domaine.champs import CHAMPS, COLONNES_OBLIGATOIRES
+from simulateur.domaine.erreurs import ContratInvalide, ErreurSimulateur
+from simulateur.domaine.natures import NATURES
+from simulateur.fichiers import cache
+from simulateur.lot import LotInvalide, executer_lot, lire_actes, simuler_lot
+from simulateur.parametres import ParametreIndisponible
+
+REFUS = (ErreurSimulateur, ParametreIndisponible)
+runner = CliRunner()
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+TEMOIN = RACINE / "tests" / "contrats_casses" / "temoin-valide.yaml"
+FAMILLE = RACINE / "exemples" / "famille-2025.csv"
+
+# What must never reach the user: a Python traceback, the option parser's English, a raw control sequence.
+ANGLAIS = ("Traceback", "Error:", "Usage:", "Try '", "Missing argument", "Missing option", "No such", "Invalid value",
+           "unexpected extra", "requires an argument", "does not take", "Aborted", "Exception")
+CONTROLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+
+def lancer(args, entree=None):
+    """Runs the command line in-process (CliRunner); returns the Result."""
+    return runner.invoke(app, [str(a) for a in args], input=entree, env=ENV)
+
+
+def verifier_sortie_cli(r, args):
+    """The contract of every command: exit 0, 1 or 2, no traceback, French messages, nothing raw echoed."""
+    quoi = f"simulateur {' '.join(repr(str(a))[:80] for a in args)}"
+    assert r.exception is None or isinstance(r.exception, SystemExit), f"{quoi} : exception {r.exception!r}"
+    assert r.exit_code in (0, 1, 2), f"{quoi} : code {r.exit_code}\n{r.stderr[-2000:]}"
+    for mot in ANGLAIS:
+        assert mot not in r.stderr, f"{quoi} : « {mot} » sur la sortie d'erreur :\n{r.stderr[-2000:]}"
+    assert not CONTROLE.search(r.stderr), f"{quoi} : caractère de contrôle écrit tel quel : {r.stderr[-500:]!r}"
+    assert all(len(l) <= 1200 for l in r.stderr.splitlines()), f"{quoi} : message démesuré ({max(map(len, r.stderr.splitlines()))} car.)"
+    if r.exit_code == 2:
+        assert "erreur" in r.stderr or "erreur" in r.stdout or "illisible" in r.stdout, f"{quoi} : code 2 sans message"
+
+
+# ------------------------------------------------------------------ the command line: a hostile campaign
+
+DOSSIER = Path(tempfile.mkdtemp(prefix="simulateur-confiance-"))
+atexit.register(shutil.rmtree, DOSSIER, ignore_errors=True)
+
+
+def _preparer_fichiers(d: Path) -> dict:
+    """The files the campaign names (inputs are hashed before and after each run: never clobbered)."""
+    famille = FAMILLE.read_text(encoding="utf-8")
+    f = {
+        "actes": d / "actes.csv", "casse": d / "casse.csv", "binaire": d / "binaire.csv", "vide": d / "vide.csv",
+        "cp1252": d / "excel.csv", "utf16": d / "utf16.csv", "contrat": d / "contrat.yaml", "contrat_casse": d / "casse.yaml",
+        "dossier": d / "dossier", "exemples": d / "exemples.yaml",
+    }
+    f["actes"].write_text("\n".join(famille.splitlines()[:8]) + "\n", encoding="utf-8")
+    f["casse"].write_text('beneficiaire,date,nature,br,frais_reels\nx,"2025-01-01,biologie,1,1\ny,2025-13-01,x,-1,1e9\n', encoding="utf-8")
+    f["binaire"].write_bytes(bytes(range(256)) * 4)
+    f["vide"].write_bytes(b"")
+    f["cp1252"].write_bytes("Bénéficiaire;Date;Nature;BR;Frais réels\nzoé;09/01/2025;consultation-generaliste;30,00;30,00\n"
+                            .encode("cp1252"))
+    f["utf16"].write_bytes("beneficiaire,date,nature,br,frais_reels\nx,2025-01-09,biologie,10,10\n".encode("utf-16"))
+    f["contrat"].write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
+    f["contrat_casse"].write_text("contrat: {id: x}\nniveaux: [\n", encoding="utf-8")
+    f["dossier"].mkdir()
+    f["exemples"].write_text((RACINE / "exemples" / "exemples-types.yaml").read_text(encoding="utf-8")[:4000], encoding="utf-8")
+    return f
+
+
+FICHIERS = _preparer_fichiers(DOSSIER)
+ENTREES = [p for p in FICHIERS.values() if p.is_file()]
+
+
+def _empreintes() -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in ENTREES}
+
+
+EMPREINTES = _empreintes()
+
+HOSTILES = ["", " ", "-", "--", "\x1b[31mrouge\x1b[0m", "a\nb", "\t", "x" * 251, "é" * 5000, "[bold]x[/bold]", "[/]", "%s%n{0}",
+            "٣٠", "８０", "1e999", "NaN", "-0", "-1", "9" * 27, "9" * 5000, "0,001", "8 0", "9999-12-31", "0001-01-01",
+            "2205-03-01", "31/02/2025", "/", ".", "..", "/dev/null", "/dev/full", "/proc/self/mem", "~", "C:\\x",
+            "contrats/../../etc/passwd", "a" * 251 + ".yaml", "\u202e", "\ufeff", "\x00", "\x7f", "\x9b31m"]
+VALIDES = {
+    "contrat": ["cabinets-dentaires", "carcept-evolution-sante", "production-agricole", str(FICHIERS["contrat"]),
+                str(FICHIERS["contrat_casse"]), str(FICHIERS["dossier"]), "temoin-valide"],
+    "--formule": ["base", "option-2", "f150", "socle", "option"],
+    "--formules": ["base,option-2", "cabinets-dentaires:base,carcept-evolution-sante:f150", "option-2,option-2", ":", "x:y,",
+                   f"{FICHIERS['contrat']}:option"],
+    "--format": ["table", "json", "csv", "jsonl", "texte", "xml"],
+    "--date": ["2025-06-01", "01/06/2025", "2024-02-29"],
+    "--cotisations": ["base=45.20,option-2=61,00", "base=-1", "option-2=x", "=", "base=1e9"],
+    "--ids": ["S1,D1", "S1,S1", "Z9", ","],
+    "--fichier": [str(FICHIERS["exemples"]), str(FICHIERS["contrat"]), str(FICHIERS["binaire"]), str(FICHIERS["dossier"])],
+    "--actes": [str(FICHIERS[k]) for k in ("actes", "casse", "binaire", "vide", "cp1252", "utf16", "dossier")],
+    "fichier": [str(FICHIERS[k]) for k in ("actes", "casse", "binaire", "vide", "cp1252", "utf16", "dossier")] + ["-"],
+    "fichiers": [str(FICHIERS["contrat"]), str(FICHIERS["contrat_casse"]), "cabinets-dentaires", str(FICHIERS["binaire"]),
+                 str(FICHIERS["dossier"])],
+    "id": ["cabinets-dentaires", str(FICHIERS["contrat"]), str(FICHIERS["contrat_casse"])],
+    "--contrat": ["cabinets-dentaires", str(FICHIERS["contrat"]), "inconnu"],
+    "--sortie": [str(DOSSIER / "sortie.csv"), str(FICHIERS["actes"]), str(FICHIERS["dossier"]), str(DOSSIER / "absent" / "s.csv"),
+                 str(DOSSIER / "sortie.json")],
+    "--decimale": ["point", "virgule", "comma"],
+    "--contrats-dossier": [str(DOSSIER), str(FICHIERS["dossier"]), "/"],
+    "--graphique": [str(DOSSIER / "absent" / "g.png"), str(FICHIERS["dossier"]), str(DOSSIER / "g.bmp")],
+}
+VALIDES.update({c.option: ([c.exemple] if c.exemple else []) + list(c.valeurs) for c in CHAMPS if c.type != "booleen"})
+VALIDES["--nature"] = ["consultation-specialiste", "optique-equipement", "aide-auditive", "apres-cancer-bilan", "biologie",
+                       "consultation", "dentaire-prothese"]
+VALIDES["--frais-reels"] = ["80", "31,50", "1 234,56", "0"]
+VALIDES["--br"] = ["31,50", "0", "30"]
+
+
+def _commandes():
+    import typer.main
+    from simulateur import cli
+    cli._enregistrer()   # the commands are registered lazily (cli.COMMANDES): all of them here
+    groupe = typer.main.get_command(app)
+    return {nom: cmd for nom, cmd in groupe.commands.items()}
+
+
+COMMANDES = _commandes()
+
+
+BASES = {   # the usual options of each command (an act that can be computed), before the drawn ones
+    "simuler": ["-f", "option-2", "--nature", "consultation-specialiste", "--br", "30", "--frais-reels", "50", "--date",
+                "2025-06-01", "--dptm"],
+    "comparer": ["--nature", "consultation-specialiste", "--br", "30", "--frais-reels", "50", "--date", "2025-06-01", "--dptm"],
+    "lot": ["-c", "cabinets-dentaires", "-f", "option-2", "-s"],
+}
+
+
+def _valeur(draw, cle):
+    valeurs = VALIDES.get(cle, [])
+    if valeurs and draw(st.integers(0, 3)) > 0:
+        return draw(st.sampled_from(valeurs))
+    return draw(st.sampled_from(HOSTILES))
+
+
+@st.composite
+def lignes_de_commande(draw):
+    """A command, its positional arguments and options (known ones, misspelt ones, flags with values…),
+    valid three times out of four, hostile otherwise."""
+    nom = draw(st.sampled_from(sorted(COMMANDES)))
+    cmd = COMMANDES[nom]
+    args = [nom]
+    for p in cmd.params:
+        if p.param_type_name == "argument" and draw(st.integers(0, 9)) > 0:
+            args.append(_valeur(draw, p.name))
+    options = [p for p in cmd.params if p.param_type_name == "option"]
+    if nom in BASES and draw(st.integers(0, 3)) > 0:
+        args += BASES[nom]
+    for _ in range(draw(st.integers(0, 5))):
+        if draw(st.integers(0, 9)) == 0 or not options:
+            args.append(draw(st.sampled_from(["--bogus", "-z", "--formul", "--", "-", "--format=", "--dptm=oui", "--help",
+                                              "--explique=1", "-fx", "-nconsultation", "-s=3"])))
+            continue
+        p = draw(st.sampled_from(options))
+        nom_option = draw(st.sampled_from(list(p.opts) + list(p.secondary_opts)))
+        if getattr(p, "is_flag", False):
+            args.append(nom_option)
+        elif draw(st.integers(0, 19)) == 0:
+            args.append(nom_option)                       # an option without its value
+        else:
+            args += [nom_option, _valeur(draw, p.opts[0])]
+    return args
+
+
+@reglages(300, delai_ms=20_000)
+@given(args=lignes_de_commande())
+def test_ligne_de_commande_hostile(args, monkeypatch_module):
+    r = lancer(args, entree=FAMILLE.read_text(encoding="utf-8") if "-" in args else None)
+    verifier_sortie_cli(r, args)
+    event(f"{args[0]} → code {r.exit_code}")
+    assert _empreintes() == EMPREINTES, f"simulateur {args} : un fichier d'entrée a été modifié"
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    """The campaign runs in its own folder (charts and outputs land there), with its own cache folder."""
+    mp = pytest.MonkeyPatch()
+    mp.chdir(DOSSIER)
+    yield mp
+    mp.undo()
+
+
+# ------------------------------------------------------------------ batch cells and whole batch files
+
+
+CELLULES_HOSTILES = ["", " ", "\u00a0", "\u200b", "٣٠", "８０", "1e5", "NaN", "inf", "-0", "-0,00", "-1", "9" * 27, "9" * 400,
+                     "0,001", "8 0", "1.234,56", "1,234.56", "€", "30 €", "\x1b[2J", '"', '""', "a\nb", "a\rb", "a\r\nb", ";",
+                     ",", "\t", "\ufeff", "\u202e", "9999-12-31", "0001-01-01", "1899-12-31", "2101-01-01", "2205-03-01",
+                     "2025-02-29", "29/02/2024", "x" * 2000, "+5", "0x10", "1_000", "²", "½", "١٢", "𝟏𝟐", "=1+1", "@SUM(A1)",
+                     "oui", "non", "x", "100 % Santé", "RAC 0", "simple+complexe", "simple", "36", "99", "droite", "majeur",
+                     "../../../etc/passwd", "/dev/zero", str(TEMOIN), "cabinets-dentaires", "option-2"]
+
+
+def _cents(draw, maxi=60_000):
+    c = draw(st.integers(0, maxi))
+    return draw(st.sampled_from([f"{c // 100}.{c % 100:02d}", f"{c // 100},{c % 100:02d}", str(c // 100)]))
+
+
+def cellule_valide(draw, nom):
+    """A plausible cell of column `nom` (the field's own vocabulary)."""
+    from simulateur.domaine.champs import PAR_NOM
+    if nom == "beneficiaire":
+        return draw(st.sampled_from(["paul", "zoé", "Zoe\u0301", "tom ", "42", "b-1"]))
+    if nom == "contrat":
+        return draw(st.sampled_from(["", "", "cabinets-dentaires", "production-agricole", "carcept-evolution-sante", "inconnu"]))
+    if nom == "formule":
+        return draw(st.sampled_from(["", "", "option-2", "base", "socle", "f150", "x"]))
+    c = PAR_NOM.get(nom)
+    if c is None:
+        return draw(st.sampled_from(["", "note", "123"]))
+    if c.type == "nature":
+        return draw(st.sampled_from(sorted(NATURES)))
+    if c.type == "date":
+        d = draw(st.dates(dt.date(2022, 1, 1), dt.date(2026, 12, 31)))
+        return draw(st.sampled_from([d.isoformat(), d.strftime("%d/%m/%Y")]))
+    if c.type == "montant":
+        return _cents(draw)
+    if c.type == "entier":
+        return str(draw(st.integers(*(c.bornes or (1, 60)))))
+    if c.type == "booleen":
+        return draw(st.sampled_from(["", "oui", "non", "1", "0", "x", "true"]))
+    if c.type == "choix":
+        return draw(st.sampled_from(["", *c.valeurs, *c.synonymes]))
+    if c.type == "verres":
+        return draw(st.sampled_from(["", "simple+simple", "simple+complexe", "tres-complexe", "complexe,simple"]))
+    if c.type == "dent":
+        return draw(st.sampled_from(["", "11", "36", "48", "55", "85"]))
+    if c.type == "taux":
+        return draw(st.sampled_from(["", "70", "100", "60 %", "0"]))
+    return ""
+
+
+@st.composite
+def fichiers_csv(draw, cellules_hostiles=True):
+    """(text, separator, the rows as written): a header of the required columns, some optional ones (and
+    maybe contrat/formule and an unknown column), rows of valid or hostile cells, written by `csv`."""
+    facultatives = [c.nom for c in CHAMPS if c.nom not in COLONNES_OBLIGATOIRES] + ["contrat", "formule", "commentaire"]
+    colonnes = list(COLONNES_OBLIGATOIRES) + draw(st.lists(st.sampled_from(facultatives), unique=True, max_size=8))
+    colonnes = draw(st.permutations(colonnes))
+    sep = draw(st.sampled_from([",", ";", "\t"]))
+    lignes = []
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.integers(0, 14)) == 0:
+            lignes.append([""] * len(colonnes) if draw(st.booleans()) else [" "] * len(colonnes))   # a blank line
+            continue
+        ligne = []
+        for nom in colonnes:
+            hostile = cellules_hostiles and draw(st.integers(0, 9)) == 0
+            ligne.append(draw(st.sampled_from(CELLULES_HOSTILES)) if hostile else cellule_valide(draw, nom))
+        if draw(st.integers(0, 19)) == 0:
+            ligne = ligne[:draw(st.integers(0, len(ligne)))]                  # a short row
+        elif draw(st.integers(0, 19)) == 0:
+            ligne = ligne + draw(st.lists(st.sampled_from(["", "x", "1"]), min_size=1, max_size=3))   # a long row
+        lignes.append(ligne)
+    f = io.StringIO()
+    w = csv.writer(f, delimiter=sep, lineterminator="\n")
+    w.writerow(colonnes)
+    w.writerows(lignes)
+    return f.getvalue(), sep, lignes
+
+
+def lignes_attendues(texte: str, sep: str) -> list[int]:
+    """The file lines of the non-blank records (an independent reading: `csv` on the text with every line
+    end made `\\n`): the rows that must each get exactly one output row, in this order."""
+    texte = texte.replace("\r\n", "\n").replace("\r", "\n")
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=sep)
+    numeros, ligne = [], 1
+    next(lecteur, None)
+    for cel in lecteur:
+        debut, ligne = ligne + 1, lecteur.line_num
+        if any(c.strip() for c in cel):
+            numeros.append(debut)
+    return numeros
+
+
+def _sortie_csv(texte: str, sep: str):
+    lignes = list(csv.reader(io.StringIO(texte, newline=""), delimiter=sep))
+    return lignes[0], lignes[1:]
+
+
+def verifier_lot(donnees: bytes, texte: str, sep: str, fmt: str, decimale, contrat="cabinets-dentaires", formule="option-2"):
+    """`executer_lot` on the bytes: one output row per non-blank input row, in order, each with its
+    result or an error naming its line; or the whole file refused (LotInvalide) with a French message."""
+    sortie = io.StringIO()
+    try:
+        bilan = executer_lot(donnees, sortie, contrat=contrat, formule=formule, fichier="fuzz.csv", format=fmt, decimale=decimale)
+    except ErreurSimulateur as e:
+        assert str(e) and not CONTROLE.search(str(e).replace("\n", " ")), repr(str(e))
+        return None
+    attendues = lignes_attendues(texte, sep)
+    assert bilan.lignes == len(attendues), (bilan.lignes, attendues)
+    if fmt == "csv":
+        entete, lignes = _sortie_csv(sortie.getvalue().lstrip("\ufeff"), sep)
+        i_err = entete.index("erreur")
+        assert len(lignes) == len(attendues), f"{len(lignes)} lignes en sortie pour {len(attendues)} en entrée"
+        erreurs = [l[i_err] for l in lignes]
+    else:
+        t = sortie.getvalue()
+        objets = json.loads(t) if fmt == "json" else [json.loads(l) for l in t.splitlines() if l]
+        assert [o["ligne"] for o in objets] == attendues
+        erreurs = [o["erreur"] or "" for o in objets]
+    for numero, err in zip(attendues, erreurs):
+        assert err == "" or err.startswith(f"ligne {numero} : "), (numero, err)
+        assert not CONTROLE.search(err), repr(err)
+        assert len(err) < 1200
+    assert sum(1 for e in erreurs if e) == bilan.erreurs
+    return bilan
+
+
+@reglages(250, delai_ms=20_000)
+@given(fichier=fichiers_csv(), fmt=st.sampled_from(["csv", "json", "jsonl"]), decimale=st.sampled_from([None, "point", "virgule"]),
+       ligne_contrat=st.booleans())
+def test_lot_cellules_hostiles_une_sortie_par_ligne(fichier, fmt, decimale, ligne_contrat):
+    texte, sep, _ = fichier
+    bilan = verifier_lot(texte.encode("utf-8"), texte, sep, fmt, decimale, *(("cabinets-dentaires", "option-2")
+                                                                              if ligne_contrat else (None, None)))
+    if bilan is None:     # refused as a whole: only for a NUL byte (binary), or no contract / formula at all
+        assert "\x00" in texte or not ligne_contrat, texte[:500]
+
+
+@reglages(150, delai_ms=20_000)
+@given(fichier=fichiers_csv())
+def test_simuler_lot_et_panier_une_sortie_par_ligne(fichier):
+    """The Python API (`lire_actes` → `simuler_lot`) and `comparer --actes` (`lire_panier` →
+    `comparer_panier`, each formula replaying the basket) answer every non-blank row once."""
+    texte, sep, _ = fichier
+    try:
+        lignes = list(lire_actes(io.BytesIO(texte.encode("utf-8"))))
+    except ErreurSimulateur as e:
+        assert "\x00" in texte, str(e)
+        return
+    attendues = lignes_attendues(texte, sep)
+    assert [l.ligne for l in lignes] == attendues
+    resultats = list(simuler_lot(lignes, "cabinets-dentaires", "option-2"))
+    assert [r.ligne for r in resultats] == attendues
+    for r in resultats:
+        assert (r.resultat is None) == (r.erreur is not None)
+        assert r.erreur is None or (r.erreur.startswith(f"ligne {r.ligne} : ") and not CONTROLE.search(r.erreur))
+    panier = lire_panier(io.BytesIO(texte.encode("utf-8")))
+    for c in comparer_panier(lire_cibles("base,option-2", "cabinets-dentaires"), panier):
+        assert sorted([n for n, _ in c.resultats] + [n for n, _ in c.erreurs]) == attendues
+
+
+ENCODAGES = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le+bom", "utf-16-be+bom", "cp1252", "latin-1", "utf-16-le"]
+
+
+def encoder(texte: str, encodage: str) -> bytes:
+    if encodage.endswith("+bom"):
+        e = encodage[:-4]
+        return (b"\xff\xfe" if e.endswith("le") else b"\xfe\xff") + texte.encode(e, "surrogatepass")
+    return texte.encode(encodage, "replace") if encodage in ("cp1252", "latin-1") else texte.encode(encodage, "surrogatepass")
+
+
+@st.composite
+def fichiers_abimes(draw):
+    """(bytes, the text they mean or None) : a generated file, encoded one way or another, then mutated:
+    mixed line ends, a quote opened in a cell, truncated, bytes of another encoding, NUL bytes, a huge cell."""
+    texte, sep, _ = draw(fichiers_csv())
+    geste = draw(st.sampled_from(["rien", "fins", "guillemet", "tronquer", "melange", "nul", "enorme", "octets"]))
+    if geste == "fins":
+        morceaux = texte.split("\n")
+        texte = "".join(m + draw(st.sampled_from(["\n", "\r\n", "\r"])) for m in morceaux[:-1]) + morceaux[-1]
+    elif geste == "guillemet" and "\n" in texte:
+        i = draw(st.integers(texte.index("\n") + 1, len(texte)))
+        texte = texte[:i] + '"' + texte[i:]
+    elif geste == "tronquer":
+        texte = texte[:draw(st.integers(0, len(texte)))]
+    elif geste == "enorme":
+        texte = texte.rstrip("\n") + "\n" + sep.join(["paul", "2025-01-01", "biologie", '"' + "1" * 1_000_001 + '"', "1"]) + "\n"
+    encodage = draw(st.sampled_from(ENCODAGES))
+    donnees = encoder(texte, encodage)
+    if geste == "melange":
+        donnees = donnees + "zoé;2025-01-01\n".encode(draw(st.sampled_from(["utf-8", "cp1252"])))
+    elif geste == "nul":
+        i = draw(st.integers(0, len(donnees)))
+        donnees = donnees[:i] + b"\x00" + donnees[i:]
+    elif geste == "octets":
+        for _ in range(draw(st.integers(1, 4))):
+            i = draw(st.integers(0, len(donnees)))
+            donnees = donnees[:i] + bytes([draw(st.integers(0x80, 0xff))]) + donnees[i:]
+    return donnees, sep
+
+
+@reglages(200, delai_ms=20_000)
+@given(f=fichiers_abimes(), fmt=st.sampled_from(["csv", "json"]))
+def test_lot_fichiers_abimes(f, fmt):
+    """Whatever the bytes: either the whole file is refused with a French message (exit 2), or every
+    non-blank record — as `csv` itself reads the decoded text — has exactly one output row."""
+    donnees, sep = f
+    sortie = io.StringIO()
+    try:
+        bilan = executer_lot(donnees, sortie, contrat="cabinets-dentaires", formule="option-2", fichier="abime.csv", format=fmt)
+    except ErreurSimulateur as e:
+        assert str(e) and not CONTROLE.search(str(e).replace("\n", " ")), repr(str(e))
+        return
+    from simulateur.lot.lecture import Table, decoder
+    texte = decoder(donnees, "x")[0]
+    sep = Table(texte, "x").sep
+    attendues = lignes_attendues(texte, sep)
+    if fmt == "csv":
+        _entete, lignes = _sortie_csv(sortie.getvalue().lstrip("\ufeff"), sep)
+        assert len(lignes) == len(attendues) == bilan.lignes
+    else:
+        assert [o["ligne"] for o in json.loads(sortie.getvalue())] == attendues
+
+
+# ------------------------------------------------------------------ contract files: what `valider` accepts, `simuler` computes
+
+
+NOMBRES = st.one_of(
+    st.integers(0, 999).map(str), st.integers(0, 99_999).map(lambda c: f"{c // 100},{c % 100:02d}"),
+    st.integers(10 ** 8, 10 ** 40).map(str), st.integers(1, 280).map(lambda n: "9" * n), st.just("0"), st.just("00000000001"),
+    st.integers(0, 10 ** 6).map(lambda n: f"0,{n:07d}"), st.sampled_from(["1 000 000 000", "100 000 000", "10 000", "366", "367"]),
+)
+GARANTIES_HOSTILES = st.one_of(
+    NOMBRES.map(lambda n: f"{n} % BR"), NOMBRES.map(lambda n: f"+ {n} % BR"), NOMBRES.map(lambda n: f"{n} €"),
+    NOMBRES.map(lambda n: f"{n} % FR"), NOMBRES.map(lambda n: f"{n} € / jour"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]} € / jour, {t[1]} jours / an"),
+    st.tuples(NOMBRES, NOMBRES, NOMBRES).map(lambda t: f"{t[0]} € / jour pendant {t[1]} jours par an, puis {t[2]} € / jour"),
+    NOMBRES.map(lambda n: f"crédit {n} € par année civile"), NOMBRES.map(lambda n: f"crédit annuel {n} % PMSS"),
+    NOMBRES.map(lambda n: f"{n} % PMSS"), st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]}/{t[1]} PMSS"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]} € par acte, limité à {t[1]} actes par an"),
+    st.tuples(NOMBRES, st.sampled_from(["verre", "appareil", "œil", "séance", "boîte"])).map(lambda t: f"{t[0]} € / {t[1]}"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"forfait de {t[0]} € dont au maximum {t[1]} € pour la monture"),
+    st.tuples(NOMBRES, NOMBRES).map(lambda t: f"{t[0]} % BR + {t[1]} € par an"),
+    NOMBRES.map(lambda n: f"{n} % BR dans la limite des HLF"),
+)
+
+
+@reglages(1000, delai_ms=2000)
+@given(texte=GARANTIES_HOSTILES)
+def test_expression_aux_nombres_hostiles(texte):
+    """A guarantee cell with any number: parsed within the bounds, or refused with a French reason."""
+    try:
+        e = analyser(texte)
+    except ExpressionInvalide as err:
+        assert str(err).startswith(f"« {texte} »") or (len(texte) > 300 and "trop longue" in str(err)), str(err)
+        return
+    assert isinstance(e, Expression)
+    assert all(hors_bornes(t) is None for t in e.termes)
+
+
+CONTRAT_HOSTILE = """contrat: {{id: hostile, nom: hostile, source: test, responsable: {resp}}}
+niveaux: {{a: {{libelle: A, convention: inclut-ss}}, b: {{libelle: B, convention: en-complement}}}}
+colonnes: {{a: {{niveau: a}}, b: {{niveau: b}}}}
+formules: {{f: {{colonnes: [a, b]}}}}
+{plafond}{stage}garanties:
+  - section: S
+    lignes:
+      - {{libelle: L1, nature: {nature}, a: {a}, b: {b}}}
+"""
+
+
+@st.composite
+def contrats_hostiles(draw):
+    nature = draw(st.sampled_from(sorted(NATURES)))
+    plafond = stage = ""
+    if draw(st.booleans()):
+        plafond = f'plafonds_annuels: [{{libelle: P, natures: [{nature}], montant: "{draw(NOMBRES)}", au_dela: ticket-moderateur}}]\n'
+    if draw(st.booleans()):
+        stage = f'delai_de_stage: {{duree_mois: "{draw(NOMBRES)}", ticket_moderateur: [{nature}]}}\n'
+    return nature, CONTRAT_HOSTILE.format(resp=draw(st.sampled_from(["true", "false"])), nature=nature, plafond=plafond,
+                                          stage=stage, a=json.dumps(draw(GARANTIES_HOSTILES), ensure_ascii=False),
+                                          b=json.dumps(draw(GARANTIES_HOSTILES), ensure_ascii=False))
+
+
+ACTES_EXTREMES = st.fixed_dictionaries({
+    "br": st.sampled_from(["0", "0.01", "30", "1000", "99999999.99", "100000000"]),
+    "frais_reels": st.sampled_from(["0", "0.01", "50", "5000", "99999999.99", "100000000"]),
+    "quantite": st.sampled_from([1, 2, 366, 10000]),
+    "date": st.sampled_from(["1900-01-01", "2025-06-01", "2100-12-31", "2024-02-29"]),
+    "date_adhesion": st.sampled_from([None, "1900-01-01", "2025-01-01", "2100-12-31"]),
+    "age": st.sampled_from([None, 0, 17, 130]),
+    "taux": st.sampled_from([None, "0", "100"]),
+})
+
+
+@reglages(200, delai_ms=20_000)
+@given(contrat=contrats_hostiles(), acte=ACTES_EXTREMES)
+def test_contrat_valide_toujours_calculable(contrat, acte):
+    """What the loader accepts (`valider` says valid or reports rules), `simuler` computes — with
+    amounts at their bounds, quantities at 10 000, dates at 1900 and 2100 — or refuses with a
+    documented error; the explanation renders; valider never raises."""
+    nature, texte = contrat
+    try:
+        c = lire_contrat(texte, "hostile.yaml")
+    except ContratInvalide as e:
+        assert all(p.ligne is not None or "trop" in p.message for p in e.problemes), [str(p) for p in e.problemes]
+        event("contrat refusé")
+        return
+    valider_contrat(c, dt.date(2025, 6, 1))
+    kw = {k: v for k, v in acte.items() if v is not None}
+    try:
+        a = creer_acte(nature=nature, dptm=True, panier="libre", verres="simple+complexe", monture="0", limite="100", oreille="droite",
+                       fin_traitement="2025-01-01", **kw)
+        r = simuler(c, "f", a)
+    except REFUS as e:
+        event(f"acte refusé ({type(e).__name__})")
+        return
+    event("calculé")
+    assert r.securite_sociale + r.forfait_apres_cancer + sum(p.montant for p in r.parts) + r.reste_a_charge == r.frais_reels
+    assert all(p.montant >= 0 for p in r.parts) and r.reste_a_charge >= 0
+    from simulateur.rendu import tables
+    json.dumps(r.explication_dict(), ensure_ascii=False)
+    from rich.console import Console
+    Console(file=io.StringIO(), width=100).print(tables.table_resultat(r, c), tables.arbre_explication(r))
+
+
+@reglages(60, delai_ms=20_000)
+@given(contrat=contrats_hostiles())
+def test_valider_ligne_de_commande_contrat_hostile(contrat, tmp_path_factory):
+    _nature, texte = contrat
+    f = tmp_path_factory.mktemp("hostile") / "hostile.yaml"
+    f.write_text(texte, encoding="utf-8")
+    for args in (["valider", f], ["valider", f, "--format", "json"], ["contrat", f]):
+        r = lancer(args)
+        verifier_sortie_cli(r, args)
+
+
+EXEMPLES_TYPES = (RACINE / "exemples" / "exemples-types.yaml").read_text(encoding="utf-8")
+
+
+@st.composite
+def exemples_abimes(draw):
+    """The standard examples file with lines dropped, values replaced by hostile ones, or truncated."""
+    lignes = EXEMPLES_TYPES.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 5))):
+        i = draw(st.integers(0, len(lignes) - 1))
+        geste = draw(st.sampled_from(["supprimer", "valeur", "tronquer", "doubler"]))
+        if geste == "supprimer":
+            del lignes[i]
+        elif geste == "doubler":
+            lignes.insert(i, lignes[i])
+        elif geste == "tronquer":
+            lignes = lignes[:i]
+        elif ": " in lignes[i]:
+            cle = lignes[i].split(": ", 1)[0]
+            lignes[i] = f"{cle}: {json.dumps(draw(st.sampled_from(CELLULES_HOSTILES + HOSTILES)), ensure_ascii=False)}\n"
+        if not lignes:
+            break
+    return "".join(lignes)
+
+
+@reglages(100, delai_ms=20_000)
+@given(texte=exemples_abimes())
+def test_exemples_abimes(texte, tmp_path_factory):
+    """`exemples --fichier`: a damaged list is refused with fichier:ligne, or computed for every formula."""
+    from simulateur.comparaison import calculer_exemples, charger_exemples
+    from simulateur.comparaison import Cible
+    f = tmp_path_factory.mktemp("exemples") / "exemples.yaml"
+    f.write_text(texte, encoding="utf-8")
+    try:
+        liste = charger_exemples(f)
+    except ErreurSimulateur as e:
+        assert str(e) and not CONTROLE.search(str(e).replace("\n", " "))
+        return
+    c = charger_contrat("cabinets-dentaires")
+    lignes = calculer_exemples([Cible(x, c, x) for x in c.formules], liste)
+    assert len(lignes) == len(liste)
+
+
+# ------------------------------------------------------------------ the environment, with real processes
+
+
+PYTHON = [sys.executable, "-m", "simulateur"]
+EXEMPLE = ["simuler", "cabinets-dentaires", "--formule", "option-2", "--nature", "consultation-specialiste", "--br", "31,50",
+           "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
+
+
+def processus(args, **kw):
+    env = {**os.environ, "COLUMNS": "100", "SIMULATEUR_CACHE": "0", **kw.pop("env", {})}
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(PYTHON + [str(a) for a in args], env=env, timeout=120, **kw)
+
+
+@pytest.mark.parametrize("encodage", ["cp1252", "ascii", "latin-1"])
+def test_sortie_standard_dans_un_autre_encodage(encodage):
+    """A Windows redirect (cp1252), an ASCII terminal: every line written, the missing characters degraded
+    (`?`), exit 0 — never a UnicodeEncodeError. CALCUL.md §6 worked example: reste à charge 3,25 €."""
+    r = processus(EXEMPLE + ["--explique"], env={"PYTHONIOENCODING": encodage})
+    assert r.returncode == 0, r.stderr.decode(encodage, "replace")
+    texte = r.stdout.decode(encodage)
+    assert "3,25" in texte and "Reste" in texte and "Traceback" not in r.stderr.decode(encodage, "replace")
+    r = processus(["simuler", "inconnu", "-f", "x", "-n", "biologie", "--frais-reels", "1"], env={"PYTHONIOENCODING": encodage})
+    assert r.returncode == 2 and r.stderr.decode(encodage).startswith("erreur : contrat inconnu")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full absent (pas Linux)")
+@pytest.mark.parametrize("args", [EXEMPLE, EXEMPLE + ["--format", "json"], ["natures"],
+                                  ["lot", str(FAMILLE), "-c", "cabinets-dentaires", "-f", "option-2", "-s"]])
+def test_disque_plein_sur_la_sortie_standard(args):
+    """`> /dev/full`: one French message, exit 2, no traceback."""
+    with open("/dev/full", "wb") as plein:
+        r = processus(args, stdout=plein, stderr=subprocess.PIPE)
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 2, err
+    assert err == "erreur : écriture impossible sur la sortie standard : disque plein\n", err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full absent (pas Linux)")
+def test_disque_plein_sur_la_sortie_lot():
+    r = processus(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-o", "/dev/full"])
+    assert r.returncode == 2
+    assert r.stderr.decode() == "erreur : /dev/full : écriture impossible (disque plein) ; la sortie est incomplète\n"
+
+
+def test_disque_plein_pendant_l_ecriture_d_un_fichier(tmp_path, monkeypatch):
+    """A regular file on a full disk (simulated: the write fails with ENOSPC): exit 2, French message,
+    the previous file intact and no temporary file left."""
+    import errno
+    from simulateur.fichiers import ecriture
+    sortie = tmp_path / "resultats.csv"
+    sortie.write_text("ancien\n", encoding="utf-8")
+    vrai = ecriture.SortieAtomique.__enter__
+
+    def plein(self):
+        flux = vrai(self)
+
+        def ecrire(_texte):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        flux.write = ecrire
+        return flux
+    monkeypatch.setattr(ecriture.SortieAtomique, "__enter__", plein)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-o", sortie])
+    assert r.exit_code == 2
+    assert r.stderr == (f"erreur : {sortie} : écriture impossible (disque plein) ; le fichier n'a pas été écrit "
+                        "(le précédent, s'il existait, est intact)\n")
+    assert sortie.read_text(encoding="utf-8") == "ancien\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["resultats.csv"]
+
+
+@pytest.fixture(scope="module")
+def gros_lot(tmp_path_factory):
+    """30 000 acts of a year (benchmarks/lot.py's seeded generator): a `lot` run of a few seconds."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("banc_lot", RACINE / "benchmarks" / "lot.py")
+    banc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(banc)
+    chemin = tmp_path_factory.mktemp("gros") / "annee.csv"
+    banc.generer(chemin, 30_000, 1_000)
+    return chemin
+
+
+def _interrompre(gros_lot, sortie: Path, sig, quand):
+    """Starts `lot -o sortie`, sends `sig` when `quand(sortie folder)` says so; returns (code, stderr)."""
+    env = {**os.environ, "SIMULATEUR_CACHE": "0"}
+    p = subprocess.Popen(PYTHON + ["lot", str(gros_lot), "-c", "cabinets-dentaires", "-f", "option-2", "-o", str(sortie), "-s"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    debut = time.monotonic()
+    while p.poll() is None and not quand(sortie.parent, time.monotonic() - debut):
+        time.sleep(0.002)
+    if p.poll() is None:
+        p.send_signal(sig)
+    _out, err = p.communicate(timeout=120)
+    return p.returncode, err.decode("utf-8")
+
+
+def _partiels(dossier: Path):
+    return [f for f in dossier.iterdir() if f.name.endswith(".partiel")]
+
+
+def _en_ecriture(dossier, _t):
+    return any(f.stat().st_size > 0 for f in _partiels(dossier))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interruption_pendant_le_calcul_aucun_fichier(gros_lot, tmp_path, sig):
+    sortie = tmp_path / "resultats.csv"
+    vu = []
+
+    def pendant_le_calcul(d, t):      # the temporary file exists (the command started), still empty: computing
+        if _partiels(d) and not vu:
+            vu.append(t)
+        return bool(vu) and t > vu[0] + 0.3 and not _en_ecriture(d, t)
+    code, err = _interrompre(gros_lot, sortie, sig, pendant_le_calcul)
+    assert code == 130, err
+    assert err == f"interrompu : {sortie} n'a pas été écrit (le fichier précédent, s'il existait, est intact)\n"
+    assert not sortie.exists() and not _partiels(tmp_path)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interruption_pendant_l_ecriture_fichier_precedent_intact(gros_lot, tmp_path, sig):
+    sortie = tmp_path / "resultats.csv"
+    sortie.write_text("résultats précédents\n", encoding="utf-8")
+    code, err = _interrompre(gros_lot, sortie, sig, _en_ecriture)
+    if code == 0:          # the writing ended before the signal could be sent: the file is whole
+        assert sortie.read_text(encoding="utf-8").count("\n") == 30_001
+    else:
+        assert code == 130, err
+        assert err.startswith("interrompu : ") and str(sortie) in err
+        texte = sortie.read_text(encoding="utf-8")
+        assert texte == "résultats précédents\n" or ("déjà été écrit en entier" in err and texte.count("\n") == 30_001)
+    assert not _partiels(tmp_path)
+
+
+def test_interruption_a_tout_moment(gros_lot, tmp_path):
+    """Signals at spread moments of the run: each time, the previous file intact or the new one whole."""
+    sortie = tmp_path / "resultats.csv"
+    ancien = "résultats précédents\n"
+    codes = []
+    for delai in (0.0, 0.2, 0.5, 1.0, 2.0, 4.0):
+        sortie.write_text(ancien, encoding="utf-8")
+        debut = []
+
+        def apres(d, t, x=delai):     # `x` seconds after the command started (its temporary file exists)
+            if not debut and _partiels(d):
+                debut.append(t)
+            return bool(debut) and t > debut[0] + x
+        code, err = _interrompre(gros_lot, sortie, signal.SIGTERM, apres)
+        texte = sortie.read_text(encoding="utf-8")
+        assert (code == 130 and texte == ancien) or (texte.count("\n") == 30_001 and code in (0, 130)), (delai, code, err)
+        assert not _partiels(tmp_path)
+        codes.append(code)
+    assert 130 in codes
+
+
+def test_sortie_egale_entree_refusee(tmp_path):
+    f = tmp_path / "actes.csv"
+    f.write_bytes(FAMILLE.read_bytes())
+    for sortie in (f, tmp_path / "." / "actes.csv"):
+        r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", sortie])
+        assert r.exit_code == 2
+        assert r.stderr.startswith(f"erreur : {sortie} : la sortie est le fichier d'entrée ; choisissez un autre nom")
+    lien = tmp_path / "lien.csv"
+    lien.symlink_to(f)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", lien])
+    assert r.exit_code == 2 and "la sortie est le fichier d'entrée" in r.stderr
+    assert f.read_bytes() == FAMILLE.read_bytes()
+
+
+# ------------------------------------------------------------------ the kinds of fault, one test each (message, exit code)
+
+ACTE = ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br", "30", "--date", "2025-06-01",
+        "--dptm"]
+LIRE_CSV = "Voir les exemples valides : 31.50, 31,50, 31,50 €, 1 234,56"
+
+
+@pytest.mark.parametrize("args, premiere", [
+    (["simuler"], "erreur : argument obligatoire absent : CONTRAT ; options obligatoires absentes : --formule / -f et --frais-reels"),
+    (["simuler", "x", "--formule"], "erreur : l'option --formule attend une valeur"),
+    (["simuler", "x", "--bogus"], "erreur : option inconnue : --bogus"),
+    (["simuler", "x", "--formul", "y"], "erreur : option inconnue : --formul ; vouliez-vous dire --format ou --formule ?"),
+    (["simuler", "x", "--dptm=oui"], "erreur : l'option --dptm ne prend pas de valeur"),
+    (["simuler", "x", "-f", "base", "-n", "biologie", "--frais-reels", "1", "en-trop"],
+     "erreur : argument(s) en trop : en-trop (un texte avec des espaces s'écrit entre guillemets)"),
+    (["simualer"], "erreur : commande inconnue : « simualer » ; vouliez-vous dire « simuler » ? (liste : simulateur --help)"),
+    (["lot"], "erreur : argument obligatoire absent : ACTES.CSV|ACTES.XLSX"),
+    (["simuler", "x", "-n", "biologie", "--frais-reels", "1"], "erreur : option obligatoire absente : --formule / -f"),
+    (["natures", "--format", "xml"], "erreur : --format « xml » inconnu ; valeurs permises : table, json, csv"),
+    (["contrats", "--format", "yaml"], "erreur : --format « yaml » inconnu ; valeurs permises : table, json, csv"),
+    (["simuler", "x", "-f", "y", "--nature", "\x1b[2Jbiologie"], "erreur : option obligatoire absente : --frais-reels"),
+])
+def test_usage_en_francais_code_2(args, premiere):
+    """The option parser's refusals: a French first line naming the problem (every missing option at once),
+    the usage line and a hint, exit 2 (issue 10: 11 English messages; issue 13: all missing options named)."""
+    r = lancer(args)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.split("\n")[0] == premiere
+    assert "Utilisation : simulateur" in r.stderr and "\x1b" not in r.stderr
+
+
+@pytest.mark.parametrize("valeur, message", [
+    ("999999999999999999999999999", "frais réels : « 999999999999999999999999999 » est trop grand (100 000 000 € au plus)"),
+    ("9" * 5000, "frais réels : « " + "9" * 60 + "… » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("٣٠", "frais réels : « ٣٠ » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("８０", "frais réels : « ８０ » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("8 0", "frais réels : « 8 0 » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("1e5", "frais réels : « 1e5 » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("NaN", "frais réels : « NaN » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("-5", "frais réels : -5 est négatif ; un montant est toujours positif ou nul"),
+    ("0,001", "frais réels : « 0,001 » a plus de deux décimales ; les montants sont au centime"),
+    ("\x1b[31m80", "frais réels : « \ufffd[31m80 » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+])
+def test_montants_de_toute_taille_et_forme(valeur, message):
+    """Amounts of any size or form: the field's parser refuses with the reason, exit 2; the same cell in
+    a batch is an error on its row (exit 1), the other rows computed."""
+    r = lancer(ACTE + ["--frais-reels", valeur])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {message}\n"
+    texte = f"beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,\"{valeur}\"\nb,2025-01-10,biologie,10,10\n"
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base", "-s"], entree=texte)
+    assert r.exit_code == 1
+    _entete, lignes = _sortie_csv(r.stdout, ",")
+    assert lignes[0][-2] == f"ligne 2 : {message}" and lignes[1][-2] == ""
+
+
+def test_moins_zero_est_zero():
+    """`-0` is 0 (never printed `-0.00`): biologie, BR 10, FR -0 → SS 0 (min(BR, FR) × 60 %), RAC 0."""
+    r = lancer(ACTE[:4] + ["-n", "biologie", "--br", "10", "--frais-reels", "-0", "--date", "2025-06-01", "--format", "json"])
+    d = json.loads(r.stdout)
+    assert (d["frais_reels"], d["securite_sociale"], d["reste_a_charge"], d["acte"]["frais_reels"]) == ("0.00", "0.00", "0.00", "0.00")
+
+
+@pytest.mark.parametrize("option, valeur, message", [
+    ("--date", "9999-12-31", "date des soins 9999-12-31 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--date", "0001-01-01", "date des soins 0001-01-01 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--date", "2205-03-01", "date des soins 2205-03-01 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--date", "2025-02-29", "date des soins « 2025-02-29 » impossible (ce jour n'existe pas) ; format AAAA-MM-JJ"),
+    ("--date-adhesion", "9999-12-31", "date d'adhésion 9999-12-31 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("--fin-traitement", "99999-01-01", "date de fin de traitement « 99999-01-01 » illisible ; écrivez AAAA-MM-JJ (ex. 2025-06-01) "
+                                        "ou JJ/MM/AAAA"),
+    ("--quantite", "99999999999", "quantité 99999999999 invalide : entre 1 et 10000"),
+    ("--age", "-1", "âge -1 invalide : entre 0 et 130"),
+    ("--dent", "99", "dent « 99 » : un numéro FDI à deux chiffres (11 à 18, 21 à 28, 31 à 38, 41 à 48 ; dents de lait 51 à 55 … "
+                     "81 à 85)"),
+])
+def test_dates_et_entiers_hors_bornes(option, valeur, message):
+    r = lancer(ACTE + ["--frais-reels", "50", option, valeur])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {message}\n"
+
+
+def test_dates_aux_bornes_aucun_debordement():
+    """Every date shift of the engine at the bounds 1900 and 2100 — waiting period (120 months), after-cancer
+    window (12 months), optics and hearing-aid renewals (2 and 4 years) — computes or refuses with a
+    documented error (no parameter that early: ParametreIndisponible), never an overflow."""
+    from simulateur.moteur.etat import EtatBeneficiaire, ajouter_mois
+    stage = lire_contrat(TEMOIN.read_text(encoding="utf-8").replace("garanties:", "delai_de_stage: {duree_mois: \"120\", "
+                                                                     "ticket_moderateur: [optique-equipement, aide-auditive]}\ngaranties:", 1), "stage.yaml")
+    assert ajouter_mois(dt.date(9999, 12, 31), 1) == dt.date.max and ajouter_mois(dt.date(1, 1, 1), -1) == dt.date.min
+    assert ajouter_mois(dt.date(2100, 12, 31), 120) == dt.date(2110, 12, 31)
+    for contrat, formule in ((charger_contrat("cabinets-dentaires"), "option-2"), (stage, "option")):
+        for jour in ("1900-01-01", "2100-12-31"):
+            etat = EtatBeneficiaire()
+            for nature, kw in (("optique-equipement", dict(verres="simple+simple", monture="100", panier="libre")),
+                               ("aide-auditive", dict(oreille="droite", panier="libre")), ("apres-cancer-bilan", {})):
+                for _ in range(2):
+                    try:
+                        a = creer_acte(nature=nature, date=jour, br="100", frais_reels="500", age=40, date_adhesion=jour,
+                                       fin_traitement=jour, **kw)
+                        r = simuler(contrat, formule, a, etat)
+                    except REFUS:
+                        continue
+                    etat.appliquer(r)
+                    assert r.reste_a_charge >= 0
+
+
+def test_invariant_apres_cancer_taux_100():
+    """The issue's example (an AssertionError, 90 € paid for 45 € under -O): each payer pays only what is
+    left. apres-cancer-bilan, BR = FR = 45, --taux 100, fin de traitement 2025-01-01, soins 2025-03-01:
+    SS = 45 × 100 % = 45,00 ; forfait après cancer = min(45 − 45 left, tarif 45) = 0 ; 000 has no line for
+    the nature: base 0 ; reste à charge 0. Without --taux (no SS rate: not reimbursed by the SS):
+    forfait = min(FR 45, bilan 45 €, budget 180 €) = 45 (arrêté du 24/12/2020). Same under `python -O`."""
+    base = ["simuler", "cabinets-dentaires", "--formule", "base", "--nature", "apres-cancer-bilan", "--br", "45", "--frais-reels", "45",
+            "--fin-traitement", "2025-01-01", "--date", "2025-03-01", "--format", "json"]
+    for args, attendu in ((base + ["--taux", "100"], ("45.00", "0.00", "45.00", "0.00")), (base, ("0.00", "45.00", "45.00", "0.00"))):
+        for optimise in (False, True):
+            env = {**os.environ, "SIMULATEUR_CACHE": "0"}
+            r = subprocess.run([sys.executable] + (["-O"] if optimise else []) + ["-m", "simulateur"] + args, capture_output=True,
+                               env=env, timeout=120)
+            d = json.loads(r.stdout)
+            assert (d["securite_sociale"], d["forfait_apres_cancer"], d["total_rembourse"], d["reste_a_charge"]) == attendu
+
+
+def test_trois_aides_auditives_sans_oreille_apres_une_livraison(tmp_path):
+    """Issue 10: an IndexError in the renewal check. 000, option-2 (responsable), 40 years, class II:
+    - 10/01: one aid, right ear, BR 400, FR 1 500: SS 60 % × 400 = 240 ; base 100 % BR SS included → 160 ;
+      option « + 300 % BR » = 1 200 within the 1 700 € ceiling SS included (R871-2: 1 700 − 400 = 1 300)
+      and what is left (1 500 − 400 = 1 100) → 1 100 ; reste à charge 0;
+    - 01/06: three aids without `oreille` (BR 1 200, FR 4 500): SS 60 % × 1 200 = 720 ; three aids for the
+      two a period allows (one per ear, LPP; R871-2 3°): the contract pays nothing ; reste à charge 3 780."""
+    f = tmp_path / "aides.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,panier,age,oreille,quantite\n"
+                 "paul,2025-01-10,aide-auditive,400,1500,libre,40,droite,1\n"
+                 "paul,2025-06-01,aide-auditive,1200,4500,libre,40,,3\n", encoding="utf-8")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "--format", "json", "-s"])
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert [(x["securite_sociale"], [p["montant"] for p in x["parts"]], x["reste_a_charge"]) for x in d] == [
+        ("240.00", ["160.00", "1100.00"], "0.00"), ("720.00", ["0.00", "0.00"], "3780.00")]
+    r = lancer(ACTE[:4] + ["-n", "aide-auditive", "--br", "1200", "--frais-reels", "4500", "--panier", "libre", "--age", "40", "-q", "3",
+                           "--date", "2025-06-01", "--explique"])
+    assert "3 délivrés par cet acte pour 2 permis" in " ".join(r.stdout.split())
+
+
+@pytest.mark.parametrize("contenu, message", [
+    ('"99999999999999999999999999 % BR"', "« 99999999999999999999999999 % BR » : taux 99999999999999999999999999 % trop grand (10 000 % au plus)"),
+    ('"1/0 PMSS"', "« 1/0 PMSS » : division par zéro (écrivez par exemple 1/3 PMSS)"),
+    ('"30 € / jour, 400 jours / an"', "« 30 € / jour, 400 jours / an » : 400 jours par an : entre 1 et 366"),
+    ('"40 € par acte, limité à 0 actes par an"', "« 40 € par acte, limité à 0 actes par an » : 0 actes par an : entre 1 et 1 000 "
+                                                 "(une garantie qui ne paie rien s'écrit « – »)"),
+    ('"999999999 € / verre"', "« 999999999 € / verre » : montant 999999999 € trop grand (100 000 000 € au plus)"),
+    ('"crédit annuel 20000 % PMSS"', "« crédit annuel 20000 % PMSS » : 20000 % du PMSS : trop grand (10 000 % au plus, soit 100 PMSS)"),
+])
+def test_contrat_aux_nombres_incalculables(tmp_path, contenu, message):
+    """`valider` refuses with fichier:ligne what `simuler` could not compute (exit 1), `simuler` says the
+    same (exit 2) — never a traceback (issue 10: `1/0 PMSS`, 26-digit rates)."""
+    f = tmp_path / "c.yaml"
+    f.write_text(CONTRAT_HOSTILE.format(resp="false", nature="biologie", plafond="", stage="", a=contenu, b='"–"'), encoding="utf-8")
+    attendu = f"{f}:8:44: erreur : garantie illisible : {message} (clé garanties[0].lignes[0].a)\n"
+    r = lancer(["valider", f])
+    assert r.exit_code == 1 and r.stdout.startswith(attendu), r.stdout
+    r = lancer(["simuler", f, "-f", "f", "-n", "biologie", "--br", "1", "--frais-reels", "1"])
+    assert r.exit_code == 2 and r.stderr.startswith(attendu.replace(": erreur : ", ": ").join(["erreur : ", ""])), r.stderr
+
+
+def test_contrat_duree_de_5000_chiffres(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text(CONTRAT_HOSTILE.format(resp="false", nature="biologie", plafond="", a='"100 % BR"', b='"–"',
+                                        stage=f'delai_de_stage: {{duree_mois: "{"9" * 5000}", ticket_moderateur: [biologie]}}\n'),
+                 encoding="utf-8")
+    r = lancer(["valider", f])
+    assert r.exit_code == 1
+    assert r.stdout.startswith(f"{f}:5:30: erreur : durée « {'9' * 40} » invalide (clé delai_de_stage.duree_mois)\n"
+                               "  indice : un nombre de mois, ex. 6 (120 au plus)\n")
+
+
+@pytest.mark.parametrize("nom", ["x" * 251, "x" * 251 + ".yaml", "dossier/" + "y" * 300 + ".yaml"])
+def test_nom_de_contrat_trop_long(nom):
+    court = nom[:80] + "…"
+    r = lancer(["simuler", nom, "-f", "x", "-n", "biologie", "--frais-reels", "1"])
+    assert r.exit_code == 2
+    assert r.stderr in (f"erreur : contrat « {court} » illisible (nom trop long)\n",
+                        f"erreur : fichier de contrat introuvable : {court}\n")
+    r = lancer(["valider", nom])
+    assert r.exit_code == 2 and len(r.stdout.splitlines()[0]) < 400
+
+
+def test_sequences_de_controle_jamais_renvoyees(tmp_path):
+    """Terminal control sequences given anywhere (an option, a cell, a contract's text) come back as
+    `\ufffd`, never raw: a message cannot repaint the user's terminal."""
+    esc = "\x1b[2J\x1b]0;titre\x07"
+    for args in (["simuler", "cabinets-dentaires", "-f", esc, "-n", "biologie", "--br", "1", "--frais-reels", "1"],
+                 ["simuler", esc, "-f", "x", "-n", "biologie", "--frais-reels", "1"],
+                 ["simuler", "x", "-f", "x", "-n", "biologie", "--frais-reels", "1", esc],
+                 ["comparer", "--formules", f"cabinets-dentaires:{esc}", "-n", "biologie", "--br", "1", "--frais-reels", "1"],
+                 ["exemples", "cabinets-dentaires", "--ids", esc], ["lot", esc]):
+        r = lancer(args)
+        assert r.exit_code == 2 and not CONTROLE.search(r.stderr), (args, r.stderr)
+        assert "\ufffd" in r.stderr or "\\x1b" in r.stderr, r.stderr      # replaced, or written as text by the parser
+    f = tmp_path / "c.yaml"
+    f.write_text(TEMOIN.read_text(encoding="utf-8").replace("id: temoin-valide", 'id: "\\e[31mrouge"'), encoding="utf-8")
+    r = lancer(["valider", f])
+    assert r.exit_code == 1 and "\x1b" not in r.stdout
+    assert r.stdout.startswith(f"{f}:6:7: erreur : caractère de contrôle U+001B dans le texte (clé contrat.id)\n")
+    texte = f"beneficiaire,date,nature,br,frais_reels,contrat\na,2025-01-10,biologie,10,10,{esc}\n"
+    r = lancer(["lot", "-", "-f", "base", "-s"], entree=texte)
+    _entete, lignes = _sortie_csv(r.stdout, ",")        # the row is echoed as written (data); its message is clean
+    assert r.exit_code == 1 and lignes[0][-2].startswith("ligne 2 : contrat inconnu « \ufffd[2J\ufffd]0;titre\ufffd »")
+
+
+def test_cellule_d_un_megaoctet(tmp_path):
+    """A megabyte cell is refused on its row with an echo of 60 characters; a quoted cell over the limit
+    (1 000 000 characters) stops the file naming its line."""
+    texte = f"beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,{'9' * 900_000}\nb,2025-01-10,biologie,10,10\n"
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base", "-s"], entree=texte)
+    _entete, lignes = _sortie_csv(r.stdout, ",")
+    assert r.exit_code == 1 and lignes[0][-2] == ("ligne 2 : frais réels : « " + "9" * 60 + "… » n'est pas un montant (exemples "
+                                                  "valides : 31.50, 31,50, 31,50 €, 1 234,56)")
+    texte = f'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,10\nb,2025-01-10,biologie,10,"{"9" * 1_000_001}"\n'
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base"], entree=texte)
+    assert r.exit_code == 2
+    assert r.stderr == ("erreur : - : ligne 3 illisible en CSV (cellule de plus de 1000000 caractères) ; indice : vérifiez les "
+                        "guillemets de cette ligne (un guillemet ouvert doit être fermé)\n")
+
+
+# ------------------------------------------------------------------ files: every kind read, or refused with the exact hint
+
+LIGNES_U8 = "beneficiaire,date,nature,br,frais_reels\nzoé,2025-01-10,biologie,10,10\n"
+
+
+@pytest.mark.parametrize("donnees", [
+    LIGNES_U8.encode("utf-8"), b"\xef\xbb\xbf" + LIGNES_U8.encode("utf-8"), LIGNES_U8.encode("utf-16"),
+    b"\xff\xfe" + LIGNES_U8.encode("utf-16-le"), b"\xfe\xff" + LIGNES_U8.encode("utf-16-be"), LIGNES_U8.encode("cp1252"),
+    LIGNES_U8.replace("\n", "\r\n").encode("utf-8"), LIGNES_U8.replace("\n", "\r").encode("cp1252"),
+], ids=["utf-8", "utf-8-bom", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1252", "crlf", "cr-cp1252"])
+def test_encodages_lus(tmp_path, donnees):
+    """UTF-8 ± BOM, UTF-16 with BOM, Windows-1252, any line end: read, the accent kept. Biologie BR = FR = 10
+    (000 base, 100 % BR): SS 60 % × 10 = 6 − PF 2 = 4 ; base 10 − 6 = 4 ; reste à charge 2 (the PF).
+    The output is UTF-8, with a BOM when the input was not plain UTF-8 (the spreadsheet reads it back)."""
+    f = tmp_path / "actes.csv"
+    f.write_bytes(donnees)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 0, r.stderr
+    sortie = (tmp_path / "s.csv").read_bytes()
+    bom = not (donnees.startswith(b"bene") and b"\xe9" not in donnees)
+    assert sortie.startswith(b"\xef\xbb\xbf") == bom
+    _entete, lignes = _sortie_csv(sortie.decode("utf-8-sig"), ",")
+    assert [(l[0], l[5], l[7], l[10]) for l in lignes] == [("zoé", "4.00", "4.00", "2.00")]
+    lu = "UTF-16" if donnees.startswith((b"\xff\xfe", b"\xfe\xff")) else "WINDOWS-1252" if b"zo\xe9" in donnees else None
+    assert (f"fichier lu en {lu} ; sortie en UTF-8 avec BOM" in r.stderr) if lu else ("fichier lu en" not in r.stderr)
+
+
+@pytest.mark.parametrize("donnees, message", [
+    (LIGNES_U8.encode("utf-16-le"), "texte UTF-16 sans marque d'ordre des octets (BOM) ; indice : enregistrez le fichier en « CSV UTF-8 » "
+                                   "(ou en UTF-16 avec BOM)"),
+    (bytes(range(256)), "fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte)"),
+    (b"\xef\xbb\xbf\x00\x01\x02", "fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte)"),
+    (LIGNES_U8.encode("utf-8") + "léa,2025-01-10,biologie,10,10\n".encode("cp1252"),
+     "encodages mélangés : la ligne 2 est en UTF-8, la ligne 3 ne l'est pas (Windows-1252 ?) ; indice : enregistrez tout le fichier "
+     "en « CSV UTF-8 »"),
+    (b"beneficiaire,date,nature,br,frais_reels\nx,\x81\x8d,biologie,1,1\n", "encodage inconnu (ni UTF-8, ni UTF-16, ni Windows-1252) ; "
+                                                                          "indice : enregistrez le fichier en « CSV UTF-8 »"),
+    (b"", "fichier vide ; indice : la première ligne nomme les colonnes (beneficiaire, nature, date, br, frais_reels), séparées par , ou ;"),
+    (b'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,"10\nb,2025-01-10,biologie,10,10\n',
+     "ligne 2 : guillemet ouvert et jamais fermé (la cellule continue sur les lignes suivantes, ou jusqu'à la fin du fichier) ; "
+     "indice : fermez le guillemet, ou retirez-le si la cellule n'en a pas besoin"),
+    (b'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,10\nb,"2025-01-10,biologie,10,10',
+     "ligne 3 : guillemet ouvert et jamais fermé (la cellule continue sur les lignes suivantes, ou jusqu'à la fin du fichier) ; "
+     "indice : fermez le guillemet, ou retirez-le si la cellule n'en a pas besoin"),
+], ids=["utf-16-sans-bom", "binaire", "bom-puis-binaire", "encodages-melanges", "encodage-inconnu", "vide", "guillemet-ouvert",
+        "guillemet-fin-de-fichier"])
+def test_fichiers_refuses_avec_l_indice(tmp_path, donnees, message):
+    f = tmp_path / "actes.csv"
+    f.write_bytes(donnees)
+    sortie = tmp_path / "s.csv"
+    for args in (["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", sortie],
+                 ["comparer", "cabinets-dentaires", "--actes", f]):
+        r = lancer(args)
+        assert r.exit_code == 2 and r.stderr == f"erreur : {f} : {message}\n", r.stderr
+    assert not sortie.exists()
+    with pytest.raises(LotInvalide, match=re.escape(message.split(" ; ")[0])):
+        list(lire_actes(f))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="/dev/zero absent (pas Linux)")
+def test_peripheriques_sans_fin_jamais_lus_en_entier():
+    """`/dev/zero` and `/dev/urandom` as batch, basket, contract or examples: refused at once (binary,
+    too large, not a file) — never read until the memory runs out."""
+    debut = time.monotonic()
+    for args, code in ((["lot", "/dev/zero", "-c", "cabinets-dentaires", "-f", "base"], 2),
+                       (["comparer", "cabinets-dentaires", "--actes", "/dev/urandom"], 2),
+                       (["simuler", "/dev/zero", "-f", "x", "-n", "biologie", "--frais-reels", "1"], 2),
+                       (["valider", "/dev/zero"], 2), (["exemples", "cabinets-dentaires", "--fichier", "/dev/zero"], 2)):
+        r = lancer(args)
+        assert r.exit_code == code and ("erreur" in r.stderr or "illisible" in r.stdout), (args, r.stderr, r.stdout)
+    assert time.monotonic() - debut < 30
+
+
+def test_dossier_et_fichier_introuvable(tmp_path):
+    r = lancer(["lot", tmp_path, "-c", "cabinets-dentaires", "-f", "base"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path} : c'est un dossier, pas un fichier de données\n"
+    r = lancer(["lot", tmp_path / "absent.csv", "-c", "cabinets-dentaires", "-f", "base"])
+    assert r.exit_code == 2 and r.stderr.startswith(f"erreur : {tmp_path / 'absent.csv'} : fichier introuvable")
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path} : c'est un dossier ; donnez un nom de fichier\n"
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "absent" / "s.csv"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path / 'absent' / 's.csv'} : le dossier {tmp_path / 'absent'} n'existe pas\n"
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / ("x" * 300)])
+    assert r.exit_code == 2 and "nom trop long" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root écrit partout : le refus des droits ne se voit pas")
+def test_dossier_de_sortie_non_inscriptible_refuse_avant_calcul(tmp_path):
+    d = tmp_path / "lecture-seule"
+    d.mkdir(mode=0o500)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", d / "s.csv"])
+    assert r.exit_code == 2 and "impossible d'écrire dans le dossier" in r.stderr
+
+
+def test_dossier_de_sortie_non_inscriptible_refuse_avant_calcul_simule(tmp_path, monkeypatch):
+    """The writability check runs before any computation (os.access simulated: the tests may run as root)."""
+    import simulateur.lot.commande as commande
+    appels = []
+    monkeypatch.setattr(commande, "executer_lot", lambda *a, **k: appels.append(1))
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path / 's.csv'} : impossible d'écrire dans le dossier {tmp_path} (droits)\n"
+    assert not appels
+
+
+# ------------------------------------------------------------------ batches: every bad cell is an error on its row
+
+CELLULES_FAUSSES = [   # (column, cell, the row's message after « ligne N : »)
+    ("frais_reels", "999999999999999999999999999", "frais réels : « 999999999999999999999999999 » est trop grand (100 000 000 € au plus)"),
+    ("frais_reels", "٣٠", "frais réels : « ٣٠ » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)"),
+    ("frais_reels", "", "frais réels absents : renseignez la colonne frais_reels (ce que le patient a payé)"),
+    ("br", "-3", "base de remboursement : -3 est négatif ; un montant est toujours positif ou nul"),
+    ("date", "9999-12-31", "date des soins 9999-12-31 hors des dates possibles (1900-01-01 à 2100-12-31)"),
+    ("date", "", "date des soins absente : renseignez la colonne date"),
+    ("nature", "biologi", "nature inconnue : « biologi » ; vouliez-vous dire « biologie » ou « implantologie » ? (la liste : "
+                          "simulateur natures)"),
+    ("nature", "\x1b[2J", "nature inconnue : « \ufffd[2J » (la liste : simulateur natures)"),
+    ("beneficiaire", "\u200b", "bénéficiaire absent : renseignez la colonne beneficiaire"),
+    ("quantite", "0", "quantité 0 invalide : entre 1 et 10000"),
+    ("quantite", "٣", "quantité « ٣ » : écrivez un nombre entier"),
+    ("age", "1e3", "âge « 1e3 » : écrivez un nombre entier"),
+    ("dptm", "peut-être", "statut DPTM « peut-être » : écrivez oui ou non"),
+    ("panier", "200 % Santé", "panier « 200 % Santé » inconnu : 100-sante, maitrise ou libre"),
+    ("verres", "simple+simple+simple", "verres « simple+simple+simple » : donnez les classes des deux verres, ex. simple+complexe "
+                                       "(classes : simple, complexe, tres-complexe)"),
+    ("dent", "99", "dent « 99 » : un numéro FDI à deux chiffres (11 à 18, 21 à 28, 31 à 38, 41 à 48 ; dents de lait 51 à 55 … 81 à 85)"),
+    ("taux", "150", "taux « 150 » invalide : un pourcentage entre 0 et 100"),
+    ("formule", "option-9", "formule inconnue « option-9 » pour le contrat cabinets-dentaires ; vouliez-vous dire « option-3 » ou "
+                            "« option-2 » ou « option-1 » ? (formules : base, option-1, option-2, option-3)"),
+    ("contrat", "/etc/passwd", "contrat « /etc/passwd » : une ligne ne peut nommer qu'un contrat livré (carcept-evolution-sante, "
+                               "cabinets-dentaires, production-agricole), celui de --contrat, ou un fichier d'un dossier donné par "
+                               "--contrats-dossier"),
+]
+COLONNES_LOT = ["beneficiaire", "date", "nature", "br", "frais_reels", "quantite", "age", "dptm", "panier", "verres", "dent", "taux",
+                "contrat", "formule"]
+BONNE = {"beneficiaire": "paul", "date": "2025-01-10", "nature": "biologie", "br": "10", "frais_reels": "10", "quantite": "1",
+         "age": "40", "dptm": "", "panier": "", "verres": "", "dent": "", "taux": "", "contrat": "", "formule": ""}
+
+
+def _fichier_cellules_fausses(tmp_path) -> Path:
+    f = io.StringIO()
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(COLONNES_LOT)
+    for colonne, cellule, _ in CELLULES_FAUSSES:
+        w.writerow([BONNE[c] for c in COLONNES_LOT])
+        w.writerow([cellule if c == colonne else BONNE[c] for c in COLONNES_LOT])
+    chemin = tmp_path / "cellules.csv"
+    chemin.write_text(f.getvalue(), encoding="utf-8")
+    return chemin
+
+
+def _message_attendu(i, message):
+    return f"ligne {2 * i + 3} : {message}".replace("(carcept-evolution-sante, cabinets-dentaires, production-agricole)",
+                                                   f"({', '.join(p.stem for p in contrats_livres())})")
+
+
+def test_chaque_cellule_fausse_est_une_erreur_sur_sa_ligne(tmp_path):
+    """`lot`: each bad cell is its row's error (exit 1), every good row around it is computed: biologie
+    BR = FR = 10, base 100 % BR → SS 4 (60 % − PF 2), base 4, reste à charge 2 (the 50 € PF ceiling of
+    the year is not reached: 2 € × 19 rows = 38 €)."""
+    f = _fichier_cellules_fausses(tmp_path)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 1, r.stderr
+    entete, lignes = _sortie_csv((tmp_path / "s.csv").read_text(encoding="utf-8"), ",")
+    i_err, i_ss, i_rac = entete.index("erreur"), entete.index("securite_sociale"), entete.index("reste_a_charge")
+    assert len(lignes) == 2 * len(CELLULES_FAUSSES)
+    for i, (_col, _cel, message) in enumerate(CELLULES_FAUSSES):
+        bonne, fausse = lignes[2 * i], lignes[2 * i + 1]
+        assert (bonne[i_err], bonne[i_ss], bonne[i_rac]) == ("", "4.00", "2.00")
+        assert fausse[i_err] == _message_attendu(i, message)
+    assert f"{len(CELLULES_FAUSSES)} en erreur" in r.stderr
+
+
+def test_cellules_fausses_simuler_lot_et_comparer_actes(tmp_path):
+    """The same file through `simuler_lot` (Python) and `comparer --actes`: the same errors, on the same lines."""
+    f = _fichier_cellules_fausses(tmp_path)
+    resultats = list(simuler_lot(lire_actes(f), "cabinets-dentaires", "base"))
+    assert [r.erreur for r in resultats[1::2]] == [_message_attendu(i, m) for i, (_c, _v, m) in enumerate(CELLULES_FAUSSES)]
+    assert all(r.erreur is None and r.resultat.reste_a_charge == Decimal("2.00") for r in resultats[0::2])
+    r = lancer(["comparer", "cabinets-dentaires", "--formules", "base,option-2", "--actes", f, "--format", "json"])
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    sans_surcharge = [(i, m) for i, (c, _v, m) in enumerate(CELLULES_FAUSSES) if c not in ("contrat", "formule")]
+    for formule in d:
+        assert [(e["ligne"], e["erreur"]) for e in formule["erreurs"]] == [(2 * i + 3, m) for i, m in sans_surcharge]
+        assert formule["actes"] == 2 * len(CELLULES_FAUSSES) - len(sans_surcharge)
+
+
+# ------------------------------------------------------------------ per-row contracts: only what the command line allows
+
+def test_contrat_par_ligne_seulement_livre_ou_dossier_donne(tmp_path):
+    """A `contrat` cell names a shipped contract, the --contrat one, or a file under --contrats-dossier —
+    never another path of the machine (a link inside the folder that leads outside is outside), and a
+    refused file is never read (its content is never quoted)."""
+    dedans = tmp_path / "contrats"
+    dedans.mkdir()
+    (dedans / "maison.yaml").write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
+    dehors = tmp_path / "secret.yaml"
+    dehors.write_text("contrat: {id: secret-defense}\n", encoding="utf-8")
+    (dedans / "lien.yaml").symlink_to(dehors)
+    lignes = [f"a,2025-01-10,biologie,10,10,{c}," for c in ("cabinets-dentaires", str(dedans / "maison.yaml"), str(dehors),
+                                                            str(dedans / "lien.yaml"), str(dedans / ".." / "secret.yaml"))]
+    f = tmp_path / "actes.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,contrat,formule\n" + "\n".join(lignes) + "\n", encoding="utf-8")
+    r = lancer(["lot", f, "-f", "base", "--contrats-dossier", dedans, "--format", "json", "-s"])
+    d = json.loads(r.stdout)
+    assert r.exit_code == 1
+    assert [x["erreur"] is None for x in d] == [True, True, False, False, False]
+    for x in d[2:]:
+        assert "une ligne ne peut nommer qu'un contrat livré" in x["erreur"] and "secret-defense" not in x["erreur"]
+    # témoin, formula base, biologie BR = FR = 10: SS 4 (6 − PF 2), base 100 % BR → 4, reste à charge 2
+    assert (d[1]["contrat"], d[1]["parts"][0]["montant"], d[1]["reste_a_charge"]) == ("temoin-valide", "4.00", "2.00")
+    r = lancer(["lot", f, "-f", "base", "--format", "json", "-s"])          # without the folder: only the shipped one
+    assert [x["erreur"] is None for x in json.loads(r.stdout)] == [True, False, False, False, False]
+
+
+# ------------------------------------------------------------------ the cache of parsed files: data only, ours only, keyed on content
+
+
+
+@pytest.fixture
+def dossier_cache(tmp_path, monkeypatch):
+    d = tmp_path / "cache"
+    monkeypatch.setenv("SIMULATEUR_CACHE", "1")
+    monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", str(d))
+    from simulateur.contrat import depot
+    monkeypatch.setattr(depot, "_CACHE", {})                # the per-process memo: every load goes to the disk cache
+    return d
+
+
+def _contrat_fichier(tmp_path, garantie="100 % BR") -> Path:
+    f = tmp_path / "maison.yaml"
+    f.write_text(TEMOIN.read_text(encoding="utf-8").replace('''base: "100 % BR"
+        option: "+ 100 % BR"''', f'''base: "{garantie}"
+        option: "+ 100 % BR"''', 1), encoding="utf-8")
+    return f
+
+
+def _entrees(d: Path):
+    return sorted(p for p in d.iterdir() if p.suffix == ".json") if d.exists() else []
+
+
+def test_cache_json_seulement_dossier_prive(dossier_cache, tmp_path):
+    f = _contrat_fichier(tmp_path)
+    c1 = charger_contrat(str(f))
+    (entree,) = _entrees(dossier_cache)
+    assert oct(dossier_cache.stat().st_mode & 0o777) == "0o700" and oct(entree.stat().st_mode & 0o777) == "0o600"
+    json.loads(entree.read_text(encoding="utf-8"))                              # plain JSON data
+    from simulateur.contrat import depot
+    depot._CACHE.clear()
+    c2 = charger_contrat(str(f))                                               # rebuilt from the entry
+    assert c2 is not c1 and c2.id == c1.id and [l.libelle for l in c2.lignes] == [l.libelle for l in c1.lignes]
+
+
+def _entree_piegee(dossier_cache, tmp_path):
+    """A valid entry for the témoin, rewritten to pay 999 % BR: read, it would show in the result."""
+    f = _contrat_fichier(tmp_path)
+    charger_contrat(str(f))
+    (entree,) = _entrees(dossier_cache)
+    entree.write_text(entree.read_text(encoding="utf-8").replace('"100 % BR"', '"999 % BR"').replace('"#d":"100"', '"#d":"999"'),
+                      encoding="utf-8")
+    from simulateur.contrat import depot
+    depot._CACHE.clear()
+    return f
+
+
+def _paye_base(f) -> Decimal:
+    # témoin, base: « 100 % BR » (SS included) on a DPTM specialist, BR 30, FR 100: SS 21 (70 %) − PF 2 → base 30 − 21 = 9
+    a = creer_acte(nature="consultation-specialiste", br="30", frais_reels="100", dptm=True, date="2025-06-01")
+    return simuler(charger_contrat(str(f)), "base", a).parts[0].montant
+
+
+def test_cache_lu_seulement_s_il_est_a_nous(dossier_cache, tmp_path, monkeypatch):
+    f = _entree_piegee(dossier_cache, tmp_path)
+    assert _paye_base(f) > Decimal("9.00")                 # the doctored entry is read: the test can fail
+    from simulateur.contrat import depot
+    for geste in ("autre-proprietaire", "groupe", "monde", "lien"):
+        depot._CACHE.clear()
+        with monkeypatch.context() as m:
+            if geste == "autre-proprietaire":
+                m.setattr(os, "getuid", lambda: os.stat(dossier_cache).st_uid + 1)
+            elif geste in ("groupe", "monde"):
+                dossier_cache.chmod(0o770 if geste == "groupe" else 0o707)
+            else:
+                vrai = tmp_path / "vrai-cache"
+                dossier_cache.rename(vrai)
+                dossier_cache.symlink_to(vrai)
+            assert _paye_base(f) == Decimal("9.00"), geste
+        if geste in ("groupe", "monde"):
+            dossier_cache.chmod(0o700)
+    depot._CACHE.clear()
+    (entree,) = _entrees(dossier_cache)
+    entree.chmod(0o666)                                    # an entry others can write is not read either
+    assert _paye_base(f) == Decimal("9.00")
+
+
+def test_cache_fichier_plante_jamais_execute(dossier_cache, tmp_path):
+    """A pickle planted at the entry's name (which would create a file if unpickled) is ignored: the
+    cache reads JSON only, and the contract is parsed again."""
+    import pickle
+    f = _contrat_fichier(tmp_path)
+    charger_contrat(str(f))
+    (entree,) = _entrees(dossier_cache)
+    temoin = tmp_path / "execute"
+
+    class Piege:
+        def __reduce__(self):
+            return (os.system, (f"touch {temoin}",))
+    entree.write_bytes(pickle.dumps(Piege()))
+    from simulateur.contrat import depot
+    depot._CACHE.clear()
+    assert _paye_base(f) == Decimal("9.00") and not temoin.exists()
+    entree.write_text('{"#c": "Contrat", "id": ["pas", "une", "chaîne"]}', encoding="utf-8")
+    depot._CACHE.clear()
+    assert _paye_base(f) == Decimal("9.00")
+    entree.write_text('{"#c": "Popen", "args": "touch x"}', encoding="utf-8")     # a class outside the list: refused
+    depot._CACHE.clear()
+    assert _paye_base(f) == Decimal("9.00")
+
+
+def test_cache_lien_plante_jamais_suivi(dossier_cache, tmp_path, monkeypatch):
+    """Links planted at the entry's name or at the (here made predictable) temporary name: the victim
+    file is never written, the link never read."""
+    victime = tmp_path / "victime.txt"
+    victime.write_text("intact\n", encoding="utf-8")
+    f = _contrat_fichier(tmp_path)
+    from simulateur.contrat import depot
+    cle = cache.cle("contrat", str(f), f.read_text(encoding="utf-8"))
+    dossier_cache.mkdir(mode=0o700)
+    (dossier_cache / f"{cle}.json").symlink_to(victime)
+    monkeypatch.setattr(os, "getpid", lambda: 4242)
+    monkeypatch.setattr(os, "urandom", lambda n: b"\x00" * n)
+    (dossier_cache / f".{cle}.4242.00000000.tmp").symlink_to(victime)
+    assert _paye_base(f) == Decimal("9.00")
+    assert victime.read_text(encoding="utf-8") == "intact\n"
+    depot._CACHE.clear()
+    monkeypatch.undo()
+    monkeypatch.setenv("SIMULATEUR_CACHE", "1")
+    monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", str(dossier_cache))
+    (dossier_cache / f".{cle}.4242.00000000.tmp").unlink()
+    assert _paye_base(f) == Decimal("9.00")          # written now: the entry's link is replaced by a file, not followed
+    assert victime.read_text(encoding="utf-8") == "intact\n"
+    assert not (dossier_cache / f"{cle}.json").is_symlink()
+
+
+def test_cache_contrat_modifie_taille_et_date_gardees(tmp_path):
+    """Two processes with the cache on: the contract edited between them (same size, modification time
+    restored with os.utime, as `cp -p`, `rsync -t`, `tar` do) pays the new amount at once.
+    Témoin base on a DPTM specialist BR 30, FR 100: « 100 % BR » → 9,00 ; « 200 % BR » → 60 − 21 = 39,00."""
+    f = _contrat_fichier(tmp_path, "100 % BR")
+    env = {"SIMULATEUR_CACHE": "1", "SIMULATEUR_CACHE_DOSSIER": str(tmp_path / "cache")}
+    args = ["simuler", f, "-f", "base", "-n", "consultation-specialiste", "--br", "30", "--frais-reels", "100", "--dptm",
+            "--date", "2025-06-01", "--format", "json"]
+    r1 = processus(args, env=env)
+    st = f.stat()
+    f.write_text(f.read_text(encoding="utf-8").replace('base: "100 % BR"', 'base: "200 % BR"', 1), encoding="utf-8")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert f.stat().st_size == st.st_size and f.stat().st_mtime_ns == st.st_mtime_ns
+    r2 = processus(args, env=env)
+    assert json.loads(r1.stdout)["parts"][0]["montant"] == "9.00"
+    assert json.loads(r2.stdout)["parts"][0]["montant"] == "39.00"
+    assert len(_entrees(tmp_path / "cache")) >= 2
+
+
+def test_cache_cle_change_avec_le_code_et_la_version(tmp_path, monkeypatch):
+    """The key covers the package's version and the source of the modules that parse: any change of
+    either is a new key (an old entry is never read by new code)."""
+    import simulateur
+    copie = tmp_path / "paquet"
+    for nom in cache.CODE:
+        (copie / nom).parent.mkdir(parents=True, exist_ok=True)
+        (copie / nom).write_bytes((Path(cache.__file__).resolve().parents[1] / nom).read_bytes())
+    monkeypatch.setattr(cache, "_ICI", copie)
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    k1 = cache.cle("contrat", "x.yaml", "contenu")
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    assert cache.cle("contrat", "x.yaml", "contenu") == k1
+    (copie / "contrat" / "expressions.py").write_bytes((copie / "contrat" / "expressions.py").read_bytes() + b"\n# modifie\n")
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    k2 = cache.cle("contrat", "x.yaml", "contenu")
+    monkeypatch.setattr(simulateur, "__version__", "99.0")
+    monkeypatch.setattr(cache, "_EMPREINTE_CODE", [])
+    k3 = cache.cle("contrat", "x.yaml", "contenu")
+    assert len({k1, k2, k3}) == 3
+    assert cache.cle("contrat", "x.yaml", "contenu2") != k3
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="/proc absent (pas Linux)")
+@pytest.mark.parametrize("args", [["lot", "{gros}", "-c", "cabinets-dentaires", "-f", "option-2", "-s"],
+                                  ["comparer", "cabinets-dentaires", "--actes", "{gros}", "--format", "json"]])
+def test_sigterm_comme_ctrl_c_sans_fichier_de_sortie(gros_lot, args):
+    """SIGTERM to a command writing to stdout: the same « interrompu », exit 130, no traceback."""
+    env = {**os.environ, "SIMULATEUR_CACHE": "0"}
+    p = subprocess.Popen(PYTHON + [a.replace("{gros}", str(gros_lot)) for a in args], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, env=env)
+    debut = time.monotonic()
+    while p.poll() is None and not _sigterm_capte(p.pid) and time.monotonic() - debut < 60:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    err = p.communicate(timeout=120)[1].decode("utf-8")
+    assert p.returncode == 130 and err == "interrompu\n", (p.returncode, err)
+
+
+def _sigterm_capte(pid: int) -> bool:
+    """Whether the process catches SIGTERM (its handler is installed: `SigCgt` of /proc/PID/status, Linux)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            masque = next(int(l.split()[1], 16) for l in f if l.startswith("SigCgt:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return bool(masque & (1 << (signal.SIGTERM - 1)))
+
+
+def test_erreur_interne_une_ligne_sans_trace(monkeypatch, capsys):
+    """A defect of the program (simulated: a renderer raising RuntimeError) reaching the top of the
+    process: one French line, exit 2, no traceback; with --debug, the trace."""
+    import signal as sig
+    from simulateur.cli import catalogue, environnement
+    anciens = {s: sig.getsignal(s) for s in (sig.SIGTERM, sig.SIGHUP)}
+    monkeypatch.setattr(catalogue, "_natures_json", lambda *a: (_ for _ in ()).throw(RuntimeError("panne \x1b[2J simulée")))
+    try:
+        monkeypatch.setattr(sys, "argv", ["simulateur", "natures", "--format", "json"])
+        with pytest.raises(SystemExit) as fin:
+            environnement.lancer(app)
+        assert fin.value.code == 2
+        err = capsys.readouterr().err
+        assert err == ("erreur interne (RuntimeError : panne \ufffd[2J simulée) : c'est un défaut du programme, pas de vos données ; "
+                       "relancez avec --debug pour la trace et signalez-la\n")
+        monkeypatch.setattr(sys, "argv", ["simulateur", "--debug", "natures", "--format", "json"])
+        with pytest.raises(RuntimeError):
+            environnement.lancer(app)
+    finally:
+        from simulateur import cli
+        cli._DEBUG["actif"] = False
+        for s, h in anciens.items():
+            sig.signal(s, h)
