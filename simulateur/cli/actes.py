@@ -6,13 +6,14 @@ from typing import List, Optional
 
 import typer
 
+from .francais import exemples
 from .options import option_format
 from .sortie import colonnes_de, ecrire_csv, ecrire_json
 
 
-EXEMPLES = ("Exemples :\n\n"
-            "  simulateur actes couronne molaire --date 2025-06-01\n\n"
-            "  simulateur actes G --format json")
+EXEMPLES = exemples("simulateur actes couronne molaire --date 2025-06-01",
+                    "simulateur actes G --format json",
+                    "simulateur actes HBLD634")
 
 
 def _a_plat(d: dict) -> dict:

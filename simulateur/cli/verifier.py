@@ -11,6 +11,8 @@ from typing import List, Optional
 
 import typer
 
+from .francais import exemples
+
 _AIDE = """Vérifie des relevés de remboursement (décomptes) : ce que la Sécurité sociale et la complémentaire ont
 versé, ligne à ligne, contre ce que dit le contrat, avec l'état annuel de chaque bénéficiaire.
 
@@ -80,23 +82,29 @@ def _verifier_options(format, ss_verse, decimale):
         erreur(f"--decimale « {decimale} » : point ou virgule")
 
 
+EXEMPLES = exemples("simulateur verifier releves-famille-2025.csv -c cabinets-dentaires -f option-2",
+                    "simulateur verifier releves.csv -c carcept-evolution-sante -f f150 --tolerance 0,01 -o ecarts.csv",
+                    "simulateur verifier releves.csv -c cabinets-dentaires -f base --ligne 7 --explique",
+                    "(releves-famille-2025.csv est livré : simulateur exemples --copier releves-famille-2025.csv)")
+
+
 def enregistrer(app) -> None:
     """Adds the `verifier` command to `app`."""
     from . import _DEBUG, EXIT_ECHECS, EXIT_INTERRUPTION, EXIT_OK, erreur, proteger
 
-    @app.command("verifier", help=_AIDE)
+    @app.command("verifier", help=_AIDE, epilog=EXEMPLES)
     def verifier(
         fichier: str = typer.Argument(..., metavar="RELEVES.CSV", help="Relevés : actes et montants versés (« - » : entrée standard)."),
-        contrat: Optional[str] = typer.Option(None, "--contrat", "-c", help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
-        formule: Optional[str] = typer.Option(None, "--formule", "-f", help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
+        contrat: Optional[str] = typer.Option(None, "--contrat", "-c", metavar="CONTRAT", help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
+        formule: Optional[str] = typer.Option(None, "--formule", "-f", metavar="FORMULE", help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
         tolerance: str = typer.Option("0", "--tolerance", metavar="MONTANT", help="Écart toléré par payeur (défaut 0,00 €), ex. 0,01."),
         ss_verse: str = typer.Option("net", "--ss-verse", metavar="net|brut", help="ss_verse est net (défaut : après participation forfaitaire et franchises) ou brut (avant)."),
         format: Optional[str] = typer.Option(None, "--format", metavar="table|json|csv", help="Défaut : table à l'écran ; avec --sortie, json pour un fichier .json, csv sinon."),
-        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", help="Fichier de sortie, écrit en entier ou pas du tout."),
+        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", metavar="FICHIER", help="Fichier de sortie, écrit en entier ou pas du tout."),
         ligne: List[int] = typer.Option([], "--ligne", metavar="N", help="Ne montrer que la ligne N du fichier (l'en-tête est la ligne 1) ; répétable. Les autres lignes sont rejouées pour l'état annuel."),
         explique: bool = typer.Option(False, "--explique", help="Explique les lignes en écart (ou celles de --ligne) : ligne du contrat, garantie, plafond qui a limité."),
         decimale: Optional[str] = typer.Option(None, "--decimale", metavar="point|virgule", help="Montants de la sortie CSV (défaut : virgule si le fichier est séparé par « ; »)."),
-        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", help="Dossier de contrats que la colonne contrat peut nommer ; répétable."),
+        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Pas de résumé sur la sortie d'erreur (le code de sortie dit s'il y a des écarts)."),
     ):
         format = format or _format_par_defaut(sortie)
