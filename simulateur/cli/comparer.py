@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from .options import avec_options_acte, valeurs_acte
+from .options import avec_options_acte, option_parametres, parametres_du_scenario, valeurs_acte
 
 
 def _cli():
@@ -32,9 +32,11 @@ def _verifier(cli, contrat, formules, format, actes, explique, valeurs) -> None:
             cli.erreur("--explique vaut pour un acte ; pour un panier, simulateur lot donne le détail de chaque ligne")
 
 
-def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs):
-    """The comparisons (library calls only): one act, or the basket `actes` replayed per formula."""
+def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs, scenario=None):
+    """The comparisons (library calls only): one act, or the basket `actes` replayed per formula;
+    `scenario`: a `--parametres` file (reform) or None."""
     from .. import comparaison as cmp
+    parametres = parametres_du_scenario(scenario)
     if graphique is not None:
         from ..rendu.graphique import _matplotlib, verifier_chemin
         verifier_chemin(graphique)
@@ -46,10 +48,10 @@ def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeur
         if lu.surcharges:
             sys.stderr.write(f"avertissement : colonnes contrat / formule ignorées (lignes {_liste(lu.surcharges)}) : "
                              "chaque formule comparée rejoue tout le panier\n")
-        resultat = cmp.comparer_panier(cibles, lu)
+        resultat = cmp.comparer_panier(cibles, lu, parametres=parametres)
     else:
         from ..domaine.acte import creer_acte
-        resultat = cmp.comparer_acte(cibles, creer_acte(**valeurs), expliquer=explique)
+        resultat = cmp.comparer_acte(cibles, creer_acte(**valeurs), expliquer=explique, parametres=parametres)
     if cotis is not None:
         cmp.appliquer_cotisations(resultat, cotis)
     return resultat
@@ -63,13 +65,15 @@ def comparer(
     graphique: Optional[str] = typer.Option(None, "--graphique", help="Écrit le graphique dans FICHIER.png ou FICHIER.svg (demande matplotlib : pip install '.[graphique]')."),
     format: str = typer.Option("table", "--format", help="table ou json."),
     explique: bool = typer.Option(False, "--explique", help="Un acte : ajoute l'explication de chaque formule."),
+    parametres: Optional[str] = option_parametres(),
     **acte,
 ):
     """Compare plusieurs formules sur un acte (ou un panier d'actes sur un an) : une colonne par formule."""
     cli = _cli()
     valeurs = valeurs_acte(acte)
     _verifier(cli, contrat, formules, format, actes, explique, valeurs)
-    comparaisons = cli.proteger(lambda: _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs))
+    comparaisons = cli.proteger(lambda: _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs,
+                                                  parametres))
     est_panier = actes is not None
     if format == "json":
         _json_comparaison(comparaisons, est_panier, explique)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Optional
 
 import typer
 
-from .options import avec_options_acte, valeurs_acte
+from .options import avec_options_acte, option_parametres, parametres_du_scenario, valeurs_acte
 
 
 def enregistrer(app) -> None:
@@ -17,6 +18,7 @@ def enregistrer(app) -> None:
         format: str = typer.Option("table", "--format", help="table ou json."),
         explique: bool = typer.Option(False, "--explique", help="Ajoute l'explication : ligne du contrat, paramètres datés, "
                                       "plafond qui a limité."),
+        parametres: Optional[str] = option_parametres(),
         **acte,
     ):
         """Simule le remboursement d'un acte : Sécurité sociale, chaque niveau du contrat, reste à charge."""
@@ -30,7 +32,7 @@ def enregistrer(app) -> None:
             c = charger_contrat(contrat)
             a = creer_acte(**valeurs_acte(acte))
             c.formule(formule)
-            return c, calculer(c, formule, a, expliquer=explique), a
+            return c, calculer(c, formule, a, parametres=parametres_du_scenario(parametres), expliquer=explique), a
 
         c, r, a = proteger(faire)
         if format == "json":
