@@ -1,0 +1,322 @@
+"""Readers of the columnar path: a batch file (CSV or Parquet) or a table (polars, Arrow, pandas) in
+blocks of rows, each block a polars frame of texts — the same cells the line path reads.
+
+CSV. The header is read by the line path's `lecture.Table` (separator, names matched without case or
+accents, required columns, the same messages). The rows are read in blocks of bytes cut at a line
+end, without ever holding the whole file: each physical line is one text (polars), split on the
+separator, which is exactly what the line path does for a record without quotes (`SourceCSV`).
+Encodings as the line path: UTF-8 with or without BOM (a file that is not UTF-8 is read again as
+Windows-1252), UTF-16 (read whole). A file with a quote character anywhere is read by the line
+path's `Table` (quoted separators and line breaks): exact, but in memory and slower.
+Blank lines are skipped and counted, line numbers are the file's (header = 1).
+
+Parquet and tables: every column as text (dates ISO, decimals as written, booleans true/false), row
+number = position + 1. A column of floating-point numbers among the act's fields is refused: a
+binary float is not an amount in cents.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import mmap
+import os
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from ...domaine.champs import COLONNES_OBLIGATOIRES, PAR_NOM
+from ...domaine.identifiants import _BORDS, normaliser_beneficiaire
+from ..lecture import LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne
+
+TAILLE_BLOC = 24 * 1024 * 1024          # bytes of CSV read at once (about 350 000 rows of a claims file)
+LIGNES_BLOC = 400_000                    # rows of a table read at once
+_ABSENTS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
+COLONNES_UTILES = tuple(PAR_NOM) + ("beneficiaire", "contrat", "formule")
+
+
+@dataclass
+class Entete:
+    """What the header says: separator, names as written and matched (`colonnes`: name → index), width,
+    the header line as written, whether the file had a BOM, the encoding; `csv`: a text file."""
+    fichier: str
+    sep: str
+    noms: list
+    colonnes: dict
+    largeur: int
+    entete: str
+    bom: bool = False
+    encodage: str = "utf-8"
+    csv: bool = True
+    guillemets: bool = False
+    types: dict = field(default_factory=dict)      # Parquet / tables: column → polars dtype, as read
+
+
+def normaliser_beneficiaires(s: pl.Series) -> pl.Series:
+    """`identifiants.normaliser_beneficiaire` on a column: the same strip of white space, and NFC for the
+    non-ASCII ids (by Python's own `unicodedata`, id by id)."""
+    t = s.fill_null("").str.strip_chars(_BORDS)
+    autres = t.filter(~t.str.contains(r"^[\x00-\x7f]*$")).unique()
+    if len(autres):
+        t = t.replace(autres, [normaliser_beneficiaire(x) for x in autres.to_list()])
+    return t
+
+
+class SourceCSV:
+    """A CSV file (path, or bytes for standard input) read in blocks: `entete`, then `blocs()` yields
+    frames with `ligne` (line number) and `brut` (the record as written, without its line end)."""
+
+    def __init__(self, chemin: str, fichier: str, donnees: bytes | None = None):
+        self.chemin, self.fichier, self.donnees = chemin, fichier, donnees
+        self.memoire = None          # the whole text in UTF-8 (UTF-16, binary, quotes: read as the line path does)
+        self.texte = None
+        self.vides = 0
+        if donnees is None:
+            lire_octets_verifie(chemin)
+        debut = self._morceau()
+        bom, encodage = debut.startswith(codecs.BOM_UTF8), "utf-8"
+        guillemets = self._guillemets()
+        if guillemets or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in debut[:65536]:
+            data = self.donnees if self.donnees is not None else lire_octets(self.chemin)
+            self.texte, encodage, bom = decoder(data, fichier)
+            del data
+            self.memoire = self.texte.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+            debut = self.memoire[:TAILLE_BLOC]
+        elif not self._utf8(bom):
+            encodage = "windows-1252"
+        fin = debut.find(b"\n")
+        ligne = debut[3 if bom and self.memoire is None else 0:fin if fin >= 0 else len(debut)]
+        texte = ligne.decode("utf-8" if encodage != "windows-1252" else "cp1252")
+        t = Table(texte.replace("\r\n", "\n").replace("\r", "\n").split("\n")[0] + "\n", fichier)
+        self.entete = Entete(fichier, t.sep, t.noms, t.colonnes, t.largeur, t.entete, bom, encodage, True, guillemets)
+
+    def _morceau(self) -> bytes:
+        if self.donnees is not None:
+            return self.donnees[:TAILLE_BLOC]
+        with open(self.chemin, "rb") as f:
+            return f.read(TAILLE_BLOC)
+
+    def taille(self) -> int:
+        return len(self.donnees) if self.donnees is not None else os.path.getsize(self.chemin)
+
+    def _guillemets(self) -> bool:
+        if self.donnees is not None:
+            return b'"' in self.donnees
+        if os.path.getsize(self.chemin) == 0:
+            return False
+        with open(self.chemin, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return m.find(b'"') >= 0
+
+    def _utf8(self, bom: bool) -> bool:
+        """Whether the whole file is UTF-8 (read in blocks). With a BOM, a byte that is not is the line
+        path's error (LotInvalide, naming its offset)."""
+        d = codecs.getincrementaldecoder("utf-8")()
+        pos = 3 if bom else 0
+        for bloc in self._octets_bruts(debut=pos):
+            try:
+                d.decode(bloc)
+            except UnicodeDecodeError as e:
+                if bom:
+                    raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos + e.start}) alors que le "
+                                      "fichier commence par une marque UTF-8 ; indice : enregistrez le fichier en « CSV UTF-8 »")
+                return False
+            pos += len(bloc)
+        try:
+            d.decode(b"", final=True)
+        except UnicodeDecodeError:
+            if bom:
+                raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos - 1}) alors que le fichier "
+                                  "commence par une marque UTF-8 ; indice : enregistrez le fichier en « CSV UTF-8 »")
+            return False
+        return True
+
+    def _octets_bruts(self, debut: int = 0):
+        """The file's bytes from `debut`, in blocks ending at a line end (the last may not)."""
+        data = self.memoire if self.memoire is not None else self.donnees
+        if data is not None:
+            pos = debut
+            while pos < len(data):
+                fin = data.rfind(b"\n", pos, pos + TAILLE_BLOC)
+                fin = len(data) if fin < 0 or pos + TAILLE_BLOC >= len(data) else fin + 1
+                yield data[pos:fin]
+                pos = fin
+            return
+        with open(self.chemin, "rb") as f:
+            f.seek(debut)
+            reste = b""
+            while True:
+                lu = f.read(TAILLE_BLOC)
+                if not lu:
+                    if reste:
+                        yield reste
+                    return
+                lu = reste + lu
+                fin = lu.rfind(b"\n")
+                if fin < 0:
+                    reste = lu
+                    continue
+                yield lu[:fin + 1]
+                reste = lu[fin + 1:]
+
+    # ---------------------------------------------------------------- the rows
+    def blocs(self):
+        """Frames of (`ligne`, `brut`) for the records after the header, blank ones skipped (counted in `vides`)."""
+        self.vides = 0
+        if self.entete.guillemets:
+            yield from self._blocs_table()
+        else:
+            yield from self._blocs_lignes()
+
+    def _blocs_lignes(self):
+        premier, numero = True, 1
+        vide = " \t\r\n" + self.entete.sep
+        cp1252 = self.entete.encodage == "windows-1252"
+        for bloc in self._octets_bruts(3 if self.entete.bom and self.memoire is None else 0):
+            if premier:
+                premier = False
+                fin = bloc.find(b"\n")
+                bloc = bloc[fin + 1:] if fin >= 0 else b""
+            if cp1252:
+                bloc = bloc.decode("cp1252").encode("utf-8")
+            if b"\r" in bloc:
+                bloc = bloc.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            lignes = _lignes(bloc)
+            n = len(lignes)
+            lignes = lignes.with_columns(ligne=pl.int_range(numero + 1, numero + 1 + n, dtype=pl.Int64))
+            numero += n
+            lignes = lignes.filter(pl.col("brut").is_not_null() & (pl.col("brut").str.strip_chars(vide) != ""))
+            self.vides += n - len(lignes)
+            yield lignes.select("ligne", "brut")
+
+    def _blocs_table(self):
+        """A file with quotes: records found by the line path's `Table` (csv module)."""
+        t = Table(self.texte, self.fichier)
+        vide = " \t\r\n" + t.sep
+        lignes, bruts = [], []
+        for numero, debut, fin in t.enregistrements():
+            rec = t.texte[debut:fin]
+            if not rec.strip(vide):
+                self.vides += 1
+                continue
+            lignes.append(numero)
+            bruts.append(t.brut(debut, fin))
+            if len(lignes) >= LIGNES_BLOC:
+                yield pl.DataFrame({"ligne": lignes, "brut": bruts}, schema={"ligne": pl.Int64, "brut": pl.String})
+                lignes, bruts = [], []
+        if lignes:
+            yield pl.DataFrame({"ligne": lignes, "brut": bruts}, schema={"ligne": pl.Int64, "brut": pl.String})
+
+
+def lire_octets_verifie(chemin) -> None:
+    """The line path's checks of a path (exists, not a folder, not too large), without reading it."""
+    if str(chemin) == "-":
+        return
+    from ..lecture import TAILLE_MAX
+    if not os.path.exists(chemin):
+        lire_octets(chemin)              # its message
+    if os.path.isdir(chemin) or os.path.getsize(chemin) > TAILLE_MAX:
+        lire_octets(chemin)
+
+
+def _lignes(bloc: bytes) -> pl.DataFrame:
+    """The physical lines of a block of UTF-8 bytes, one text each (a blank line is null)."""
+    if not bloc:
+        return pl.DataFrame({"brut": []}, schema={"brut": pl.String})
+    sep = next(s for s in _ABSENTS if s not in bloc)
+    df = pl.read_csv(io.BytesIO(bloc), has_header=False, separator=sep.decode(), quote_char=None,
+                     schema={"brut": pl.String}, infer_schema=False)
+    attendues = bloc.count(b"\n") + (0 if bloc.endswith(b"\n") else 1)
+    if len(df) != attendues:          # never seen; the standard library then splits the block itself
+        df = pl.DataFrame({"brut": bloc.decode("utf-8").split("\n")[:attendues]}, schema={"brut": pl.String})
+    return df
+
+
+def cellules_csv(brut: pl.Series, entete: Entete, utiles) -> tuple[pl.DataFrame, pl.Series]:
+    """The cells of the records `brut` for the columns `utiles` (name → index), as the line path reads
+    them (`SourceCSV.cellules`): padded with empty cells, cut to the header's width; and the count of
+    cells of each record (more than the width: extra cells, maybe an error of the row)."""
+    largeur, sep = entete.largeur, entete.sep
+    if entete.guillemets:
+        return _cellules_csv_module(brut, entete, utiles)
+    morceaux = brut.str.splitn(sep, largeur + 1).struct.unnest()
+    n = brut.str.count_matches(sep, literal=True) + 1
+    cols = {nom: morceaux[f"field_{i}"].fill_null("") if i < largeur else pl.repeat("", len(brut), eager=True)
+            for nom, i in utiles.items()}
+    return pl.DataFrame(cols, schema={k: pl.String for k in cols}), n.alias("n")
+
+
+def _cellules_csv_module(brut: pl.Series, entete: Entete, utiles):
+    import csv
+    sep, largeur = entete.sep, entete.largeur
+    cols = {nom: [] for nom in utiles}
+    comptes = []
+    for rec in brut.to_list():
+        cel = rec.split(sep) if '"' not in rec else next(csv.reader(io.StringIO(rec, newline=""), delimiter=sep), [])
+        comptes.append(len(cel))
+        for nom, i in utiles.items():
+            cols[nom].append(cel[i] if i < len(cel) and i < largeur else "")
+    return pl.DataFrame(cols, schema={k: pl.String for k in cols}), pl.Series("n", comptes, dtype=pl.UInt32)
+
+
+# ------------------------------------------------------------------ Parquet and tables
+
+def _texte(s: pl.Series) -> pl.Series:
+    if s.dtype == pl.String:
+        return s
+    if s.dtype == pl.Boolean:
+        return s.cast(pl.String)
+    if s.dtype.is_float():
+        raise LotInvalide(f"colonne « {s.name} » en nombres à virgule flottante : un montant doit être exact au centime ; "
+                          "indice : convertissez-la en décimal (Decimal) ou en texte avant le calcul")
+    return s.cast(pl.String)
+
+
+class SourceTable:
+    """A polars frame (from Parquet, Arrow, pandas or polars) read in blocks of texts."""
+
+    def __init__(self, frame, fichier: str):
+        self.frame = frame if isinstance(frame, (pl.DataFrame, pl.LazyFrame)) else pl.from_arrow(frame)
+        self.frame = self.frame.lazy()
+        self.fichier = fichier
+        schema = self.frame.collect_schema()
+        noms = list(schema.names())
+        colonnes = _index_colonnes(noms, fichier, COLONNES_OBLIGATOIRES)
+        for nom, i in colonnes.items():
+            if nom in PAR_NOM and schema[noms[i]].is_float():
+                _texte(pl.Series(noms[i], [], dtype=schema[noms[i]]))
+        self.entete = Entete(fichier, ",", noms, colonnes, len(noms), ",".join(noms), csv=False, types=dict(schema))
+        self.vides = 0
+        self._n = None
+
+    def taille(self) -> int:
+        if self._n is None:
+            self._n = self.frame.select(pl.len()).collect().item()
+        return self._n
+
+    def blocs(self):
+        noms = self.entete.noms
+        utiles = {nom: noms[i] for nom, i in self.entete.colonnes.items() if nom in COLONNES_UTILES}
+        debut, total = 0, self.taille()
+        while debut < total:
+            bloc = self.frame.slice(debut, LIGNES_BLOC).select(list(utiles.values())).collect()
+            textes = pl.DataFrame({nom: _texte(bloc[col]) for nom, col in utiles.items()})
+            yield textes.with_columns(ligne=pl.int_range(debut + 1, debut + 1 + len(bloc), dtype=pl.Int64))
+            debut += len(bloc)
+
+    def rangees(self, debut: int, n: int) -> pl.DataFrame:
+        """The input rows [debut, debut + n), every column as read (for a Parquet output)."""
+        return self.frame.slice(debut, n).collect()
+
+
+def source_parquet(chemin: str, fichier: str) -> SourceTable:
+    lire_octets_verifie(chemin)
+    try:
+        frame = pl.scan_parquet(chemin)
+        frame.collect_schema()
+    except Exception as e:  # noqa: BLE001 - polars raises several kinds for a file that is not Parquet
+        raise LotInvalide(f"{fichier} : fichier Parquet illisible ({str(e).splitlines()[0][:160]}) ; indice : vérifiez qu'il "
+                          "s'agit bien d'un fichier .parquet complet") from None
+    return SourceTable(frame, fichier)
+
+
+__all__ = ["Entete", "SourceCSV", "SourceTable", "cellules_csv", "normaliser_beneficiaires", "normaliser_colonne",
+           "source_parquet"]
