@@ -38,12 +38,10 @@ def _machine(champ, v):
 def _montants_simples(textes: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(cents, is plain) of amount texts written plainly: digits, then `.` or `,` and one or two digits.
     `lire_montant` reads such a text as that exact number (at most 8 digits: below MONTANT_MAX)."""
-    f = pl.DataFrame({"t": textes}).with_columns(s=pl.col("t").str.contains(_MONTANT_SIMPLE),
-                                                 n=pl.col("t").str.replace(",", ".", literal=True))
-    entiers = pl.col("n").str.extract(r"^([0-9]+)", 1).cast(pl.Int64, strict=False)
-    decimales = pl.col("n").str.extract(r"\.([0-9]*)$", 1).fill_null("").str.pad_end(2, "0").cast(pl.Int64, strict=False)
-    f = f.with_columns(v=pl.when(pl.col("s")).then(entiers * 100 + decimales))
-    return f["v"], f["s"]
+    simple = textes.str.contains(_MONTANT_SIMPLE)
+    valeurs = textes.str.replace(",", ".", literal=True).str.to_decimal(scale=2)
+    cents = (valeurs * 100).cast(pl.Int64)
+    return pl.select(pl.when(simple).then(cents)).to_series(), simple
 
 
 class Lecteur:
@@ -58,7 +56,8 @@ class Lecteur:
             try:
                 valeurs.append(_machine(c, self.conv.valeur(c, t)))
                 refus.append(False)
-            except ActeInvalide:
+            except ActeInvalide as e:
+                e.__traceback__ = None       # the value is cached by the converter: it must not keep this call's frames
                 valeurs.append(None)
                 refus.append(True)
         return valeurs, refus
@@ -69,18 +68,25 @@ class Lecteur:
         (null, not refused and given, when the rate has more than two decimals: the act falls back)."""
         c = PAR_NOM[nom]
         textes = serie.fill_null("")
-        rapide = None
-        if c.type == "montant":
-            rapide, simple = _montants_simples(textes)
-            lents = textes.filter(~simple).unique()
-        else:
-            lents = textes.unique()
-        valeurs, refus = self._lents(c, lents.to_list())
+        uniques = textes.unique()
         dtype = _DTYPES[c.type]
-        v = textes.replace_strict(lents, pl.Series(valeurs, dtype=dtype), default=None, return_dtype=dtype)
-        r = textes.replace_strict(lents, pl.Series(refus, dtype=pl.Boolean), default=False, return_dtype=pl.Boolean)
-        if rapide is not None:
-            v = pl.DataFrame({"r": rapide, "v": v}).select(pl.coalesce("r", "v")).to_series()
+        if c.type == "montant":           # plain amounts in columns, the others by the parser
+            rapide, simple = _montants_simples(uniques)
+            lents = uniques.filter(~simple)
+            valeurs, refus = self._lents(c, lents.to_list())
+            uniques = pl.concat([uniques.filter(simple), lents])
+            valeurs = pl.concat([rapide.filter(simple), pl.Series(valeurs, dtype=dtype)])
+            refus = pl.concat([pl.repeat(False, int(simple.sum()), eager=True), pl.Series(refus, dtype=pl.Boolean)])
+        else:
+            valeurs, refus = self._lents(c, uniques.to_list())
+            valeurs, refus = pl.Series(valeurs, dtype=dtype), pl.Series(refus, dtype=pl.Boolean)
+        if len(uniques) == 1:
+            v = pl.repeat(valeurs[0], len(textes), dtype=dtype, eager=True)
+            r = pl.repeat(refus[0], len(textes), dtype=pl.Boolean, eager=True)
+        else:
+            v = textes.replace_strict(uniques, valeurs, default=None, return_dtype=dtype)
+            r = (textes.replace_strict(uniques, refus, default=False, return_dtype=pl.Boolean) if refus.any()
+                 else pl.repeat(False, len(textes), eager=True))
         donne = v.is_not_null() if c.defaut is None else (v != _machine(c, c.defaut)).fill_null(True)
         if c.type == "taux":
             donne = donne | (textes.str.strip_chars() != "")

@@ -20,11 +20,14 @@ AMOUNTS = ("securite_sociale", "participation_forfaitaire")
 _APRES = ("total_rembourse", "reste_a_charge")
 
 
-def _texte_montant(c: str, virgule: bool) -> pl.Expr:
-    """Cents → `12.34` (or `12,34`), "" when null: `montant.texte_json` on a non-negative amount."""
-    x = pl.col(c)
-    t = pl.concat_str([(x // 100).cast(pl.String), pl.lit("," if virgule else "."), (x % 100).cast(pl.String).str.zfill(2)])
-    return pl.when(x.is_null()).then(pl.lit("")).otherwise(t)
+def _textes_montants(res: pl.DataFrame, colonnes: list, virgule: bool) -> dict:
+    """{column: expression} of amount columns in cents written as `montant.texte_json` writes a
+    non-negative amount (`12.30`; `12,30` with a decimal comma), "" when null."""
+    out = {}
+    for c in colonnes:
+        t = (pl.col(c).cast(pl.Decimal(20, 2)) / 100).cast(pl.String)
+        out[c] = (t.str.replace(".", ",", literal=True) if virgule else t).fill_null("")
+    return out
 
 
 def _prefixes(brut: pl.Series, entete: Entete) -> pl.Series:
@@ -58,11 +61,12 @@ def lignes_csv(brut: pl.Series, res: pl.DataFrame, entete: Entete, niveaux: list
     """One text per row (without its line end): the record, then the results (`res`, in the same order)."""
     sep = entete.sep
     cols = list(AMOUNTS) + [f"part_{n}" for n in niveaux] + list(_APRES)
+    textes = _textes_montants(res, cols + ["forfait_apres_cancer"], virgule)
     morceaux = []
     for c in cols:
-        morceaux += [pl.lit(sep), _texte_montant(c, virgule)]
-    morceaux += [pl.lit(sep + sep), _texte_montant("forfait_apres_cancer", virgule)]
-    f = res.with_columns(prefixe=_prefixes(brut, entete)).select(
+        morceaux += [pl.lit(sep), pl.col(c)]
+    morceaux += [pl.lit(sep + sep), pl.col("forfait_apres_cancer")]
+    f = res.with_columns(prefixe=_prefixes(brut, entete), **textes).select(
         pl.when(pl.col("erreur").is_null()).then(pl.concat_str([pl.col("prefixe")] + morceaux)).alias("l"),
         "erreur", "prefixe")
     erreurs = f["erreur"].is_not_null().arg_true().to_list()

@@ -102,18 +102,17 @@ class Lot:
     def lire(self, progression=None) -> None:
         """Pass 1: every block's rows to the partition of their beneficiary."""
         e = self.source.entete
-        utiles = {nom: i for nom, i in e.colonnes.items() if nom in ("beneficiaire", "contrat")}
+        if e.csv:
+            self.source.projection = {nom: i for nom, i in e.colonnes.items() if nom in ("beneficiaire", "contrat")}
         i0, fait = 0, 0
         for bloc in self.source.blocs():
             n = len(bloc)
-            if e.csv:
-                cel, _ = cellules_csv(bloc["brut"], e, utiles)
-            else:
-                cel = bloc
-            ben = normaliser_beneficiaires(cel["beneficiaire"])
-            if "contrat" in cel.columns:
-                for ct in cel["contrat"].fill_null("").str.strip_chars().unique(maintain_order=True).to_list():
+            ben = normaliser_beneficiaires(bloc["beneficiaire"])
+            if "contrat" in bloc.columns:
+                for ct in bloc["contrat"].fill_null("").str.strip_chars().unique(maintain_order=True).to_list():
                     self.contrats.setdefault(ct, None)
+            if e.csv:
+                bloc = bloc.select("ligne", "brut")
             bloc = bloc.with_columns(i=pl.int_range(i0, i0 + n, dtype=pl.Int64), ben=ben)
             p = (ben.hash(seed=1405) % self.P).cast(pl.Int32) if self.P > 1 else pl.repeat(0, n, dtype=pl.Int32, eager=True)
             for (k,), morceau in bloc.with_columns(p=p).partition_by("p", as_dict=True, include_key=False).items():
@@ -183,6 +182,7 @@ def ecrire(lot: Lot, ctx: Contexte, flux, format: str, virgule: bool, bilan: Bil
     if parquet is None:
         flux.write((b"\xef\xbb\xbf" if e.bom and e.csv else b"") + ecriture.entete_csv(e, niveaux).encode("utf-8"))
     rangees_lues = 0
+    lot.source.projection = {}
     vide = pl.DataFrame(schema=_schema(ctx))
     for k, bloc in enumerate(lot.source.blocs()):
         debut, n = lot.blocs[k]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import mmap
 import os
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from ...domaine.champs import COLONNES_OBLIGATOIRES, PAR_NOM
 from ...domaine.identifiants import _BORDS, normaliser_beneficiaire
 from ..lecture import LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne
 
-TAILLE_BLOC = 24 * 1024 * 1024          # bytes of CSV read at once (about 350 000 rows of a claims file)
+TAILLE_BLOC = 8 * 1024 * 1024           # bytes of CSV read at once (about 100 000 rows of a claims file)
 LIGNES_BLOC = 400_000                    # rows of a table read at once
 _ABSENTS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
 COLONNES_UTILES = tuple(PAR_NOM) + ("beneficiaire", "contrat", "formule")
@@ -99,34 +98,32 @@ class SourceCSV:
         return len(self.donnees) if self.donnees is not None else os.path.getsize(self.chemin)
 
     def _guillemets(self) -> bool:
+        """Whether the file has a quote character anywhere (read in blocks: a mapped file would count in memory)."""
         if self.donnees is not None:
             return b'"' in self.donnees
-        if os.path.getsize(self.chemin) == 0:
-            return False
-        with open(self.chemin, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            return m.find(b'"') >= 0
+        with open(self.chemin, "rb") as f:
+            while True:
+                bloc = f.read(4 * 1024 * 1024)
+                if not bloc:
+                    return False
+                if b'"' in bloc:
+                    return True
 
     def _utf8(self, bom: bool) -> bool:
-        """Whether the whole file is UTF-8 (read in blocks). With a BOM, a byte that is not is the line
-        path's error (LotInvalide, naming its offset)."""
-        d = codecs.getincrementaldecoder("utf-8")()
+        """Whether the whole file is UTF-8 (read in blocks; an ASCII block needs no decoding). With a BOM, a
+        byte that is not UTF-8 is the line path's error (LotInvalide, naming its offset)."""
         pos = 3 if bom else 0
         for bloc in self._octets_bruts(debut=pos):
-            try:
-                d.decode(bloc)
-            except UnicodeDecodeError as e:
-                if bom:
-                    raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos + e.start}) alors que le "
-                                      "fichier commence par une marque UTF-8 ; indice : enregistrez le fichier en « CSV UTF-8 »")
-                return False
+            if not bloc.isascii():
+                try:
+                    bloc.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    if bom:
+                        raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos + e.start}) alors que "
+                                          "le fichier commence par une marque UTF-8 ; indice : enregistrez le fichier en "
+                                          "« CSV UTF-8 »") from None
+                    return False
             pos += len(bloc)
-        try:
-            d.decode(b"", final=True)
-        except UnicodeDecodeError:
-            if bom:
-                raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos - 1}) alors que le fichier "
-                                  "commence par une marque UTF-8 ; indice : enregistrez le fichier en « CSV UTF-8 »")
-            return False
         return True
 
     def _octets_bruts(self, debut: int = 0):
@@ -149,7 +146,7 @@ class SourceCSV:
                     if reste:
                         yield reste
                     return
-                lu = reste + lu
+                lu = reste + lu if reste else lu
                 fin = lu.rfind(b"\n")
                 if fin < 0:
                     reste = lu
@@ -168,9 +165,10 @@ class SourceCSV:
 
     def _blocs_lignes(self):
         premier, numero = True, 1
-        vide = " \t\r\n" + self.entete.sep
-        cp1252 = self.entete.encodage == "windows-1252"
-        for bloc in self._octets_bruts(3 if self.entete.bom and self.memoire is None else 0):
+        e = self.entete
+        vide = " \t\r\n" + e.sep
+        cp1252 = e.encodage == "windows-1252"
+        for bloc in self._octets_bruts(3 if e.bom and self.memoire is None else 0):
             if premier:
                 premier = False
                 fin = bloc.find(b"\n")
@@ -181,11 +179,15 @@ class SourceCSV:
                 bloc = bloc.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
             lignes = _lignes(bloc)
             n = len(lignes)
-            lignes = lignes.with_columns(ligne=pl.int_range(numero + 1, numero + 1 + n, dtype=pl.Int64))
+            cles = _cellules_bloc(bloc, lignes["brut"], e, self.projection)
+            lignes = pl.concat([lignes, cles], how="horizontal").with_columns(
+                ligne=pl.int_range(numero + 1, numero + 1 + n, dtype=pl.Int64))
             numero += n
             lignes = lignes.filter(pl.col("brut").is_not_null() & (pl.col("brut").str.strip_chars(vide) != ""))
             self.vides += n - len(lignes)
-            yield lignes.select("ligne", "brut")
+            yield lignes
+
+    projection: dict = {}          # columns read with the lines (name → index): the beneficiary, the contract
 
     def _blocs_table(self):
         """A file with quotes: records found by the line path's `Table` (csv module)."""
@@ -200,10 +202,15 @@ class SourceCSV:
             lignes.append(numero)
             bruts.append(t.brut(debut, fin))
             if len(lignes) >= LIGNES_BLOC:
-                yield pl.DataFrame({"ligne": lignes, "brut": bruts}, schema={"ligne": pl.Int64, "brut": pl.String})
+                yield self._bloc_table(lignes, bruts)
                 lignes, bruts = [], []
         if lignes:
-            yield pl.DataFrame({"ligne": lignes, "brut": bruts}, schema={"ligne": pl.Int64, "brut": pl.String})
+            yield self._bloc_table(lignes, bruts)
+
+    def _bloc_table(self, lignes, bruts) -> pl.DataFrame:
+        df = pl.DataFrame({"ligne": lignes, "brut": bruts}, schema={"ligne": pl.Int64, "brut": pl.String})
+        cel, _ = _cellules_csv_module(df["brut"], self.entete, self.projection)
+        return pl.concat([df, cel], how="horizontal")
 
 
 def lire_octets_verifie(chemin) -> None:
@@ -230,18 +237,46 @@ def _lignes(bloc: bytes) -> pl.DataFrame:
     return df
 
 
-def cellules_csv(brut: pl.Series, entete: Entete, utiles) -> tuple[pl.DataFrame, pl.Series]:
-    """The cells of the records `brut` for the columns `utiles` (name → index), as the line path reads
-    them (`SourceCSV.cellules`): padded with empty cells, cut to the header's width; and the count of
-    cells of each record (more than the width: extra cells, maybe an error of the row)."""
+def _cellules_bloc(bloc: bytes, brut: pl.Series, entete: Entete, utiles: dict) -> pl.DataFrame:
+    """The cells `utiles` (name → index) of the lines of a block of UTF-8 bytes without quotes, by polars'
+    CSV parser (missing cells null); a block with a record longer than the header is split line by line."""
+    if not utiles:
+        return pl.DataFrame()
     largeur, sep = entete.largeur, entete.sep
+    schema = {f"c{k}": pl.String for k in range(largeur)}
+    try:
+        df = pl.read_csv(io.BytesIO(bloc), has_header=False, separator=sep, quote_char=None, schema=schema,
+                         columns=sorted(set(utiles.values())), infer_schema=False) if bloc else pl.DataFrame(schema=schema)
+    except pl.exceptions.ComputeError:
+        df = None
+    if df is None or len(df) != len(brut):
+        liste = brut.str.split(sep)
+        return pl.DataFrame({nom: liste.list.get(i, null_on_oob=True) for nom, i in utiles.items()},
+                            schema={k: pl.String for k in utiles})
+    return pl.DataFrame({nom: df[f"c{i}"] for nom, i in utiles.items()}, schema={k: pl.String for k in utiles})
+
+
+def cellules_csv(brut: pl.Series, entete: Entete, utiles) -> tuple[pl.DataFrame, pl.Series | None]:
+    """The cells of the records `brut` for the columns `utiles` (name → index), as the line path reads
+    them (`SourceCSV.cellules`): missing cells empty, cut to the header's width; and the count of cells of
+    each record when some record has more cells than the header (None otherwise)."""
     if entete.guillemets:
         return _cellules_csv_module(brut, entete, utiles)
-    morceaux = brut.str.splitn(sep, largeur + 1).struct.unnest()
-    n = brut.str.count_matches(sep, literal=True) + 1
-    cols = {nom: morceaux[f"field_{i}"].fill_null("") if i < largeur else pl.repeat("", len(brut), eager=True)
-            for nom, i in utiles.items()}
-    return pl.DataFrame(cols, schema={k: pl.String for k in cols}), n.alias("n")
+    texte = (brut.str.join("\n").item() + "\n").encode("utf-8") if len(brut) else b""
+    largeur, sep = entete.largeur, entete.sep
+    schema = {f"c{k}": pl.String for k in range(largeur)}
+    try:
+        df = pl.read_csv(io.BytesIO(texte), has_header=False, separator=sep, quote_char=None, schema=schema,
+                         infer_schema=False) if texte else pl.DataFrame(schema=schema)
+        n = None
+    except pl.exceptions.ComputeError:            # a record longer than the header: split line by line
+        liste = brut.str.split(sep)
+        df = pl.DataFrame({f"c{k}": liste.list.get(k, null_on_oob=True) for k in range(largeur)}, schema=schema)
+        n = liste.list.len()
+    if len(df) != len(brut):          # pragma: no cover - the parser kept every line (blank ones are not here)
+        raise AssertionError("lecture en colonnes : lignes perdues")
+    cols = {nom: df[f"c{i}"].fill_null("") for nom, i in utiles.items()}
+    return pl.DataFrame(cols, schema={k: pl.String for k in cols}), n
 
 
 def _cellules_csv_module(brut: pl.Series, entete: Entete, utiles):

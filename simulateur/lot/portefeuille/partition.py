@@ -100,7 +100,8 @@ def _cellules(rangees: pl.DataFrame, ctx: Contexte):
     utiles = {nom: i for nom, i in ctx.entete.colonnes.items() if nom in COLONNES_UTILES}
     if "brut" in rangees.columns:
         cel, n = cellules_csv(rangees["brut"], ctx.entete, utiles)
-        probleme = _problemes(rangees["brut"], n, ctx.entete.largeur, ctx.entete.sep)
+        probleme = (_problemes(rangees["brut"], n, ctx.entete.largeur, ctx.entete.sep) if n is not None
+                    else pl.repeat(None, len(rangees), dtype=pl.String, eager=True).alias("probleme"))
     else:
         cel = rangees.select([pl.col(nom).fill_null("") for nom in utiles])
         probleme = pl.repeat(None, len(rangees), dtype=pl.String, eager=True).alias("probleme")
@@ -202,8 +203,8 @@ def _rejouer(rangees, cel, typees, a_rejouer: set, ctx: Contexte, choix) -> pl.D
     source.numeros = array("I", numeros)
     sorties = [None] * len(rangs)
 
-    def rendre(k, entree, _choix, r, err):
-        sorties[k] = (entree, r, err)
+    def rendre(k, entree, _choix, r, err):        # the error as text at once: no traceback kept (no cycle of frames)
+        sorties[k] = (entree.numero, r, texte_erreur(entree, err) if err is not None else None)
 
     rejouer(source.groupes, source.entree, choix, rendre, ctx.parametres, debug=ctx.debug)
     return _lignes_rejouees(sorties, typees, rangs, ctx)
@@ -214,14 +215,14 @@ def _lignes_rejouees(sorties, typees, rangs, ctx) -> pl.DataFrame:
     i = typees["i"].gather(rangs).to_list()
     ordre_ben = typees["ordre_ben"].gather(rangs).to_list()
     dates = typees["date"].gather(rangs).to_list()
-    for k, (entree, r, err) in enumerate(sorties):
+    for k, (numero, r, texte) in enumerate(sorties):
         cols["i"].append(i[k])
         cols["rejoue"].append(True)
         cols["ordre_ben"].append(ordre_ben[k])
         cols["ordinal"].append(dates[k].toordinal() if dates[k] is not None else 0)
-        cols["ligne"].append(entree.numero if r is None else None)
+        cols["ligne"].append(numero if r is None else None)
         if r is None:
-            cols["erreur"].append(texte_erreur(entree, err))
+            cols["erreur"].append(texte)
             for c in ["fr", *MONTANTS] + [f"part_{n}" for n in ctx.niveaux]:
                 cols[c].append(None)
             continue

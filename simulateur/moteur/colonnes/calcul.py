@@ -21,7 +21,7 @@ from ..plafonds import NATURES_MEDECIN
 from ..selection import choisir_ligne
 from . import couches, securite_sociale as ss
 from .composantes import propager
-from .parametres import constante_sur_annee, table_fixes
+from .parametres import calendrier, constante_sur_annee
 from .plan import MICRO
 from .types import COLONNES
 
@@ -58,31 +58,53 @@ def _champs_de_conditions(plans: list) -> dict:
     return {k: sorted(v) for k, v in codes.items()}
 
 
+def _entier(expr: pl.Expr, dtype) -> pl.Expr:
+    """A field's value as a small integer ≥ 0 (0: not given), to combine several fields in one key."""
+    if dtype == pl.Boolean:
+        return (expr.cast(pl.Int64) + 1).fill_null(0)
+    if isinstance(dtype, pl.Enum):
+        return (expr.to_physical().cast(pl.Int64) + 1).fill_null(0)
+    return (expr.cast(pl.Int64) + 1).fill_null(0)
+
+
 def choisir_lignes(df: pl.DataFrame, plans: list) -> pl.DataFrame:
     """`ligne`: the index of each act's contract line (−1: no line, the contract pays nothing; null: the
-    line engine refuses the act here, or its line cannot be chosen in columns)."""
+    line engine refuses the act here, or its line cannot be chosen in columns). The line engine's own
+    `choisir_ligne` runs once per distinct combination of (plan, nature, the fields the lines of that
+    nature read in that contract), the combination being one integer key."""
     usages = _champs_de_conditions(plans)
     champs = [c for c in usages if c == "taux" or c in df.columns]
+    natures = list(NATURES)
     code = pl.col("plan").cast(pl.Int64) * 1000 + pl.col("nature").to_physical().cast(pl.Int64)
-    masque = [pl.when(code.is_in(usages[c])).then(pl.col("taux_eff" if c == "taux" else c)).alias("m_" + c) for c in champs]
-    df = df.with_columns(masque)
-    cles = ["plan", "nature"] + ["m_" + c for c in champs]
-    combis = df.select(cles).unique()
-    lignes = []
-    for rangee in combis.iter_rows(named=True):
+    cle, base = pl.col("plan").cast(pl.Int64) * (len(natures) + 1) + pl.col("nature").to_physical().cast(pl.Int64), (
+        (len(plans) + 1) * (len(natures) + 1))
+    for c in champs:
+        col = "taux_eff" if c == "taux" else c
+        x = _entier(pl.when(code.is_in(usages[c])).then(pl.col(col)), df.schema[col])
+        borne = int(df.select(x.max()).item() or 0) + 1
+        cle, base = cle + x * base, base * borne
+    if base >= 2 ** 62:           # pragma: no cover - far beyond the fields' bounds
+        raise OverflowError("trop de combinaisons de conditions")
+    df = df.with_columns(cle_ligne=cle)
+    cols = ["cle_ligne", "plan", "nature"] + ["taux_eff" if c == "taux" else c for c in champs]
+    cles, lignes = [], []
+    for rangee in df.select(cols).unique(subset="cle_ligne").iter_rows(named=True):
         p = plans[rangee["plan"]]
-        valeurs = {c: _python(c, rangee["m_" + c]) for c in champs if c != "taux"}
-        bp = rangee.get("m_taux")
-        taux = Decimal(bp) / 100 if bp is not None else Decimal(0)
+        u = usages
+        lus = {c for c in champs if p.index * 1000 + natures.index(rangee["nature"]) in u[c]}
+        valeurs = {c: _python(c, rangee[c]) for c in lus if c != "taux"}
+        bp = rangee.get("taux_eff") if "taux" in lus else 0
+        cles.append(rangee["cle_ligne"])
+        if bp is None:
+            lignes.append(None)
+            continue
         try:
-            l = choisir_ligne(p.contrat, acte_type(nature=rangee["nature"], **valeurs), taux)
+            l = choisir_ligne(p.contrat, acte_type(nature=rangee["nature"], **valeurs), Decimal(bp) / 100)
             lignes.append(l.index if l is not None else -1)
         except ActeInvalide:
             lignes.append(None)
-        if "taux" in usages and bp is None and p.index * 1000 + list(NATURES).index(rangee["nature"]) in usages["taux"]:
-            lignes[-1] = None
-    combis = combis.with_columns(pl.Series("ligne", lignes, dtype=pl.Int32))
-    return df.join(combis, on=cles, how="left", nulls_equal=True).drop(["m_" + c for c in champs])
+    ligne = pl.col("cle_ligne").replace_strict(cles, pl.Series(lignes, dtype=pl.Int32), default=None, return_dtype=pl.Int32)
+    return df.with_columns(ligne=ligne).drop("cle_ligne")
 
 
 def _plans(df: pl.DataFrame, plans: list) -> pl.DataFrame:
@@ -99,17 +121,19 @@ def _taux_et_lignes(df: pl.DataFrame, parametres, plans: list) -> pl.DataFrame:
     whatever the state — its rate or regulatory forfait has no value at its date, or its line cannot be
     chosen (a condition the act does not state). Such an act is an error row: it consumes nothing (its
     demands are 0 in every counter) and falls back alone. An act with an unknown field is never `certain`."""
-    jours = df["date"].unique().sort().to_list()
-    df = df.join(table_fixes(parametres, jours), on="date", how="left")
-    df = ss.taux_et_forfaits(df, parametres, acte_type)
+    cal = calendrier(parametres)
+    jours = df["date"].cast(pl.Int32)
+    cal.couvrir(jours.min(), jours.max())
+    df = df.with_columns(jour=cal.jour()).with_columns(**cal.fixes())
+    df = ss.taux_et_forfaits(df, cal, acte_type)
     df = ss.brut(df)
     df = choisir_lignes(df, plans)
     return df.with_columns(certain=((pl.col("e_ss") | pl.col("ligne").is_null()) & ~pl.col("tout")).fill_null(False))
 
 
 def _securite_sociale(df: pl.DataFrame, parametres, annees: list) -> pl.DataFrame:
-    df = ss.participation(df, constante_sur_annee(parametres, "participation_forfaitaire.plafond_annuel", annees), ["ben"])
-    df = ss.franchise(df, constante_sur_annee(parametres, "franchise.plafond_annuel", annees), ["ben"])
+    df = ss.participation(df, constante_sur_annee(parametres, "participation_forfaitaire.plafond_annuel", annees))
+    df = ss.franchise(df, constante_sur_annee(parametres, "franchise.plafond_annuel", annees))
     medecin = pl.col("nature").cast(pl.String).is_in(sorted(NATURES_MEDECIN))
     non_dptm = pl.col("p_responsable") & medecin & (pl.col("dptm") == False)  # noqa: E712 - null is not False
     d = pl.col("p_non_dptm")
@@ -138,8 +162,9 @@ def calculer(actes: pl.DataFrame, plans: list, parametres) -> pl.DataFrame:
     niveaux = max((len(p.niveaux) for p in plans), default=0)
     df = df.with_columns(deja=pl.col("ss_brut"), verse=pl.lit(0, dtype=pl.Int64))
     pmss = constante_sur_annee(parametres, "pmss", annees)
+    tables, debuts = couches.tables(plans, niveaux)
     for k in range(niveaux):
-        df = couches.couche(df, couches.table_niveau(plans, k), ["ben"], pmss, k)
+        df = couches.couche(df, tables[k], debuts, pmss, k)
     repli_k = [pl.col(f"repli_{k}") for k in range(niveaux)]
     inconnu_k = [pl.col(f"inconnu_{k}").fill_null(False) for k in range(niveaux)]
     # An act the line engine refuses whatever the state (`certain`) falls back alone; any other act that is not

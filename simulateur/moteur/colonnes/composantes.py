@@ -29,22 +29,28 @@ def _cle(ben: pl.Expr, an: pl.Expr, cle: pl.Expr) -> pl.Expr:
 
 def propager(df: pl.DataFrame, niveaux: int) -> pl.Series:
     """The final fallback mask (Boolean, frame order) from `repli` (acts not compiled), `tout` (acts whose
-    whole beneficiary falls back) and each act's state keys: `n_pf`, `n_franchise`, `cles_0…`."""
-    listes = [pl.when(pl.col("n_pf")).then(pl.lit([CLE_PF], dtype=pl.List(pl.Int64))).otherwise(pl.lit([], dtype=pl.List(pl.Int64))),
-              pl.when(pl.col("n_franchise").is_not_null()).then(pl.lit([CLE_FRANCHISE], dtype=pl.List(pl.Int64)))
-              .otherwise(pl.lit([], dtype=pl.List(pl.Int64)))]
-    listes += [pl.col(f"cles_{k}").fill_null(pl.lit([], dtype=pl.List(pl.Int64))) for k in range(niveaux)]
-    longues = (df.select(rang=pl.int_range(pl.len(), dtype=pl.UInt32), ben=pl.col("ben"), an=pl.col("an"), cle=pl.concat_list(listes))
-               .explode("cle").drop_nulls("cle")
-               .select("rang", cle=_cle(pl.col("ben"), pl.col("an"), pl.col("cle"))))
+    whole beneficiary falls back) and each act's state keys: `n_pf`, `n_franchise` (the SS counters),
+    `clef_k` (the stateful key of a compiled cell at level k) and `cles_k` (every key of a cell that falls
+    back)."""
+    ben, an = pl.col("ben"), pl.col("an")
+    scalaires = [pl.when(pl.col("n_pf")).then(_cle(ben, an, pl.lit(CLE_PF))),
+                 pl.when(pl.col("n_franchise").is_not_null()).then(_cle(ben, an, pl.lit(CLE_FRANCHISE)))]
+    scalaires += [pl.when(pl.col(f"clef_{k}").is_not_null()).then(_cle(ben, an, pl.col(f"clef_{k}"))) for k in range(niveaux)]
+    noms = [f"_k{j}" for j in range(len(scalaires))]
+    cles = df.select([e.alias(n) for e, n in zip(scalaires, noms)])
     tous = df.filter(pl.col("tout"))["ben"].unique()
     repli = (df["repli"] | df["ben"].is_in(tous.implode())).fill_null(True)
-    nouveaux = repli
-    while nouveaux.any():
-        rangs = pl.Series("rang", nouveaux.arg_true(), dtype=pl.UInt32)
-        souillees = longues.filter(pl.col("rang").is_in(rangs.implode()))["cle"].unique()
-        touches = longues.filter(pl.col("cle").is_in(souillees.implode()))["rang"].unique()
-        ajout = pl.repeat(False, len(df), dtype=pl.Boolean, eager=True).scatter(touches, True) & ~repli
-        repli = repli | ajout
-        nouveaux = ajout
-    return repli
+    if not repli.any():
+        return repli
+    listes = df.filter(repli).select(ben, an, c=pl.concat_list([pl.col(f"cles_{k}").fill_null(pl.lit([], dtype=pl.List(pl.Int64)))
+                                                                for k in range(niveaux)] or [pl.lit([], dtype=pl.List(pl.Int64))]))
+    supplement = listes.explode("c").drop_nulls("c").select(k=_cle(ben, an, pl.col("c")))["k"]
+    nouveaux, souillees = repli, supplement
+    while True:
+        prises = cles.filter(nouveaux)
+        souillees = pl.concat([souillees] + [prises[n].drop_nulls() for n in noms]).unique()
+        touches = cles.select(pl.any_horizontal([pl.col(n).is_in(souillees.implode()) for n in noms]).fill_null(False)).to_series()
+        nouveaux = touches & ~repli
+        if not nouveaux.any():
+            return repli
+        repli = repli | nouveaux

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .cumuls import avant, sature
+from .cumuls import cumul_groupes, sature
 from .plan import GENRES
 from .securite_sociale import arrondi
 
@@ -71,6 +71,26 @@ def table_niveau(plans: list, k: int) -> pl.DataFrame:
     schema = {n: pl.Int64 for n in lignes} | {n: pl.Boolean for n in _BOOLEENS + ("present",)}
     schema |= {"plan": pl.Int32, "ligne": pl.Int32, "cles": pl.List(pl.Int64)}
     return pl.DataFrame(lignes, schema=schema).rename(lambda n: n if n in ("plan", "ligne") else "c_" + n)
+
+
+_TABLES: dict = {}
+
+
+def tables(plans: list, niveaux: int) -> tuple[list, pl.Series]:
+    """(the tables of levels 0…niveaux−1 without their keys, the first row of each plan in them), kept while
+    the same plans are in use (a run computes many partitions with the same contracts)."""
+    cle = tuple((id(p.contrat), p.formule) for p in plans)
+    t = _TABLES.get(cle)
+    if t is None or any(a is not p.contrat for a, p in zip(t[0], plans)):
+        if len(_TABLES) > 32:
+            _TABLES.clear()
+        debuts, n = [], 0
+        for p in plans:
+            debuts.append(n)
+            n += len(p.contrat.lignes) + 1
+        t = _TABLES[cle] = (tuple(p.contrat for p in plans), [table_niveau(plans, k).drop("plan", "ligne") for k in range(niveaux)],
+                            pl.Series(debuts, dtype=pl.Int64))
+    return t[1], t[2]
 
 
 def _c(nom: str) -> pl.Expr:
@@ -128,41 +148,60 @@ def _plafond_enveloppe(env_pmss: dict) -> pl.Expr:
     return pl.when(_c("env_c").is_not_null()).then(_c("env_c")).otherwise(fraction)
 
 
-def couche(df: pl.DataFrame, table: pl.DataFrame, groupe: list, pmss_annuel: dict, k: int) -> pl.DataFrame:
-    """Level index `k` for every act: `part_k` (cents; null where the formula has no column at this
-    level), `deja` and `verse` updated, `repli_k` (the act falls back), `inconnu_k`, `cles_k` (its
-    state keys at this level, for the fallback of its component)."""
-    df = df.join(table, on=["plan", "ligne"], how="left")
-    q = pl.col("quantite")
-    grp = groupe + ["an", "c_cle"]
-    genre = pl.when(pl.col("certain")).then(None).otherwise(_c("genre"))    # an error row consumes nothing
-    df = df.with_columns(somme=_somme(), place=_place(), env_plafond=_plafond_enveloppe(pmss_annuel))
-    # days per year: the days used before the act, then the tiers
-    dans = (_c("jours_max") - avant(pl.when(genre == GENRES["jours"]).then(q).otherwise(0), grp)).clip(0).clip(None, q)
+def _etat(df: pl.DataFrame, genres: set) -> tuple[pl.DataFrame, pl.Expr, pl.Expr]:
+    """The stateful terms of the level: (the frame with `ambigu`, the value of the days or acts term in µ,
+    the envelope left in µ). Only the kinds present in `genres` are computed."""
+    q, incl, g = pl.col("quantite"), _c("inclusif"), pl.col("g")
+    # the demands, which do not depend on the state: days used; acts counted (when the contract pays the act,
+    # the same for 1 and q acts, else fallback); the envelope's F (module docstring)
+    dem, ambigu = pl.lit(0, dtype=pl.Int64), pl.lit(False)
+    if GENRES["jours"] in genres:
+        dem = pl.when(g == GENRES["jours"]).then(q).otherwise(dem)
+    if GENRES["actes"] in genres:
+        paye_q = _payer(_c("acte_montant") * q, pl.lit(0))
+        pays_q, pays_1 = (pl.col("verse") + paye_q) > 0, (pl.col("verse") + _payer(_c("acte_montant"), pl.lit(0))) > 0
+        ambigu = (g == GENRES["actes"]) & (q > 1) & (pays_q != pays_1)
+        dem = pl.when(g == GENRES["actes"]).then(pl.when(pays_q).then(q).otherwise(0)).otherwise(dem)
+    if GENRES["enveloppe"] in genres:
+        a = pl.when(incl).then(pl.col("somme") - pl.col("deja") * M).otherwise(
+            pl.min_horizontal(pl.max_horizontal(pl.col("somme"), 0), pl.col("place")))
+        f = arrondi(pl.max_horizontal(arrondi(pl.col("place")) * M - a, 0))
+        dem = pl.when(g == GENRES["enveloppe"]).then(f).otherwise(dem)
+    df = df.with_columns(ambigu=ambigu, dem=dem.fill_null(0))
+    df = df.with_columns(cumul=cumul_groupes(df, pl.col("dem"), ["ben", "an", "c_cle"], g > 0))
+    cumul, dem = pl.col("cumul"), pl.col("dem")
+    dans = (_c("jours_max") - (cumul - dem)).clip(0).clip(None, q)
     v_jours = _c("jour_montant") * dans + _c("jour_puis") * (q - dans)
-    # yearly count: counted when the contract pays the act (same answer for 1 and q acts, else fallback)
-    paye_q = _payer(_c("acte_montant") * q, pl.lit(0))
-    paye_1 = _payer(_c("acte_montant"), pl.lit(0))
-    pays_q, pays_1 = (pl.col("verse") + paye_q) > 0, (pl.col("verse") + paye_1) > 0
-    df = df.with_columns(pays_q=pays_q, ambigu=(genre == GENRES["actes"]) & (q > 1) & (pays_q != pays_1))
-    _, reste_actes = sature(pl.when((genre == GENRES["actes"]) & pl.col("pays_q")).then(q).otherwise(0).fill_null(0),
-                            _c("par_an"), grp)
+    _, reste_actes = sature(dem, cumul, _c("par_an"))
     v_actes = _c("acte_montant") * reste_actes.clip(0).clip(None, q)
-    # annual envelope: the demand F, then the envelope left before the act
-    incl = _c("inclusif")
-    a = pl.when(incl).then(pl.col("somme") - pl.col("deja") * M).otherwise(
-        pl.min_horizontal(pl.max_horizontal(pl.col("somme"), 0), pl.col("place")))
-    f = arrondi(pl.max_horizontal(arrondi(pl.col("place")) * M - a, 0))
-    _, reste_env = sature(pl.when(genre == GENRES["enveloppe"]).then(f).otherwise(0).fill_null(0),
-                          pl.col("env_plafond").fill_null(0), grp)
-    etat = pl.when(genre == GENRES["jours"]).then(v_jours).when(genre == GENRES["actes"]).then(v_actes).otherwise(0)
-    enveloppe = pl.when(genre == GENRES["enveloppe"]).then(reste_env * M).otherwise(0)
+    _, reste_env = sature(dem, cumul, pl.col("env_plafond"))
+    etat = pl.when(g == GENRES["jours"]).then(v_jours).when(g == GENRES["actes"]).then(v_actes).otherwise(0)
+    return df, etat, pl.when(g == GENRES["enveloppe"]).then(reste_env * M).otherwise(0)
+
+
+def couche(df: pl.DataFrame, table: pl.DataFrame, debuts: pl.Series, pmss_annuel: dict, k: int) -> pl.DataFrame:
+    """Level index `k` for every act: `part_k` (cents; null where the formula has no column at this
+    level), `deja` and `verse` updated, `repli_k` (the act falls back), `inconnu_k`, `clef_k` and
+    `cles_k` (its state keys at this level, for the fallback of its component). `table`: the compiled
+    cells of the level (`table_niveau`), the cell of an act at `debuts[plan] + ligne + 1`."""
+    rang = df.select(pl.lit(debuts).gather(pl.col("plan")) + pl.col("ligne") + 1).to_series()
+    df = pl.concat([df, table.select(pl.all().gather(pl.lit(rang)))], how="horizontal")
+    # an error row (`certain`) consumes nothing: no stateful term for it
+    df = df.with_columns(somme=_somme(), place=_place(), env_plafond=_plafond_enveloppe(pmss_annuel),
+                         g=pl.when(pl.col("certain")).then(0).otherwise(_c("genre").fill_null(0)))
+    genres = set(df["g"].unique().to_list()) - {0}
+    if genres:
+        df, etat, enveloppe = _etat(df, genres)
+    else:
+        df, etat, enveloppe = df.with_columns(ambigu=pl.lit(False)), pl.lit(0), pl.lit(0)
     ok = _c("present") & (_c("statut") == STATUTS["ok"])
     paye = pl.when(ok).then(_payer(etat, enveloppe)).when(_c("present")).then(0)
     repli = _c("present") & ((_c("statut") >= STATUTS["repli"]) | _erreurs() | pl.col("ambigu"))
     df = df.with_columns(**{f"part_{k}": paye, f"repli_{k}": repli.fill_null(True),
                             f"inconnu_{k}": _c("present") & (_c("statut") == STATUTS["inconnu"]),
-                            f"cles_{k}": pl.when(_c("present")).then(_c("cles"))})
+                            f"clef_{k}": pl.when(ok & (_c("genre") > 0)).then(_c("cle")),
+                            f"cles_{k}": pl.when(_c("present") & (_c("statut") != STATUTS["ok"])).then(_c("cles"))})
     df = df.with_columns(deja=pl.col("deja") + pl.col(f"part_{k}").fill_null(0),
                          verse=pl.col("verse") + pl.col(f"part_{k}").fill_null(0))
-    return df.drop([c for c in df.columns if c.startswith("c_")] + ["somme", "place", "env_plafond", "pays_q", "ambigu"])
+    return df.drop([c for c in df.columns if c.startswith("c_") or c in ("somme", "place", "env_plafond", "g", "ambigu", "dem",
+                                                                          "cumul")])

@@ -1,10 +1,13 @@
 """Dated regulatory parameters joined to the acts by date.
 
-The value of each parameter is read ONCE per distinct date of the portfolio (a year of acts has at
-most 366), with the same reader as the line engine (`Parametres.valeur`: the value in force at the
-act's date), then joined to every act of that date. A date without a value, or a value the columnar
-units cannot hold exactly, is null: the acts that would read it go to the line engine (which says
-why, or computes what the plan cannot).
+Each parameter the engine reads becomes a column over the days of the portfolio: its value in force
+on each day (the same periods `Parametres.valeur` reads: from `depuis` to the effective end), null on
+a day without a value. An act takes the value of its day by position (`Calendrier.jour`); a
+parameter whose name depends on the act (the régime's rate of its nature) is one of several such
+columns, chosen by the act's name index. A day without a value, or a value the columnar units cannot
+hold exactly, is null: the acts that would read it go to the line engine (which says why, or computes
+what the plan cannot). The columns are kept per set of parameters (`calendrier`), so a run of many
+partitions reads each parameter once.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from ...domaine.natures import NATURES
 from ...parametres import ParametreIndisponible
 
 
@@ -32,11 +36,13 @@ def entier(v: Decimal) -> int | None:
     return int(v) if v == v.to_integral_value() else None
 
 
-# Parameters read at every act's date: (column, parameter name, conversion, optional).
-# An optional parameter (`LectureParametres.optionnel`) absent at a date is "no cap" (null, `absent`
-# flag false); a compulsory one absent is an error of the act in the line engine (fallback).
+INEXACT = -1        # an optional value present but not exact in the columnar unit (fallback)
+
+
 def _fixes() -> tuple:
-    from ...domaine.natures import NATURES
+    """Parameters read at every act's date: (column, name, conversion, optional). An optional parameter
+    (`LectureParametres.optionnel`) absent at a date is "no cap" (null); a compulsory one absent is an
+    error of the act in the line engine (fallback)."""
     genres = sorted({n.franchise for n in NATURES.values() if n.franchise})
     return (
         ("p_pf", "participation_forfaitaire.montant", centimes, False),
@@ -50,34 +56,77 @@ def _fixes() -> tuple:
 
 
 FIXES = _fixes()
-INEXACT = -1        # an optional value present but not exact in the columnar unit (fallback)
+_EPOQUE = dt.date(1970, 1, 1).toordinal()
 
 
-def _valeur(parametres, nom: str, jour: dt.date, conversion, optionnel: bool):
-    try:
-        v = conversion(parametres.valeur(nom, jour).valeur)
-    except ParametreIndisponible:
-        return None
-    if v is None:
-        return INEXACT if optionnel else None
-    return v
+class Calendrier:
+    """The parameters of one `Parametres` as columns over a range of days (extended as needed)."""
+
+    def __init__(self, parametres):
+        self.p = parametres
+        self.debut = self.fin = None          # days since 1970-01-01 (polars' Date)
+        self.colonnes: dict = {}
+
+    def couvrir(self, debut: int, fin: int) -> None:
+        """Makes the columns cover the days [debut, fin] (a wider range: every column recomputed)."""
+        if self.debut is None or debut < self.debut or fin > self.fin:
+            self.debut = debut if self.debut is None else min(debut, self.debut)
+            self.fin = fin if self.fin is None else max(fin, self.fin)
+            self.colonnes = {}
+
+    def colonne(self, nom: str, conversion, optionnel: bool = False) -> pl.Series:
+        """The value of `nom` on each day of the range (null: no value, or inexact and compulsory)."""
+        cle = (nom, conversion, optionnel)
+        s = self.colonnes.get(cle)
+        if s is None:
+            s = self.colonnes[cle] = self._colonne(nom, conversion, optionnel)
+        return s
+
+    def _colonne(self, nom: str, conversion, optionnel: bool) -> pl.Series:
+        n = self.fin - self.debut + 1
+        valeurs = [None] * n
+        try:
+            historique = self.p.historique(nom)
+        except ParametreIndisponible:
+            historique = []
+        for v in historique:
+            a = max(v.depuis.toordinal() - _EPOQUE, self.debut) - self.debut
+            b = (min(v.jusqu_au.toordinal() - _EPOQUE, self.fin) if v.jusqu_au is not None else self.fin) - self.debut
+            if b < a:
+                continue
+            x = conversion(v.valeur)
+            x = (INEXACT if optionnel else None) if x is None else x
+            valeurs[a:b + 1] = [x] * (b - a + 1)
+        return pl.Series(nom, valeurs, dtype=pl.Int64)
+
+    def jour(self) -> pl.Expr:
+        """The act's day as a position in the columns."""
+        return (pl.col("date").cast(pl.Int32) - self.debut).cast(pl.Int64)
+
+    def fixes(self) -> dict:
+        """{column: expression} of every parameter of `FIXES` at the act's day."""
+        return {col: pl.lit(self.colonne(nom, conv, opt)).gather(pl.col("jour")) for col, nom, conv, opt in FIXES}
+
+    def par_nom(self, noms: list, index: pl.Expr, conversion) -> pl.Expr:
+        """The value of the parameter `noms[index]` at the act's day (null when `index` is null)."""
+        if not noms:
+            return pl.lit(None, dtype=pl.Int64)
+        n = self.fin - self.debut + 1
+        toutes = pl.concat([self.colonne(nom, conversion) for nom in noms])
+        return pl.lit(toutes).gather(index * n + pl.col("jour"))
 
 
-def table_fixes(parametres, jours: list) -> pl.DataFrame:
-    """One row per date: the value of every parameter of `FIXES` (null when unavailable or inexact)."""
-    colonnes = {"date": jours}
-    for col, nom, conversion, optionnel in FIXES:
-        colonnes[col] = [_valeur(parametres, nom, j, conversion, optionnel) for j in jours]
-    return pl.DataFrame(colonnes, schema={"date": pl.Date} | {c: pl.Int64 for c, *_ in FIXES})
+_CALENDRIERS: dict = {}
 
 
-def table_noms(parametres, paires: pl.DataFrame, colonne_nom: str, sortie: str, conversion) -> pl.DataFrame:
-    """For the distinct (name, date) pairs of `paires` (columns `colonne_nom`, `date`): the value (null
-    when unavailable or inexact), in column `sortie`."""
-    noms = paires[colonne_nom].to_list()
-    jours = paires["date"].to_list()
-    valeurs = [_valeur(parametres, n, j, conversion, False) if n is not None else None for n, j in zip(noms, jours)]
-    return paires.with_columns(pl.Series(sortie, valeurs, dtype=pl.Int64))
+def calendrier(parametres) -> Calendrier:
+    """The Calendrier of a set of parameters (kept while the set is in use: a reform scenario is another set)."""
+    c = _CALENDRIERS.get(id(parametres))
+    if c is None or c.p is not parametres:
+        if len(_CALENDRIERS) > 8:
+            _CALENDRIERS.clear()
+        c = _CALENDRIERS[id(parametres)] = Calendrier(parametres)
+    return c
 
 
 def constante_sur_annee(parametres, nom: str, annees: list[int], conversion=centimes) -> dict:

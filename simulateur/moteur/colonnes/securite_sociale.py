@@ -15,8 +15,8 @@ import polars as pl
 
 from ...domaine.natures import NATURES
 from ..securite_sociale import forfait_reglementaire, taux_ss
-from .cumuls import sature
-from .parametres import centimes, points, table_noms
+from .cumuls import cumul_contigu, cumul_groupes, sature
+from .parametres import centimes, points
 
 FRANCHISES = sorted({n.franchise for n in NATURES.values() if n.franchise})
 
@@ -56,45 +56,52 @@ def _symbolique(fonction, nat, acte):
     return (r.nom, None) if isinstance(r, _Nomme) else (None, points(r) if isinstance(r, Decimal) else None)
 
 
-def taux_par_combinaison(df: pl.DataFrame, acte_type) -> pl.DataFrame:
-    """The rate of acts without a `taux` override: per distinct (nature, régime, SMR, acte lourd), the
-    parameter `taux_ss` reads (or its constant: 0 for a nature the SS does not pay, 100 for an acte lourd)."""
-    cles = ["nature", "regime", "smr", "acte_lourd"]
-    combis = df.filter(pl.col("taux").is_null()).select(cles).unique()
-    noms, constantes = [], []
-    for nature, regime, smr, lourd in combis.iter_rows():
-        nom, c = _symbolique(taux_ss, NATURES[nature], acte_type(nature=nature, regime=regime, smr=smr, acte_lourd=lourd))
-        noms.append(nom)
-        constantes.append(c)
-    return combis.with_columns(pl.Series("taux_nom", noms, dtype=pl.String), pl.Series("taux_const", constantes, dtype=pl.Int64))
+def _phys(col: str) -> pl.Expr:
+    """A categorical field as a small integer (0: not given)."""
+    return (pl.col(col).to_physical().cast(pl.Int64) + 1).fill_null(0)
 
 
-def forfait_par_combinaison(df: pl.DataFrame, acte_type) -> pl.DataFrame:
-    """The parameter of each nature's regulatory forfait (forfait journalier: psychiatric or not)."""
-    combis = df.select("nature", "psychiatrie").unique().filter(
-        pl.col("nature").cast(pl.String).is_in([c for c, n in NATURES.items() if n.forfait]))
-    noms = [forfait_reglementaire(NATURES[n], acte_type(nature=n, psychiatrie=p), _nommer).nom for n, p in combis.iter_rows()]
-    return combis.with_columns(pl.Series("forfait_nom", noms, dtype=pl.String))
-
-
-def joindre_noms(df: pl.DataFrame, parametres, nom: str, sortie: str, conversion) -> pl.DataFrame:
-    """Joins the value of the parameter named in column `nom` at each act's date (null: unavailable)."""
-    paires = df.select(nom, "date").unique().filter(pl.col(nom).is_not_null())
-    valeurs = table_noms(parametres, paires, nom, sortie, conversion)
-    return df.join(valeurs, on=[nom, "date"], how="left")
-
-
-def taux_et_forfaits(df: pl.DataFrame, parametres, acte_type) -> pl.DataFrame:
-    """Adds `taux_eff` (bp; null: the parameter is missing at that date → the act falls back) and
-    `forfait_c` (cents, the nature's regulatory forfait at the act's date, null when none)."""
-    taux = taux_par_combinaison(df, acte_type)
-    df = df.join(taux, on=["nature", "regime", "smr", "acte_lourd"], how="left", nulls_equal=True)
-    df = joindre_noms(df, parametres, "taux_nom", "taux_lu", points)
-    df = df.with_columns(taux_eff=pl.coalesce("taux", "taux_const", "taux_lu"),
-                         taux_manquant=pl.col("taux").is_null() & pl.col("taux_nom").is_not_null() & pl.col("taux_lu").is_null())
-    df = df.join(forfait_par_combinaison(df, acte_type), on=["nature", "psychiatrie"], how="left")
-    df = joindre_noms(df, parametres, "forfait_nom", "forfait_c", centimes)
-    return df.drop("taux_const", "taux_lu", "taux_nom")
+def taux_et_forfaits(df: pl.DataFrame, cal, acte_type) -> pl.DataFrame:
+    """Adds `taux_eff` (bp; null: the parameter is missing at that date → the act falls back),
+    `taux_manquant`, and `forfait_c` (cents, the nature's regulatory forfait at the act's date, null when
+    none). The rate of an act without `taux` override is, per distinct (nature, régime, SMR, acte lourd),
+    the parameter the line engine's `taux_ss` reads (or its constant: 0 for a nature the SS does not
+    pay, 100 for an acte lourd); the forfait, per (nature, psychiatrie), the one `forfait_reglementaire` reads."""
+    code = (_phys("nature") * 1024 + _phys("regime") * 128 + _phys("smr") * 2 + pl.col("acte_lourd").cast(pl.Int64))
+    code_f = _phys("nature") * 2 + pl.col("psychiatrie").cast(pl.Int64)
+    df = df.with_columns(code_taux=code, code_forfait=code_f)
+    combis = df.filter(pl.col("taux").is_null()).select("code_taux", "nature", "regime", "smr", "acte_lourd").unique(
+        subset="code_taux")
+    noms, codes, index, constantes = [], [], [], []
+    for c, nature, regime, smr, lourd in combis.iter_rows():
+        nom, k = _symbolique(taux_ss, NATURES[nature], acte_type(nature=nature, regime=regime, smr=smr, acte_lourd=lourd))
+        if nom is not None and nom not in noms:
+            noms.append(nom)
+        codes.append(c)
+        index.append(noms.index(nom) if nom is not None else None)
+        constantes.append(k)
+    avec_forfait = [c for c, n in NATURES.items() if n.forfait]
+    combis_f = df.filter(pl.col("nature").cast(pl.String).is_in(avec_forfait)).select("code_forfait", "nature", "psychiatrie") \
+        .unique(subset="code_forfait")
+    noms_f, codes_f, index_f = [], [], []
+    for c, nature, psy in combis_f.iter_rows():
+        nom = forfait_reglementaire(NATURES[nature], acte_type(nature=nature, psychiatrie=psy), _nommer).nom
+        if nom not in noms_f:
+            noms_f.append(nom)
+        codes_f.append(c)
+        index_f.append(noms_f.index(nom))
+    i_taux = pl.col("code_taux").replace_strict(codes, pl.Series(index, dtype=pl.Int64), default=None, return_dtype=pl.Int64)
+    constante = pl.col("code_taux").replace_strict(codes, pl.Series(constantes, dtype=pl.Int64), default=None,
+                                                   return_dtype=pl.Int64)
+    i_forfait = pl.col("code_forfait").replace_strict(codes_f, pl.Series(index_f, dtype=pl.Int64), default=None,
+                                                      return_dtype=pl.Int64)
+    df = df.with_columns(i_taux=i_taux, taux_const=constante, i_forfait=i_forfait)
+    lu = cal.par_nom(noms, pl.col("i_taux"), points)
+    return df.with_columns(
+        taux_eff=pl.coalesce("taux", "taux_const", lu),
+        taux_manquant=pl.col("taux").is_null() & pl.col("i_taux").is_not_null() & lu.is_null(),
+        forfait_c=cal.par_nom(noms_f, pl.col("i_forfait"), centimes),
+    ).drop("code_taux", "code_forfait", "i_taux", "taux_const", "i_forfait")
 
 
 def brut(df: pl.DataFrame) -> pl.DataFrame:
@@ -110,11 +117,12 @@ def brut(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(ss_brut=pl.min_horizontal(b, fr), e_ss=manque | pl.col("taux_manquant") | pl.col("taux_eff").is_null())
 
 
-def participation(df: pl.DataFrame, plafond_pf: dict, groupe: list) -> pl.DataFrame:
+def participation(df: pl.DataFrame, plafond_pf: dict) -> pl.DataFrame:
     """The participation forfaitaire: demand min(unit × quantity, ss_brut) (not under the age of
     exemption, not in hospital, only when the SS pays), within the annual cap per beneficiary and year:
     `u = min(d, max(C − used, 0))` is the lemma's form (the demand does not depend on the counter; the
-    cap C must be one value over the civil year, `plafond_pf` {year: cents}, else the act falls back)."""
+    cap C must be one value over the civil year, `plafond_pf` {year: cents}, else the act falls back).
+    A beneficiary's year is a run of the frame (sorted by beneficiary and date)."""
     age, exo = pl.col("age"), pl.col("p_age_exo")
     lu = pl.col("n_pf") & ~pl.col("n_hospitalier") & (pl.col("ss_brut") > 0) & ~pl.col("certain")
     mineur = age.is_not_null() & (age < exo)
@@ -123,11 +131,11 @@ def participation(df: pl.DataFrame, plafond_pf: dict, groupe: list) -> pl.DataFr
     d = pl.when(due).then(pl.min_horizontal(pl.col("p_pf") * pl.col("quantite"), pl.col("ss_brut"))).otherwise(0)
     df = df.with_columns(d_pf=d.fill_null(0), cap_pf=cap.fill_null(0),
                          e_pf=(lu & age.is_not_null() & exo.is_null()) | (due & (pl.col("p_pf").is_null() | cap.is_null())))
-    u, _ = sature(pl.col("d_pf"), pl.col("cap_pf"), groupe + ["an"])
+    u, _ = sature(pl.col("d_pf"), cumul_contigu(pl.col("d_pf"), ["ben", "an"]), pl.col("cap_pf"))
     return df.with_columns(pf=u).drop("d_pf", "cap_pf")
 
 
-def franchise(df: pl.DataFrame, plafond_fr: dict, groupe: list) -> pl.DataFrame:
+def franchise(df: pl.DataFrame, plafond_fr: dict) -> pl.DataFrame:
     """The franchise: demand min(unit × quantity, ss_brut − PF); then the daily cap per kind and day
     (paramedical acts, transport), then the annual cap per beneficiary and year.
 
@@ -153,7 +161,9 @@ def franchise(df: pl.DataFrame, plafond_fr: dict, groupe: list) -> pl.DataFrame:
     d = pl.when(due).then(pl.min_horizontal(unite * q, reste)).otherwise(0)
     df = df.with_columns(d_fr=d.fill_null(0), cap_jour=jour, cap_fr=cap.fill_null(0),
                          e_fr=(lu & age.is_not_null() & exo.is_null()) | (due & (unite.is_null() | cap.is_null() | (jour == -1))))
-    e, _ = sature(pl.col("d_fr"), pl.col("cap_jour").fill_null(0), groupe + ["n_franchise", "date"])
-    df = df.with_columns(e_fr_jour=pl.when(pl.col("cap_jour").is_null()).then(pl.col("d_fr")).otherwise(e))
-    f, _ = sature(pl.col("e_fr_jour"), pl.col("cap_fr"), groupe + ["an"])
-    return df.with_columns(franchise=f).drop("d_fr", "cap_jour", "cap_fr", "e_fr_jour")
+    jour_plafonne = pl.col("cap_jour").is_not_null() & (pl.col("d_fr") > 0)
+    df = df.with_columns(cumul_jour=cumul_groupes(df, pl.col("d_fr"), ["ben", "n_franchise", "date"], jour_plafonne))
+    e, _ = sature(pl.col("d_fr"), pl.col("cumul_jour"), pl.col("cap_jour"))
+    df = df.with_columns(e_fr_jour=pl.when(jour_plafonne).then(e).otherwise(pl.col("d_fr")))
+    f, _ = sature(pl.col("e_fr_jour"), cumul_contigu(pl.col("e_fr_jour"), ["ben", "an"]), pl.col("cap_fr"))
+    return df.with_columns(franchise=f).drop("d_fr", "cap_jour", "cap_fr", "e_fr_jour", "cumul_jour")
