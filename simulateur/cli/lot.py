@@ -6,6 +6,9 @@ from typing import List, Optional
 
 import typer
 
+from .options import option_parametres, parametres_du_scenario
+
+
 def _aide_lot() -> str:
     from ..domaine.champs import CHAMPS, COLONNES_OBLIGATOIRES
     facultatives = ", ".join(c.nom for c in CHAMPS if c.nom not in COLONNES_OBLIGATOIRES)
@@ -14,6 +17,9 @@ def _aide_lot() -> str:
 Colonnes (en-tête obligatoire ; séparateur , ou ; ; UTF-8 avec ou sans BOM, UTF-16, Windows-1252 ; virgule ou
 point décimal) : {', '.join(COLONNES_OBLIGATOIRES)} ; en option {facultatives}, et contrat / formule (remplacent
 --contrat / --formule pour la ligne).
+
+Fichier .parquet en entrée ou en sortie (ou --format parquet) : moteur en colonnes. Le moteur (--moteur) ne change
+aucun montant : le moteur en colonnes rend, ligne à ligne, les résultats du moteur ligne.
 
 Les actes de chaque bénéficiaire sont rejoués dans l'ordre des dates (enveloppes, compteurs annuels,
 plafonds de la participation forfaitaire et des franchises, renouvellements) ; la sortie garde l'ordre
@@ -25,6 +31,22 @@ total_rembourse, reste_a_charge, erreur, forfait_apres_cancer. Une ligne en erre
 
 def _entier_fr(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
+
+
+def _executer_colonnes(fichier, sortie, options, barre, moteur, workers, scheduler):
+    """The columnar engine (and Dask): reads in blocks, writes bytes (atomically to --sortie, or to stdout)."""
+    import os
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000,muzzy_decay_ms:0")   # polars gives memory back sooner
+    from ..fichiers.ecriture import SortieAtomique
+    from ..lot.portefeuille import executer_portefeuille, executeur_dask
+    from ..lot.lecture import lire_octets
+    options = dict(options, executeur=executeur_dask(workers, scheduler) if moteur == "dask" else None)
+    donnees = lire_octets("-") if fichier == "-" else None
+    if sortie is None:
+        sys.stdout.flush()
+        return executer_portefeuille(fichier, sys.stdout.buffer, donnees=donnees, progression=barre, **options)
+    with SortieAtomique(sortie, binaire=True) as flux:
+        return executer_portefeuille(fichier, flux, donnees=donnees, progression=barre, **options)
 
 
 def _executer(fichier, sortie, options, barre):
@@ -56,14 +78,22 @@ def enregistrer(app) -> None:
         contrat: Optional[str] = typer.Option(None, "--contrat", "-c", help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
         formule: Optional[str] = typer.Option(None, "--formule", "-f", help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
         sortie: Optional[str] = typer.Option(None, "--sortie", "-o", help="Fichier de sortie, écrit en entier ou pas du tout (défaut : sortie standard)."),
-        format: str = typer.Option("csv", "--format", help="csv (défaut), json ou jsonl (un objet par ligne)."),
+        format: Optional[str] = typer.Option(None, "--format", help="csv (défaut), json, jsonl (un objet par ligne) ou parquet (défaut pour une sortie .parquet)."),
         decimale: Optional[str] = typer.Option(None, "--decimale", help="Montants de la sortie CSV : point ou virgule (défaut : virgule si le fichier est séparé par « ; », point sinon)."),
         contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Ni barre de progression ni résumé sur la sortie d'erreur (le code de sortie dit s'il y a eu des erreurs)."),
+        moteur: str = typer.Option("auto", "--moteur", help="auto (défaut : colonnes pour un gros fichier ou du Parquet, ligne sinon), ligne (la référence, un acte après l'autre), colonnes (en colonnes, polars) ou dask (colonnes sur une grappe Dask)."),
+        workers: Optional[int] = typer.Option(None, "--workers", min=1, help="--moteur dask : nombre de processus de la grappe locale (défaut : un par cœur)."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADRESSE", help="--moteur dask : adresse d'une grappe Dask existante (ex. tcp://10.0.0.5:8786) au lieu d'une grappe locale."),
+        parametres: Optional[str] = option_parametres(),
     ):
         from ..lot.commande import FORMATS
-        if format not in FORMATS:
-            erreur(f"format « {format} » inconnu : {', '.join(FORMATS)}")
+        from ..lot.moteurs import choisir, format_sortie
+        format = format_sortie(format, sortie)
+        if format not in FORMATS + ("parquet",):
+            erreur(f"format « {format} » inconnu : {', '.join(FORMATS + ('parquet',))}")
+        if (workers is not None or scheduler is not None) and moteur != "dask":
+            erreur("--workers et --scheduler vont avec --moteur dask")
         if decimale is not None and decimale not in ("point", "virgule"):
             erreur(f"--decimale « {decimale} » : point ou virgule")
         from pathlib import Path
@@ -73,9 +103,13 @@ def enregistrer(app) -> None:
         def faire():
             if sortie is not None:
                 from ..fichiers.ecriture import verifier_sortie
-                verifier_sortie(sortie, [fichier, contrat] + list(contrats_dossier))
+                verifier_sortie(sortie, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else []))
+            choisi = choisir(moteur, fichier, format)
+            options["parametres"] = parametres_du_scenario(parametres)
             barre = None if silencieux or not sys.stderr.isatty() else _Barre()
             try:
+                if choisi != "ligne":
+                    return _executer_colonnes(fichier, sortie, options, barre, choisi, workers, scheduler)
                 return _executer(fichier, sortie, options, barre)
             finally:
                 if barre is not None:

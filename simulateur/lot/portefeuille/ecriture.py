@@ -77,6 +77,18 @@ def lignes_csv(brut: pl.Series, res: pl.DataFrame, entete: Entete, niveaux: list
     return f.select("l")
 
 
+def ecrire_table_csv(flux, entree: pl.DataFrame, res: pl.DataFrame, niveaux: list, virgule: bool) -> None:
+    """A block of a table (Parquet, polars…) written as CSV: its columns as text, then the results."""
+    cols = list(AMOUNTS) + [f"part_{n}" for n in niveaux] + list(_APRES)
+    textes = _textes_montants(res, cols + ["forfait_apres_cancer"], virgule)
+    entree = entree.select([(pl.col(c).dt.date() if isinstance(t, pl.Datetime) else pl.col(c)).cast(pl.String)
+                            for c, t in entree.schema.items()])
+    resultats = res.select(*[textes[c].alias(c) for c in cols], pl.col("erreur"),
+                           textes["forfait_apres_cancer"].alias("forfait_apres_cancer"))
+    if len(entree):
+        pl.concat([entree, resultats], how="horizontal").write_csv(flux, include_header=False)
+
+
 def ecrire_lignes(flux, lignes: pl.DataFrame) -> None:
     """The texts, one per line, to the binary stream `flux`."""
     if len(lignes):

@@ -1,23 +1,29 @@
 """The columnar `lot`: read in blocks, partition by beneficiary, compute each partition, write in input order.
 
-1. Reading: the input is read block by block; each row gets its position `i` and its line number,
-   its beneficiary (normalised) and the partition of that beneficiary (a hash). Each partition's rows
-   are kept — in memory, or spilled to a temporary folder when the input is large (`Reserve`).
-2. Computing: each partition holds whole beneficiaries, hence whole annual states; it is computed by
-   `partition.calculer_partition` (here, or by Dask workers); its results are kept per input block.
-3. Writing: block by block in input order, the input rows read again and their results (checked:
-   exactly one result per row, nothing lost), to the output stream, atomically replaced by the caller.
+Three passes of independent tasks, run one after the other here or in parallel on Dask workers
+(`executeurs.py`), exchanging files in a temporary folder removed at the end:
 
-Memory: one partition and one block at a time, plus the results of the blocks not yet written
-(a few integers per row), whatever the size of the input.
+1. reading, one task per block of the input: each row gets its position `i` (block number × 2³² +
+   row in the block: the input order) and its line number, its beneficiary (normalised) and the
+   partition of that beneficiary (a hash); the rows go to their partition's folder;
+2. computing, one task per partition: whole beneficiaries, hence whole annual states
+   (`partition.calculer_partition`); the results go to the folder of their input block;
+3. writing, one task per block: the block's rows read again with their results — checked: exactly
+   one result per row, nothing lost or doubled — written as the output's piece for that block;
+   the pieces are then copied in input order to the output stream (atomically replaced by the caller).
+
+Memory: one block or one partition per task, whatever the size of the input; the partitions hold
+about `RANGEES_PARTITION` rows.
 """
 from __future__ import annotations
 
+import glob
 import io
 import math
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
@@ -26,50 +32,144 @@ from ..ecriture import Bilan
 from ..lecture import LotInvalide
 from ..rejeu import Choix
 from . import ecriture
-from .lecture import COLONNES_UTILES, SourceCSV, SourceTable, cellules_csv, normaliser_beneficiaires
+from .lecture import Bloc, Entete, SourceCSV, SourceTable, cellules_csv, lire_bloc, normaliser_beneficiaires
 from .partition import Contexte, _schema, calculer_partition
 
-RANGEES_PARTITION = 150_000        # rows per partition (each computed at once)
-MEMOIRE_MAX = 96 * 1024 * 1024     # input larger than this (bytes): partitions spilled to disk
-OCTETS_PAR_RANGEE = 60             # a first estimate of a claims CSV row
+RANGEES_PARTITION = 80_000         # rows per partition (each computed at once)
+OCTETS_PAR_RANGEE = 90             # a claims CSV row, for the first estimate of the number of partitions
+DECALAGE = 1 << 32                 # i = block × DECALAGE + row in the block
 
 
-class Reserve:
-    """Frames kept per key, in memory or in one file per key (Arrow IPC streams appended)."""
+@dataclass
+class Travail:
+    """What every task needs (picklable: sent to Dask workers): the header, the folder, the partitions."""
+    entete: Entete
+    dossier: str
+    partitions: int
+    format: str = "csv"
+    virgule: bool = False
+    contexte: Contexte | None = None
+    projection: dict = field(default_factory=dict)
 
-    def __init__(self, dossier: str | None):
-        self.dossier = dossier
-        self.morceaux: dict = {}
+    def chemin(self, *parties) -> str:
+        return os.path.join(self.dossier, *[str(p) for p in parties])
 
-    def ajouter(self, cle: int, frame: pl.DataFrame) -> None:
-        if self.dossier is None:
-            self.morceaux.setdefault(cle, []).append(frame)
-            return
-        b = io.BytesIO()
-        frame.write_ipc_stream(b)
-        chemin = os.path.join(self.dossier, f"{cle}.arrows")
-        with open(chemin, "ab") as f:
-            debut = f.tell()
-            f.write(b.getbuffer())
-        self.morceaux.setdefault(cle, []).append((debut, b.tell()))
 
-    def prendre(self, cle: int) -> list:
-        """The frames of `cle`, in the order they were added (and forgotten here)."""
-        m = self.morceaux.pop(cle, [])
-        if self.dossier is None:
-            return m
-        chemin = os.path.join(self.dossier, f"{cle}.arrows")
-        out = []
-        with open(chemin, "rb") as f:
-            for debut, n in m:
-                f.seek(debut)
-                out.append(pl.read_ipc_stream(io.BytesIO(f.read(n))))
-        os.unlink(chemin)
-        return out
+def _ecrire_ipc(frame: pl.DataFrame, chemin: str) -> None:
+    os.makedirs(os.path.dirname(chemin), exist_ok=True)
+    frame.write_ipc(chemin, compression="uncompressed")
 
-    def cles(self) -> list:
-        return sorted(self.morceaux)
 
+def lire_ipc(chemin: str) -> pl.DataFrame:
+    """A frame written by `_ecrire_ipc`, read into memory (a mapped file would count in memory until freed)."""
+    with open(chemin, "rb") as f:
+        return pl.read_ipc(io.BytesIO(f.read()))
+
+
+def _lire_ipc(motif: str) -> list:
+    return [lire_ipc(c) for c in sorted(glob.glob(motif))]
+
+
+# ------------------------------------------------------------------ pass 1: reading
+
+def lire_et_repartir(numero: int, bloc: Bloc | None, lignes: pl.DataFrame | None, vides: int, t: Travail) -> dict:
+    """Task of pass 1: the rows of block `numero` (read from the file `bloc`, or given as `lignes`) sent to
+    their partition's folder. Returns {n, vides, contrats (texts of the contract column, in order)}."""
+    if bloc is not None:
+        lignes, vides = lire_bloc(bloc, t.entete, t.projection)
+    n = len(lignes)
+    ben = normaliser_beneficiaires(lignes["beneficiaire"])
+    contrats = (lignes["contrat"].fill_null("").str.strip_chars().unique(maintain_order=True).to_list()
+                if "contrat" in lignes.columns else [])
+    garder = ["ligne", "brut"] if t.entete.csv else [c for c in lignes.columns if c != "ligne"] + ["ligne"]
+    rangees = lignes.select(garder).with_columns(i=pl.int_range(numero * DECALAGE, numero * DECALAGE + n, dtype=pl.Int64),
+                                                 ben=ben)
+    p = (ben.hash(seed=1405) % t.partitions).cast(pl.Int32) if t.partitions > 1 else pl.repeat(0, n, dtype=pl.Int32,
+                                                                                                  eager=True)
+    for (k,), morceau in rangees.with_columns(p=p).partition_by("p", as_dict=True, include_key=False).items():
+        _ecrire_ipc(morceau, t.chemin("p", k, f"{numero:08d}.arrow"))
+    return {"n": n, "vides": vides, "contrats": contrats}
+
+
+# ------------------------------------------------------------------ pass 2: computing
+
+def calculer_et_ranger(k: int, t: Travail) -> dict:
+    """Task of pass 2: partition `k` computed, its results written to the folders of their blocks."""
+    morceaux = _lire_ipc(t.chemin("p", k, "*.arrow"))
+    if not morceaux:
+        return {"n": 0}
+    rangees = pl.concat(morceaux)
+    del morceaux
+    res = calculer_partition(rangees, t.contexte)
+    ranger(res, k, t)
+    shutil.rmtree(t.chemin("p", k), ignore_errors=True)
+    return {"n": len(rangees)}
+
+
+def ranger(res: pl.DataFrame, k: int, t: Travail) -> None:
+    """A partition's results, to the folder of each input block."""
+    b = (res["i"] // DECALAGE).alias("b")
+    for (bloc,), morceau in res.with_columns(b=b).partition_by("b", as_dict=True, include_key=False).items():
+        _ecrire_ipc(morceau, t.chemin("r", f"{bloc:08d}", f"{k:06d}.arrow"))
+
+
+# ------------------------------------------------------------------ pass 3: writing
+
+def _verifier_bloc(res: pl.DataFrame, numero: int, n: int) -> None:
+    """Exactly one result per input row of the block (never a lost or doubled row)."""
+    attendu = numero * DECALAGE
+    if len(res) != n or (n and (res["i"][0] != attendu or res["i"][-1] != attendu + n - 1 or res["i"].n_unique() != n)):
+        raise AssertionError(f"lot en colonnes : {len(res)} résultats pour {n} lignes (bloc {numero})")
+
+
+def _bilan_partiel(res: pl.DataFrame, niveaux: list) -> dict:
+    ok = res.filter(pl.col("erreur").is_null())
+    cles = ["fr", "securite_sociale", "participation_forfaitaire", "forfait_apres_cancer", "total_rembourse",
+            "reste_a_charge"] + [f"part_{n}" for n in niveaux]
+    sommes = ok.select(pl.col(c).sum() for c in cles).row(0) if len(ok) else [0] * len(cles)
+    err = res.filter(pl.col("erreur").is_not_null())
+    premieres = err.sort("ordre_ben", "ordinal", "i").head(5).select("ordre_ben", "ordinal", "i", "ligne", "erreur").rows()
+    return {"sommes": [int(v or 0) for v in sommes], "erreurs": len(err), "premieres": premieres,
+            "rejouees": int(res["rejoue"].sum() or 0)}
+
+
+def _entree_du_bloc(numero: int, bloc: Bloc | None, t: Travail) -> pl.DataFrame:
+    if bloc is not None:
+        return lire_bloc(bloc, t.entete, {})[0]
+    return lire_ipc(t.chemin("b", f"{numero:08d}.arrow"))
+
+
+def ecrire_bloc(numero: int, bloc: Bloc | None, n: int, t: Travail) -> dict:
+    """Task of pass 3: the output piece of block `numero` (its rows and their results, in input order), and
+    the block's part of the Bilan."""
+    niveaux = t.contexte.niveaux
+    morceaux = _lire_ipc(t.chemin("r", f"{numero:08d}", "*.arrow"))
+    res = pl.concat(morceaux).sort("i") if morceaux else pl.DataFrame(schema=_schema(t.contexte))
+    _verifier_bloc(res, numero, n)
+    entree = _entree_du_bloc(numero, bloc, t)
+    sortie = t.chemin("o", f"{numero:08d}")
+    os.makedirs(os.path.dirname(sortie), exist_ok=True)
+    if t.format == "parquet":
+        entree = _entree_parquet(entree, t.entete)
+        _ecrire_ipc(pl.concat([entree, ecriture.colonnes_parquet(res, niveaux)], how="horizontal"), sortie)
+    elif t.entete.csv:
+        with open(sortie, "wb") as f:
+            ecriture.ecrire_lignes(f, ecriture.lignes_csv(entree["brut"], res, t.entete, niveaux, t.virgule))
+    else:
+        with open(sortie, "wb") as f:
+            ecriture.ecrire_table_csv(f, entree, res, niveaux, t.virgule)
+    shutil.rmtree(t.chemin("r", f"{numero:08d}"), ignore_errors=True)
+    return _bilan_partiel(res, niveaux)
+
+
+def _entree_parquet(entree: pl.DataFrame, e: Entete) -> pl.DataFrame:
+    """The input columns of a block for a Parquet output: as read (tables), or the CSV cells as text."""
+    if not e.csv:
+        return entree
+    return cellules_csv(entree["brut"], e, {nom: i for i, nom in enumerate(e.noms)})[0]
+
+
+# ------------------------------------------------------------------ the run
 
 def _source(chemin: str, fichier: str, donnees: bytes | None, table):
     if table is not None:
@@ -88,175 +188,109 @@ def _verifier_choix(choix: Choix, entete, fichier: str) -> None:
         raise LotInvalide(f"{fichier} : aucune formule : donnez --formule (ex. option-2) ou une colonne formule")
 
 
-class Lot:
-    """One run of the columnar path over a source (CSV file or bytes, Parquet file, table)."""
-
-    def __init__(self, source, choix: Choix, dossier: str | None, nb_partitions: int):
-        self.source, self.choix, self.dossier = source, choix, dossier
-        self.P = nb_partitions
-        self.partitions = Reserve(dossier and os.path.join(dossier, "p"))
-        self.resultats = Reserve(dossier and os.path.join(dossier, "r"))
-        self.blocs: list = []              # (first i, number of rows) of each input block
-        self.contrats: dict = {}           # contract texts of the rows, in order of appearance
-
-    def lire(self, progression=None) -> None:
-        """Pass 1: every block's rows to the partition of their beneficiary."""
-        e = self.source.entete
-        if e.csv:
-            self.source.projection = {nom: i for nom, i in e.colonnes.items() if nom in ("beneficiaire", "contrat")}
-        i0, fait = 0, 0
-        for bloc in self.source.blocs():
-            n = len(bloc)
-            ben = normaliser_beneficiaires(bloc["beneficiaire"])
-            if "contrat" in bloc.columns:
-                for ct in bloc["contrat"].fill_null("").str.strip_chars().unique(maintain_order=True).to_list():
-                    self.contrats.setdefault(ct, None)
-            if e.csv:
-                bloc = bloc.select("ligne", "brut")
-            bloc = bloc.with_columns(i=pl.int_range(i0, i0 + n, dtype=pl.Int64), ben=ben)
-            p = (ben.hash(seed=1405) % self.P).cast(pl.Int32) if self.P > 1 else pl.repeat(0, n, dtype=pl.Int32, eager=True)
-            for (k,), morceau in bloc.with_columns(p=p).partition_by("p", as_dict=True, include_key=False).items():
-                self.partitions.ajouter(k, morceau)
-            self.blocs.append((i0, n))
-            i0 += n
-            fait += n
-            if progression is not None:
-                progression("lecture", fait, fait)
-
-    def charger_contrats(self) -> list:
-        """The layers of every contract a row names, before the header is written (as the line path)."""
-        for ct in self.contrats:
-            if ct:
-                self.choix.charger(ct)
-        return self.choix.niveaux
-
-    def ranger(self, res: pl.DataFrame) -> None:
-        """A partition's results, split by input block."""
-        debuts = pl.Series([d for d, _ in self.blocs], dtype=pl.Int64)
-        b = debuts.search_sorted(res["i"], side="right") - 1
-        for (k,), morceau in res.with_columns(b=b).partition_by("b", as_dict=True, include_key=False).items():
-            self.resultats.ajouter(k, morceau)
-
-    def calculer(self, ctx: Contexte, progression=None, executeur=None) -> None:
-        """Pass 2: each partition computed (here, or by `executeur(partitions, ctx, ranger)`)."""
-        if executeur is not None:
-            executeur(self, ctx)
-            return
-        total = sum(n for _, n in self.blocs)
-        fait = 0
-        for k in self.partitions.cles():
-            rangees = pl.concat(self.partitions.prendre(k))
-            res = calculer_partition(rangees, ctx)
-            fait += len(rangees)
-            del rangees
-            self.ranger(res)
-            if progression is not None:
-                progression("calcul", fait, total)
-
-
-def _verifier_bloc(res: pl.DataFrame, debut: int, n: int) -> None:
-    """Exactly one result per input row of the block (never a lost or doubled row)."""
-    if len(res) != n or (n and (res["i"][0] != debut or res["i"][-1] != debut + n - 1 or res["i"].n_unique() != n)):
-        raise AssertionError(f"lot en colonnes : {len(res)} résultats pour {n} lignes (bloc commençant à {debut})")
-
-
-def _bilan(bilan: Bilan, res: pl.DataFrame, niveaux: list, premieres: list) -> None:
-    ok = res.filter(pl.col("erreur").is_null())
-    sommes = ok.select(pl.col(c).sum() for c in ["fr", "securite_sociale", "participation_forfaitaire", "forfait_apres_cancer",
-                                                  "total_rembourse", "reste_a_charge"] + [f"part_{n}" for n in niveaux]).row(0)
-    cles = ["frais_reels", "securite_sociale", "participation_forfaitaire", "forfait_apres_cancer", "total_rembourse",
-            "reste_a_charge"] + [f"part_{n}" for n in niveaux]
-    for cle, v in zip(cles, sommes):
-        bilan.totaux[cle] += Decimal(v or 0) / 100
-    err = res.filter(pl.col("erreur").is_not_null())
-    bilan.erreurs += len(err)
-    bilan.rejouees = getattr(bilan, "rejouees", 0) + res["rejoue"].sum()
-    premieres.extend(err.sort("ordre_ben", "ordinal", "i").head(5).select("ordre_ben", "ordinal", "i", "ligne", "erreur").iter_rows())
-
-
-def ecrire(lot: Lot, ctx: Contexte, flux, format: str, virgule: bool, bilan: Bilan, progression=None) -> None:
-    """Pass 3: the output, block by block in input order, to the binary stream `flux`."""
-    e, niveaux = lot.source.entete, ctx.niveaux
-    premieres: list = []
-    parquet = ecriture.SortieParquet(flux) if format == "parquet" else None
-    if parquet is None:
-        flux.write((b"\xef\xbb\xbf" if e.bom and e.csv else b"") + ecriture.entete_csv(e, niveaux).encode("utf-8"))
-    rangees_lues = 0
-    lot.source.projection = {}
-    vide = pl.DataFrame(schema=_schema(ctx))
-    for k, bloc in enumerate(lot.source.blocs()):
-        debut, n = lot.blocs[k]
-        morceaux = lot.resultats.prendre(k)
-        res = pl.concat(morceaux).sort("i") if morceaux else vide
-        _verifier_bloc(res, debut, n)
-        _bilan(bilan, res, niveaux, premieres)
-        if parquet is not None:
-            entree = _entree_parquet(lot, bloc, debut, n)
-            parquet.ecrire(pl.concat([entree, ecriture.colonnes_parquet(res, niveaux)], how="horizontal"))
-        else:
-            ecriture.ecrire_lignes(flux, ecriture.lignes_csv(bloc["brut"], res, e, niveaux, virgule))
-        rangees_lues += n
-        if progression is not None:
-            progression("écriture", rangees_lues, sum(x for _, x in lot.blocs))
-    if parquet is not None:
-        parquet.fermer(_vide_parquet(lot, ctx))
-    premieres.sort()
-    bilan.premieres_erreurs = [(ligne, texte) for _o, _d, _i, ligne, texte in premieres[:5]]
-
-
-def _entree_parquet(lot: Lot, bloc: pl.DataFrame, debut: int, n: int) -> pl.DataFrame:
-    """The input columns of the rows of a block, for a Parquet output: as read (tables), or the CSV cells as text."""
-    e = lot.source.entete
-    if not e.csv:
-        return lot.source.rangees(debut, n)
-    toutes = {nom: i for i, nom in enumerate(e.noms)}
-    cel, _ = cellules_csv(bloc["brut"], e, toutes)
-    return cel
-
-
-def _vide_parquet(lot: Lot, ctx: Contexte) -> pl.DataFrame:
-    e = lot.source.entete
-    entree = lot.source.rangees(0, 0) if not e.csv else pl.DataFrame(schema={n: pl.String for n in e.noms})
-    res = pl.DataFrame(schema=_schema(ctx))
-    return pl.concat([entree, ecriture.colonnes_parquet(res, ctx.niveaux)], how="horizontal")
-
-
 def nb_partitions(source) -> int:
     if isinstance(source, SourceTable):
         return max(1, math.ceil(source.taille() / RANGEES_PARTITION))
     return max(1, math.ceil(source.taille() / OCTETS_PAR_RANGEE / RANGEES_PARTITION))
 
 
-def executer_portefeuille(chemin: str, flux, *, fichier: str | None = None, donnees: bytes | None = None, table=None,
-                          contrat=None, formule=None, format: str = "csv", decimale: str | None = None, progression=None,
-                          parametres=None, debug: bool = False, dossiers=(), executeur=None, temporaire=None) -> Bilan:
-    """Runs a whole batch with the columnar engine and writes it to the binary stream `flux` (CSV or
-    Parquet); returns the Bilan. Raises LotInvalide / ErreurSimulateur before writing anything when the
-    input or the command line cannot be used; row problems go to the `erreur` column."""
+def _lecture(source, t: Travail, executeur, progression) -> list:
+    """Pass 1: {n, vides, contrats} per block."""
+    e = source.entete
+    t.projection = {nom: i for nom, i in e.colonnes.items() if nom in ("beneficiaire", "contrat")} if e.csv else {}
+    if source.plan is not None:
+        return executeur.map(lire_et_repartir, [(k, b, None, 0, t) for k, b in enumerate(source.plan)], progression, "lecture")
+    lus = []
+    for k, (bloc, vides) in enumerate(source.blocs(t.projection)):
+        if e.csv:
+            _ecrire_ipc(bloc.select("ligne", "brut"), t.chemin("b", f"{k:08d}.arrow"))
+            lignes = bloc
+        else:
+            _ecrire_ipc(bloc, t.chemin("b", f"{k:08d}.arrow"))
+            lignes = source.textes(bloc, sum(x["n"] for x in lus) + 1)
+        lus.append(lire_et_repartir(k, None, lignes, vides, t))
+        if progression is not None:
+            progression("lecture", k + 1, k + 1)
+    return lus
+
+
+def _bilan(fichier: str, niveaux: list, lus: list, partiels: list) -> Bilan:
+    bilan = Bilan(fichier, niveaux)
+    bilan.lignes, bilan.vides = sum(x["n"] for x in lus), sum(x["vides"] for x in lus)
+    cles = ["frais_reels", "securite_sociale", "participation_forfaitaire", "forfait_apres_cancer", "total_rembourse",
+            "reste_a_charge"] + [f"part_{n}" for n in niveaux]
+    for x in partiels:
+        for cle, v in zip(cles, x["sommes"]):
+            bilan.totaux[cle] += Decimal(v) / 100
+    bilan.erreurs = sum(x["erreurs"] for x in partiels)
+    premieres = sorted(p for x in partiels for p in x["premieres"])
+    bilan.premieres_erreurs = [(ligne, texte) for _o, _d, _i, ligne, texte in premieres[:5]]
+    bilan.rejouees = sum(x["rejouees"] for x in partiels)
+    return bilan
+
+
+def _copier(t: Travail, nb_blocs: int, flux, niveaux: list) -> None:
+    """The output pieces, in input order, to the binary stream `flux` (after the header)."""
+    e = t.entete
+    if t.format == "parquet":
+        parquet = ecriture.SortieParquet(flux)
+        for k in range(nb_blocs):
+            parquet.ecrire(lire_ipc(t.chemin("o", f"{k:08d}")))
+        parquet.fermer(_vide_parquet(t))
+        return
+    flux.write((b"\xef\xbb\xbf" if e.bom and e.csv else b"") + ecriture.entete_csv(e, niveaux).encode("utf-8"))
+    for k in range(nb_blocs):
+        with open(t.chemin("o", f"{k:08d}"), "rb") as f:
+            shutil.copyfileobj(f, flux, 1 << 20)
+
+
+def _vide_parquet(t: Travail) -> pl.DataFrame:
+    e = t.entete
+    entree = pl.DataFrame(schema=e.types if not e.csv else {n: pl.String for n in e.noms})
+    res = pl.DataFrame(schema=_schema(t.contexte))
+    return pl.concat([entree, ecriture.colonnes_parquet(res, t.contexte.niveaux)], how="horizontal")
+
+
+def executer(chemin: str, consommer, *, fichier: str | None = None, donnees: bytes | None = None, table=None,
+             contrat=None, formule=None, format: str = "csv", decimale: str | None = None, progression=None,
+             parametres=None, debug: bool = False, dossiers=(), executeur=None, temporaire=None) -> Bilan:
+    """The three passes over a source (a CSV or Parquet file, CSV bytes, or a table), then
+    `consommer(travail, nb_blocs, niveaux)` takes the output pieces (in input order) before the temporary
+    folder goes. Returns the Bilan. Raises LotInvalide / ErreurSimulateur before any output when the input
+    or the command line cannot be used; row problems go to the `erreur` column."""
+    from .executeurs import Local
     fichier = fichier or str(chemin)
     choix = Choix(contrat, formule, dossiers)
     source = _source(chemin, fichier, donnees, table)
     _verifier_choix(choix, source.entete, fichier)
-    dossier = None
-    if source.taille() > MEMOIRE_MAX or temporaire is not None:
-        dossier = tempfile.mkdtemp(prefix="simulateur-lot-", dir=temporaire)
-        os.makedirs(os.path.join(dossier, "p"))
-        os.makedirs(os.path.join(dossier, "r"))
+    executeur = executeur or Local()
+    dossier = tempfile.mkdtemp(prefix="simulateur-lot-", dir=temporaire)
     try:
-        lot = Lot(source, choix, dossier, nb_partitions(source))
-        lot.lire(progression)
-        niveaux = lot.charger_contrats()
-        ctx = Contexte(source.entete, contrat if isinstance(contrat, str) or contrat is None else contrat.fichier, formule,
-                       tuple(str(d) for d in dossiers), parametres, list(niveaux), debug)
-        lot.calculer(ctx, progression, executeur)
-        bilan = Bilan(fichier, niveaux)
-        bilan.lignes, bilan.vides = sum(n for _, n in lot.blocs), source.vides
         virgule = (source.entete.sep == ";") if decimale is None else (decimale == "virgule")
-        ecrire(lot, ctx, flux, format, virgule, bilan, progression)
-        return bilan
+        t = Travail(source.entete, dossier, nb_partitions(source), format, virgule)
+        with executeur:
+            lus = _lecture(source, t, executeur, progression)
+            for x in lus:
+                for ct in x["contrats"]:
+                    if ct:
+                        choix.charger(ct)
+            niveaux = list(choix.niveaux)
+            nom_contrat = contrat if isinstance(contrat, str) or contrat is None else contrat.fichier
+            t.contexte = Contexte(source.entete, nom_contrat, formule, tuple(str(d) for d in dossiers), parametres, niveaux, debug)
+            executeur.calculer(t, progression)
+            partiels = executeur.map(ecrire_bloc, [(k, source.plan[k] if source.plan is not None else None, x["n"], t)
+                                                   for k, x in enumerate(lus)], progression, "écriture")
+        consommer(t, len(lus), niveaux)
+        return _bilan(fichier, niveaux, lus, partiels)
     finally:
-        if dossier is not None:
-            shutil.rmtree(dossier, ignore_errors=True)
+        shutil.rmtree(dossier, ignore_errors=True)
 
 
-__all__ = ["COLONNES_UTILES", "Lot", "Reserve", "executer_portefeuille"]
+def executer_portefeuille(chemin: str, flux, **options) -> Bilan:
+    """Runs a whole batch with the columnar engine and writes it to the binary stream `flux`: CSV (the line
+    path's columns and wording) or Parquet (`format="parquet"`). Returns the Bilan. `executeur`: where the
+    tasks run (`executeurs.Local()` by default, or `executeurs.Dask(...)`); see `executer` for the rest."""
+    return executer(chemin, lambda t, n, niveaux: _copier(t, n, flux, niveaux), **options)
+
+
+__all__ = ["DECALAGE", "Travail", "calculer_et_ranger", "ecrire_bloc", "executer", "executer_portefeuille", "lire_et_repartir"]

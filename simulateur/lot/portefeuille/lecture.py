@@ -60,28 +60,43 @@ def normaliser_beneficiaires(s: pl.Series) -> pl.Series:
     return t
 
 
+@dataclass(frozen=True)
+class Bloc:
+    """A block of a CSV file to read: bytes [debut, fin) (whole lines), the first one being line `ligne`."""
+    chemin: str
+    debut: int
+    fin: int
+    ligne: int
+
+
 class SourceCSV:
-    """A CSV file (path, or bytes for standard input) read in blocks: `entete`, then `blocs()` yields
-    frames with `ligne` (line number) and `brut` (the record as written, without its line end)."""
+    """A CSV file (path, or bytes for standard input). `entete`; then either `plan` (a plain file read by
+    blocks of bytes, each read on its own by `lire_bloc`, possibly in another process), or `blocs()` (the
+    text in memory, read in order: standard input, UTF-16, a file with quotes or lone carriage returns)."""
 
     def __init__(self, chemin: str, fichier: str, donnees: bytes | None = None):
         self.chemin, self.fichier, self.donnees = chemin, fichier, donnees
-        self.memoire = None          # the whole text in UTF-8 (UTF-16, binary, quotes: read as the line path does)
-        self.texte = None
+        self.memoire = self.texte = self.plan = None
         self.vides = 0
         if donnees is None:
             lire_octets_verifie(chemin)
         debut = self._morceau()
-        bom, encodage = debut.startswith(codecs.BOM_UTF8), "utf-8"
-        guillemets = self._guillemets()
-        if guillemets or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in debut[:65536]:
+        bom, encodage, guillemets = debut.startswith(codecs.BOM_UTF8), "utf-8", False
+        en_memoire = donnees is not None or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+            or b"\x00" in debut[:65536]
+        if not en_memoire:
+            guillemets, utf8, cr_seul, plan = self._parcourir(bom)
+            en_memoire = guillemets or cr_seul
+            encodage = "utf-8" if utf8 else "windows-1252"
+        if en_memoire:
             data = self.donnees if self.donnees is not None else lire_octets(self.chemin)
+            guillemets = guillemets or b'"' in data
             self.texte, encodage, bom = decoder(data, fichier)
             del data
             self.memoire = self.texte.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
             debut = self.memoire[:TAILLE_BLOC]
-        elif not self._utf8(bom):
-            encodage = "windows-1252"
+        else:
+            self.plan = plan
         fin = debut.find(b"\n")
         ligne = debut[3 if bom and self.memoire is None else 0:fin if fin >= 0 else len(debut)]
         texte = ligne.decode("utf-8" if encodage != "windows-1252" else "cp1252")
@@ -97,37 +112,35 @@ class SourceCSV:
     def taille(self) -> int:
         return len(self.donnees) if self.donnees is not None else os.path.getsize(self.chemin)
 
-    def _guillemets(self) -> bool:
-        """Whether the file has a quote character anywhere (read in blocks: a mapped file would count in memory)."""
-        if self.donnees is not None:
-            return b'"' in self.donnees
-        with open(self.chemin, "rb") as f:
-            while True:
-                bloc = f.read(4 * 1024 * 1024)
-                if not bloc:
-                    return False
-                if b'"' in bloc:
-                    return True
-
-    def _utf8(self, bom: bool) -> bool:
-        """Whether the whole file is UTF-8 (read in blocks; an ASCII block needs no decoding). With a BOM, a
-        byte that is not UTF-8 is the line path's error (LotInvalide, naming its offset)."""
-        pos = 3 if bom else 0
-        for bloc in self._octets_bruts(debut=pos):
-            if not bloc.isascii():
+    def _parcourir(self, bom: bool):
+        """One pass over the file: (a quote somewhere, all UTF-8, a lone carriage return, the blocks after the
+        header). With a BOM, a byte that is not UTF-8 is the line path's error (LotInvalide naming its offset)."""
+        guillemets, utf8, cr_seul, plan, pos, ligne = False, True, False, [], 0, 1
+        for morceau in self._octets_bruts():
+            guillemets = guillemets or b'"' in morceau
+            if utf8 and not morceau.isascii():
                 try:
-                    bloc.decode("utf-8")
+                    (morceau[3:] if pos == 0 and bom else morceau).decode("utf-8")
                 except UnicodeDecodeError as e:
                     if bom:
-                        raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos + e.start}) alors que "
-                                          "le fichier commence par une marque UTF-8 ; indice : enregistrez le fichier en "
-                                          "« CSV UTF-8 »") from None
-                    return False
-            pos += len(bloc)
-        return True
+                        raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos + e.start - 3 if pos else e.start}) "
+                                          "alors que le fichier commence par une marque UTF-8 ; indice : enregistrez le fichier "
+                                          "en « CSV UTF-8 »") from None
+                    utf8 = False
+            if b"\r" in morceau and morceau.count(b"\r") != morceau.count(b"\r\n"):
+                cr_seul = True
+            debut = pos
+            if pos == 0:                       # the header line
+                fin = morceau.find(b"\n")
+                debut, ligne = (fin + 1, 2) if fin >= 0 else (len(morceau), 2)
+            if pos + len(morceau) > debut:
+                plan.append(Bloc(self.chemin, debut, pos + len(morceau), ligne))
+            ligne += morceau.count(b"\n", debut - pos) + (0 if morceau.endswith(b"\n") else 1)
+            pos += len(morceau)
+        return guillemets, utf8, cr_seul, plan
 
     def _octets_bruts(self, debut: int = 0):
-        """The file's bytes from `debut`, in blocks ending at a line end (the last may not)."""
+        """The bytes from `debut` (the text in memory, or the file), in blocks ending at a line end (the last may not)."""
         data = self.memoire if self.memoire is not None else self.donnees
         if data is not None:
             pos = debut
@@ -154,63 +167,75 @@ class SourceCSV:
                 yield lu[:fin + 1]
                 reste = lu[fin + 1:]
 
-    # ---------------------------------------------------------------- the rows
-    def blocs(self):
-        """Frames of (`ligne`, `brut`) for the records after the header, blank ones skipped (counted in `vides`)."""
+    # ---------------------------------------------------------------- the rows of a text in memory
+    def blocs(self, projection: dict):
+        """Frames of (`ligne`, `brut`, the cells of `projection`, `vides`) for the records after the header
+        of a text in memory, blank ones skipped (counted in the frame's `vides` attribute and in `self.vides`)."""
         self.vides = 0
         if self.entete.guillemets:
-            yield from self._blocs_table()
-        else:
-            yield from self._blocs_lignes()
-
-    def _blocs_lignes(self):
+            yield from self._blocs_table(projection)
+            return
         premier, numero = True, 1
-        e = self.entete
-        vide = " \t\r\n" + e.sep
-        cp1252 = e.encodage == "windows-1252"
-        for bloc in self._octets_bruts(3 if e.bom and self.memoire is None else 0):
+        for bloc in self._octets_bruts():
             if premier:
                 premier = False
                 fin = bloc.find(b"\n")
                 bloc = bloc[fin + 1:] if fin >= 0 else b""
-            if cp1252:
-                bloc = bloc.decode("cp1252").encode("utf-8")
-            if b"\r" in bloc:
-                bloc = bloc.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            lignes = _lignes(bloc)
-            n = len(lignes)
-            cles = _cellules_bloc(bloc, lignes["brut"], e, self.projection)
-            lignes = pl.concat([lignes, cles], how="horizontal").with_columns(
-                ligne=pl.int_range(numero + 1, numero + 1 + n, dtype=pl.Int64))
-            numero += n
-            lignes = lignes.filter(pl.col("brut").is_not_null() & (pl.col("brut").str.strip_chars(vide) != ""))
-            self.vides += n - len(lignes)
-            yield lignes
+            lignes, vides = lignes_du_bloc(bloc, numero + 1, self.entete, projection, transcoder=False)
+            numero += len(lignes) + vides
+            self.vides += vides
+            yield lignes, vides
 
-    projection: dict = {}          # columns read with the lines (name → index): the beneficiary, the contract
-
-    def _blocs_table(self):
+    def _blocs_table(self, projection: dict):
         """A file with quotes: records found by the line path's `Table` (csv module)."""
         t = Table(self.texte, self.fichier)
         vide = " \t\r\n" + t.sep
-        lignes, bruts = [], []
+        lignes, bruts, vides = [], [], 0
         for numero, debut, fin in t.enregistrements():
             rec = t.texte[debut:fin]
             if not rec.strip(vide):
                 self.vides += 1
+                vides += 1
                 continue
             lignes.append(numero)
             bruts.append(t.brut(debut, fin))
             if len(lignes) >= LIGNES_BLOC:
-                yield self._bloc_table(lignes, bruts)
-                lignes, bruts = [], []
-        if lignes:
-            yield self._bloc_table(lignes, bruts)
+                yield self._bloc_table(lignes, bruts, projection), vides
+                lignes, bruts, vides = [], [], 0
+        if lignes or vides:
+            yield self._bloc_table(lignes, bruts, projection), vides
 
-    def _bloc_table(self, lignes, bruts) -> pl.DataFrame:
+    def _bloc_table(self, lignes, bruts, projection) -> pl.DataFrame:
         df = pl.DataFrame({"ligne": lignes, "brut": bruts}, schema={"ligne": pl.Int64, "brut": pl.String})
-        cel, _ = _cellules_csv_module(df["brut"], self.entete, self.projection)
+        cel, _ = _cellules_csv_module(df["brut"], self.entete, projection)
         return pl.concat([df, cel], how="horizontal")
+
+
+def lignes_du_bloc(bloc: bytes, premiere: int, entete: Entete, projection: dict, transcoder: bool = True) -> tuple[pl.DataFrame, int]:
+    """(the records of a block of bytes (whole lines) starting at line `premiere`: `ligne`, `brut` and the
+    cells of `projection`; the count of blank lines skipped). Windows-1252 is read as such, lone carriage
+    returns are line ends (the line path's `Table`)."""
+    if transcoder and entete.encodage == "windows-1252":
+        bloc = bloc.decode("cp1252").encode("utf-8")
+    if b"\r" in bloc:
+        bloc = bloc.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    lignes = _lignes(bloc)
+    n = len(lignes)
+    cles = _cellules_bloc(bloc, lignes["brut"], entete, projection)
+    lignes = pl.concat([lignes, cles], how="horizontal").with_columns(
+        ligne=pl.int_range(premiere, premiere + n, dtype=pl.Int64))
+    vide = " \t\r\n" + entete.sep
+    blanc = lignes["brut"].is_null() | (lignes["brut"].str.strip_chars(vide) == "")
+    if blanc.any():
+        lignes = lignes.filter(~blanc)
+    return lignes, n - len(lignes)
+
+
+def lire_bloc(bloc: Bloc, entete: Entete, projection: dict) -> tuple[pl.DataFrame, int]:
+    """`lignes_du_bloc` of a block of a file (read on its own: any process can read any block)."""
+    with open(bloc.chemin, "rb") as f:
+        f.seek(bloc.debut)
+        return lignes_du_bloc(f.read(bloc.fin - bloc.debut), bloc.ligne, entete, projection)
 
 
 def lire_octets_verifie(chemin) -> None:
@@ -295,22 +320,28 @@ def _cellules_csv_module(brut: pl.Series, entete: Entete, utiles):
 # ------------------------------------------------------------------ Parquet and tables
 
 def _texte(s: pl.Series) -> pl.Series:
+    """A column as the texts a CSV would hold: dates ISO, decimals as written, booleans true/false; a
+    datetime is its date (as `lire_date` takes a datetime). Floating-point numbers are refused."""
     if s.dtype == pl.String:
         return s
-    if s.dtype == pl.Boolean:
-        return s.cast(pl.String)
     if s.dtype.is_float():
         raise LotInvalide(f"colonne « {s.name} » en nombres à virgule flottante : un montant doit être exact au centime ; "
                           "indice : convertissez-la en décimal (Decimal) ou en texte avant le calcul")
+    if isinstance(s.dtype, pl.Datetime):
+        s = s.dt.date()
     return s.cast(pl.String)
 
 
 class SourceTable:
-    """A polars frame (from Parquet, Arrow, pandas or polars) read in blocks of texts."""
+    """A table (polars, Arrow, pandas; or a Parquet file, scanned) read in blocks of texts."""
 
     def __init__(self, frame, fichier: str):
-        self.frame = frame if isinstance(frame, (pl.DataFrame, pl.LazyFrame)) else pl.from_arrow(frame)
-        self.frame = self.frame.lazy()
+        if isinstance(frame, (pl.DataFrame, pl.LazyFrame)):
+            self.frame = frame.lazy()
+        elif type(frame).__module__.split(".")[0] == "pandas":
+            self.frame = pl.from_pandas(frame).lazy()
+        else:
+            self.frame = pl.from_arrow(frame).lazy()
         self.fichier = fichier
         schema = self.frame.collect_schema()
         noms = list(schema.names())
@@ -320,6 +351,7 @@ class SourceTable:
                 _texte(pl.Series(noms[i], [], dtype=schema[noms[i]]))
         self.entete = Entete(fichier, ",", noms, colonnes, len(noms), ",".join(noms), csv=False, types=dict(schema))
         self.vides = 0
+        self.plan = None
         self._n = None
 
     def taille(self) -> int:
@@ -327,19 +359,20 @@ class SourceTable:
             self._n = self.frame.select(pl.len()).collect().item()
         return self._n
 
-    def blocs(self):
-        noms = self.entete.noms
-        utiles = {nom: noms[i] for nom, i in self.entete.colonnes.items() if nom in COLONNES_UTILES}
+    def blocs(self, _projection=None):
+        """(the block as read, 0 blank rows) for each block of `LIGNES_BLOC` rows."""
         debut, total = 0, self.taille()
         while debut < total:
-            bloc = self.frame.slice(debut, LIGNES_BLOC).select(list(utiles.values())).collect()
-            textes = pl.DataFrame({nom: _texte(bloc[col]) for nom, col in utiles.items()})
-            yield textes.with_columns(ligne=pl.int_range(debut + 1, debut + 1 + len(bloc), dtype=pl.Int64))
+            bloc = self.frame.slice(debut, LIGNES_BLOC).collect()
+            yield bloc, 0
             debut += len(bloc)
 
-    def rangees(self, debut: int, n: int) -> pl.DataFrame:
-        """The input rows [debut, debut + n), every column as read (for a Parquet output)."""
-        return self.frame.slice(debut, n).collect()
+    def textes(self, bloc: pl.DataFrame, premiere: int) -> pl.DataFrame:
+        """The useful columns of a block as texts (`ligne`: the position from 1)."""
+        noms = self.entete.noms
+        utiles = {nom: noms[i] for nom, i in self.entete.colonnes.items() if nom in COLONNES_UTILES}
+        textes = pl.DataFrame({nom: _texte(bloc[col]) for nom, col in utiles.items()})
+        return textes.with_columns(ligne=pl.int_range(premiere, premiere + len(bloc), dtype=pl.Int64))
 
 
 def source_parquet(chemin: str, fichier: str) -> SourceTable:
