@@ -139,12 +139,13 @@ def _rangee(r: random.Random, b: int, age: int, regime: str, cible, annee: int) 
 
 
 def portefeuille(graine: int, n: int, beneficiaires: int, annee: int = 2024) -> list[dict]:
-    """`n` rows over `beneficiaires` beneficiaries (each with one formula most of the time, sometimes two),
-    dates over two civil years from `annee`, rows in random order."""
+    """`n` rows over `beneficiaires` beneficiaries (each with one formula most of the time, sometimes two;
+    beneficiary b has the formula b modulo the number of formulas: every formula is there as soon as there
+    are as many beneficiaries), dates over two civil years from `annee`, rows in random order."""
     r = random.Random(graine)
     cibles = formules()
-    profils = [(r.choice((8, 15, 35, 50, 70, 85)), r.choice(("general",) * 5 + ("alsace-moselle",)), r.choice(cibles))
-               for _ in range(beneficiaires)]
+    profils = [(r.choice((8, 15, 35, 50, 70, 85)), r.choice(("general",) * 5 + ("alsace-moselle",)), cibles[b % len(cibles)])
+               for b in range(beneficiaires)]
     lignes = []
     for _ in range(n):
         b = r.randrange(beneficiaires)

@@ -53,7 +53,7 @@ class Dask:
             n = self.workers or os.cpu_count() or 1
             env = {"POLARS_MAX_THREADS": "1", "_RJEM_MALLOC_CONF": "dirty_decay_ms:1000,muzzy_decay_ms:0",
                    "PYTHONWARNINGS": "ignore"}
-            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                                         silence_logs=50, env=env)
             self.client = Client(self.cluster)
         return self
