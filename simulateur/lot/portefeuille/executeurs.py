@@ -33,8 +33,9 @@ class Local:
                 progression(etape, k + 1, len(arguments))
         return out
 
-    def calculer(self, t, progression=None) -> None:
-        self.map(calculer_et_ranger, [(k, t) for k in range(t.partitions)], progression, "calcul")
+    def calculer(self, t, progression=None) -> list:
+        """Pass 2; the partitions' parts of the Bilan."""
+        return self.map(calculer_et_ranger, [(k, t) for k in range(t.partitions)], progression, "calcul")
 
 
 class Dask:
@@ -51,7 +52,7 @@ class Dask:
             self.client = Client(self.scheduler, timeout="30s")
         else:
             n = self.workers or os.cpu_count() or 1
-            env = {"POLARS_MAX_THREADS": "1", "_RJEM_MALLOC_CONF": "dirty_decay_ms:1000,muzzy_decay_ms:0",
+            env = {"POLARS_MAX_THREADS": "1", "_RJEM_MALLOC_CONF": "dirty_decay_ms:300,muzzy_decay_ms:0",
                    "PYTHONWARNINGS": "ignore"}
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                                         silence_logs=50, env=env)
@@ -85,12 +86,12 @@ class Dask:
                 progression(etape, fait, len(futures))
         return self.client.gather(futures)
 
-    def calculer(self, t, progression=None) -> None:
+    def calculer(self, t, progression=None) -> list:
         """Pass 2: a local cluster computes and stores each partition itself; a remote one receives each
-        partition's rows and sends its results back (at most two per worker in flight)."""
+        partition's rows and sends its results back (at most two per worker in flight). Returns the
+        partitions' parts of the Bilan."""
         if not self.distant:
-            self.map(calculer_et_ranger, [(k, t) for k in range(t.partitions)], progression, "calcul")
-            return
+            return self.map(calculer_et_ranger, [(k, t) for k in range(t.partitions)], progression, "calcul")
         from dask.distributed import as_completed
         from .execution import _lire_ipc
         import shutil
@@ -101,6 +102,7 @@ class Dask:
         fait = 0
 
         numeros: dict = {}
+        partiels = []
 
         def soumettre():
             while parts and en_cours.count() < fenetre:
@@ -115,8 +117,9 @@ class Dask:
 
         soumettre()
         for f in en_cours:
-            ranger(f.result(), numeros.pop(f.key), t)
+            partiels.append(ranger(f.result(), numeros.pop(f.key), t))
             fait += 1
             if progression is not None:
                 progression("calcul", fait, t.partitions)
             soumettre()
+        return partiels

@@ -72,45 +72,68 @@ def _lire_ipc(motif: str) -> list:
 
 # ------------------------------------------------------------------ pass 1: reading
 
-def lire_et_repartir(numero: int, bloc: Bloc | None, lignes: pl.DataFrame | None, vides: int, t: Travail) -> dict:
-    """Task of pass 1: the rows of block `numero` (read from the file `bloc`, or given as `lignes`) sent to
-    their partition's folder. Returns {n, vides, contrats (texts of the contract column, in order)}."""
-    if bloc is not None:
-        lignes, vides = lire_bloc(bloc, t.entete, t.projection)
+def _repartir(lignes: pl.DataFrame, debut: int, t: Travail, morceaux: dict) -> list:
+    """Places `i` from `debut`, beneficiaries and partitions of a frame of records; the rows go to `morceaux`
+    (partition → frames). Returns the contract texts of the rows, in order."""
     n = len(lignes)
     ben = normaliser_beneficiaires(lignes["beneficiaire"])
     contrats = (lignes["contrat"].fill_null("").str.strip_chars().unique(maintain_order=True).to_list()
                 if "contrat" in lignes.columns else [])
     garder = ["ligne", "brut"] if t.entete.csv else [c for c in lignes.columns if c != "ligne"] + ["ligne"]
-    rangees = lignes.select(garder).with_columns(i=pl.int_range(numero * DECALAGE, numero * DECALAGE + n, dtype=pl.Int64),
-                                                 ben=ben)
+    rangees = lignes.select(garder).with_columns(i=pl.int_range(debut, debut + n, dtype=pl.Int64), ben=ben)
     p = (ben.hash(seed=1405) % t.partitions).cast(pl.Int32) if t.partitions > 1 else pl.repeat(0, n, dtype=pl.Int32,
                                                                                                   eager=True)
     for (k,), morceau in rangees.with_columns(p=p).partition_by("p", as_dict=True, include_key=False).items():
-        _ecrire_ipc(morceau, t.chemin("p", k, f"{numero:08d}.arrow"))
-    return {"n": n, "vides": vides, "contrats": contrats}
+        morceaux.setdefault(k, []).append(morceau)
+    return contrats
+
+
+def lire_et_repartir(numero: int, bloc: Bloc | None, lignes: pl.DataFrame | None, vides: int, t: Travail) -> dict:
+    """Task of pass 1: the rows of block `numero` (read from the file `bloc`, or given as `lignes`) sent to
+    their partition's folder, one file per partition. Returns {n, vides, contrats (texts of the contract
+    column, in order)}."""
+    morceaux, contrats, n = {}, [], 0
+    lus = lire_bloc(bloc, t.entete, t.projection) if bloc is not None else [(lignes, vides)]
+    vides = 0
+    for sous_bloc, v in lus:
+        contrats += _repartir(sous_bloc, numero * DECALAGE + n, t, morceaux)
+        n += len(sous_bloc)
+        vides += v
+    for k, m in morceaux.items():
+        _ecrire_ipc(pl.concat(m), t.chemin("p", k, f"{numero:08d}.arrow"))
+    return {"n": n, "vides": vides, "contrats": list(dict.fromkeys(contrats))}
 
 
 # ------------------------------------------------------------------ pass 2: computing
 
 def calculer_et_ranger(k: int, t: Travail) -> dict:
-    """Task of pass 2: partition `k` computed, its results written to the folders of their blocks."""
+    """Task of pass 2: partition `k` computed, its results written to the folders of their blocks; returns the
+    partition's part of the Bilan."""
     morceaux = _lire_ipc(t.chemin("p", k, "*.arrow"))
     if not morceaux:
-        return {"n": 0}
+        return _bilan_partiel(pl.DataFrame(schema=_schema(t.contexte)), t.contexte.niveaux)
     rangees = pl.concat(morceaux)
     del morceaux
     res = calculer_partition(rangees, t.contexte)
-    ranger(res, k, t)
+    del rangees
     shutil.rmtree(t.chemin("p", k), ignore_errors=True)
-    return {"n": len(rangees)}
+    return ranger(res, k, t)
 
 
-def ranger(res: pl.DataFrame, k: int, t: Travail) -> None:
-    """A partition's results, to the folder of each input block."""
+def colonnes_sortie(ctx: Contexte) -> list:
+    """What the writing needs of the results: the place, the error, the amounts."""
+    return ["i", "erreur", "securite_sociale", "participation_forfaitaire"] + [f"part_{n}" for n in ctx.niveaux] + \
+        ["total_rembourse", "reste_a_charge", "forfait_apres_cancer"]
+
+
+def ranger(res: pl.DataFrame, k: int, t: Travail) -> dict:
+    """A partition's results, to the folder of each input block; returns its part of the Bilan."""
+    partiel = _bilan_partiel(res, t.contexte.niveaux)
+    res = res.select(colonnes_sortie(t.contexte))
     b = (res["i"] // DECALAGE).alias("b")
     for (bloc,), morceau in res.with_columns(b=b).partition_by("b", as_dict=True, include_key=False).items():
         _ecrire_ipc(morceau, t.chemin("r", f"{bloc:08d}", f"{k:06d}.arrow"))
+    return partiel
 
 
 # ------------------------------------------------------------------ pass 3: writing
@@ -133,10 +156,13 @@ def _bilan_partiel(res: pl.DataFrame, niveaux: list) -> dict:
             "rejouees": int(res["rejoue"].sum() or 0)}
 
 
-def _entree_du_bloc(numero: int, bloc: Bloc | None, t: Travail) -> pl.DataFrame:
+def _entree_du_bloc(numero: int, bloc: Bloc | None, t: Travail):
+    """The input rows of block `numero`, in pieces (a file's task range is parsed block of bytes by block)."""
     if bloc is not None:
-        return lire_bloc(bloc, t.entete, {})[0]
-    return lire_ipc(t.chemin("b", f"{numero:08d}.arrow"))
+        for lignes, _vides in lire_bloc(bloc, t.entete, {}):
+            yield lignes
+        return
+    yield lire_ipc(t.chemin("b", f"{numero:08d}.arrow"))
 
 
 def ecrire_bloc(numero: int, bloc: Bloc | None, n: int, t: Travail) -> dict:
@@ -144,22 +170,30 @@ def ecrire_bloc(numero: int, bloc: Bloc | None, n: int, t: Travail) -> dict:
     the block's part of the Bilan."""
     niveaux = t.contexte.niveaux
     morceaux = _lire_ipc(t.chemin("r", f"{numero:08d}", "*.arrow"))
-    res = pl.concat(morceaux).sort("i") if morceaux else pl.DataFrame(schema=_schema(t.contexte))
+    res = pl.concat(morceaux).sort("i") if morceaux else pl.DataFrame(schema=_schema(t.contexte)).select(
+        colonnes_sortie(t.contexte))
+    del morceaux
     _verifier_bloc(res, numero, n)
-    entree = _entree_du_bloc(numero, bloc, t)
     sortie = t.chemin("o", f"{numero:08d}")
     os.makedirs(os.path.dirname(sortie), exist_ok=True)
+    fait, morceaux = 0, []
+    with open(sortie, "wb") as f:
+        for entree in _entree_du_bloc(numero, bloc, t):
+            r = res.slice(fait, len(entree))
+            fait += len(entree)
+            if t.format == "parquet":
+                morceaux.append(pl.concat([_entree_parquet(entree, t.entete), ecriture.colonnes_parquet(r, niveaux)],
+                                          how="horizontal"))
+            elif t.entete.csv:
+                ecriture.ecrire_lignes(f, ecriture.lignes_csv(entree["brut"], r, t.entete, niveaux, t.virgule))
+            else:
+                ecriture.ecrire_table_csv(f, entree, r, niveaux, t.virgule)
+    if fait != n:                        # pragma: no cover - the block read again has the rows read first
+        raise AssertionError(f"lot en colonnes : bloc {numero} relu avec {fait} lignes au lieu de {n}")
     if t.format == "parquet":
-        entree = _entree_parquet(entree, t.entete)
-        _ecrire_ipc(pl.concat([entree, ecriture.colonnes_parquet(res, niveaux)], how="horizontal"), sortie)
-    elif t.entete.csv:
-        with open(sortie, "wb") as f:
-            ecriture.ecrire_lignes(f, ecriture.lignes_csv(entree["brut"], res, t.entete, niveaux, t.virgule))
-    else:
-        with open(sortie, "wb") as f:
-            ecriture.ecrire_table_csv(f, entree, res, niveaux, t.virgule)
+        _ecrire_ipc(pl.concat(morceaux) if morceaux else _vide_parquet(t), sortie)
     shutil.rmtree(t.chemin("r", f"{numero:08d}"), ignore_errors=True)
-    return _bilan_partiel(res, niveaux)
+    return {}
 
 
 def _entree_parquet(entree: pl.DataFrame, e: Entete) -> pl.DataFrame:
@@ -277,9 +311,9 @@ def executer(chemin: str, consommer, *, fichier: str | None = None, donnees: byt
             niveaux = list(choix.niveaux)
             nom_contrat = contrat if isinstance(contrat, str) or contrat is None else contrat.fichier
             t.contexte = Contexte(source.entete, nom_contrat, formule, tuple(str(d) for d in dossiers), parametres, niveaux, debug)
-            executeur.calculer(t, progression)
-            partiels = executeur.map(ecrire_bloc, [(k, source.plan[k] if source.plan is not None else None, x["n"], t)
-                                                   for k, x in enumerate(lus)], progression, "écriture")
+            partiels = executeur.calculer(t, progression)
+            executeur.map(ecrire_bloc, [(k, source.plan[k] if source.plan is not None else None, x["n"], t)
+                                        for k, x in enumerate(lus)], progression, "écriture")
         consommer(t, len(lus), niveaux)
         return _bilan(fichier, niveaux, lus, partiels)
     finally:

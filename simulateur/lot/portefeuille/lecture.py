@@ -27,8 +27,9 @@ from ...domaine.champs import COLONNES_OBLIGATOIRES, PAR_NOM
 from ...domaine.identifiants import _BORDS, normaliser_beneficiaire
 from ..lecture import LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne
 
-TAILLE_BLOC = 8 * 1024 * 1024           # bytes of CSV read at once (about 100 000 rows of a claims file)
-LIGNES_BLOC = 400_000                    # rows of a table read at once
+TAILLE_BLOC = 8 * 1024 * 1024           # bytes of CSV parsed at once (about 90 000 rows of a claims file)
+BLOCS_PAR_TACHE = 4                      # a task reads 4 such blocks (fewer, larger pieces between the passes)
+LIGNES_BLOC = 360_000                    # rows of a table read at once
 _ABSENTS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
 COLONNES_UTILES = tuple(PAR_NOM) + ("beneficiaire", "contrat", "formule")
 
@@ -113,9 +114,11 @@ class SourceCSV:
         return len(self.donnees) if self.donnees is not None else os.path.getsize(self.chemin)
 
     def _parcourir(self, bom: bool):
-        """One pass over the file: (a quote somewhere, all UTF-8, a lone carriage return, the blocks after the
-        header). With a BOM, a byte that is not UTF-8 is the line path's error (LotInvalide naming its offset)."""
+        """One pass over the file: (a quote somewhere, all UTF-8, a lone carriage return, the blocks of the
+        tasks after the header, each `BLOCS_PAR_TACHE` blocks of bytes). With a BOM, a byte that is not UTF-8
+        is the line path's error (LotInvalide naming its offset)."""
         guillemets, utf8, cr_seul, plan, pos, ligne = False, True, False, [], 0, 1
+        groupe = 0
         for morceau in self._octets_bruts():
             guillemets = guillemets or b'"' in morceau
             if utf8 and not morceau.isascii():
@@ -134,7 +137,12 @@ class SourceCSV:
                 fin = morceau.find(b"\n")
                 debut, ligne = (fin + 1, 2) if fin >= 0 else (len(morceau), 2)
             if pos + len(morceau) > debut:
-                plan.append(Bloc(self.chemin, debut, pos + len(morceau), ligne))
+                if plan and groupe < BLOCS_PAR_TACHE:
+                    plan[-1] = Bloc(self.chemin, plan[-1].debut, pos + len(morceau), plan[-1].ligne)
+                else:
+                    plan.append(Bloc(self.chemin, debut, pos + len(morceau), ligne))
+                    groupe = 0
+                groupe += 1
             ligne += morceau.count(b"\n", debut - pos) + (0 if morceau.endswith(b"\n") else 1)
             pos += len(morceau)
         return guillemets, utf8, cr_seul, plan
@@ -175,7 +183,7 @@ class SourceCSV:
         if self.entete.guillemets:
             yield from self._blocs_table(projection)
             return
-        premier, numero = True, 1
+        premier, numero, groupe, vides_groupe = True, 1, [], 0
         for bloc in self._octets_bruts():
             if premier:
                 premier = False
@@ -184,7 +192,13 @@ class SourceCSV:
             lignes, vides = lignes_du_bloc(bloc, numero + 1, self.entete, projection, transcoder=False)
             numero += len(lignes) + vides
             self.vides += vides
-            yield lignes, vides
+            groupe.append(lignes)
+            vides_groupe += vides
+            if len(groupe) == BLOCS_PAR_TACHE:
+                yield pl.concat(groupe), vides_groupe
+                groupe, vides_groupe = [], 0
+        if groupe:
+            yield pl.concat(groupe), vides_groupe
 
     def _blocs_table(self, projection: dict):
         """A file with quotes: records found by the line path's `Table` (csv module)."""
@@ -231,11 +245,25 @@ def lignes_du_bloc(bloc: bytes, premiere: int, entete: Entete, projection: dict,
     return lignes, n - len(lignes)
 
 
-def lire_bloc(bloc: Bloc, entete: Entete, projection: dict) -> tuple[pl.DataFrame, int]:
-    """`lignes_du_bloc` of a block of a file (read on its own: any process can read any block)."""
+def lire_bloc(bloc: Bloc, entete: Entete, projection: dict):
+    """`lignes_du_bloc` of each block of bytes of a task's range of a file (read on its own: any process can
+    read any range): yields (records, blank lines skipped)."""
+    ligne, reste, a_lire = bloc.ligne, b"", bloc.fin - bloc.debut
     with open(bloc.chemin, "rb") as f:
         f.seek(bloc.debut)
-        return lignes_du_bloc(f.read(bloc.fin - bloc.debut), bloc.ligne, entete, projection)
+        while a_lire > 0 or reste:
+            lu = f.read(min(TAILLE_BLOC, a_lire)) if a_lire > 0 else b""
+            a_lire -= len(lu)
+            data = reste + lu if reste else lu
+            fin = data.rfind(b"\n") + 1 if a_lire > 0 else len(data)
+            if fin <= 0:
+                reste = data
+                continue
+            reste = data[fin:]
+            lignes, vides = lignes_du_bloc(data[:fin], ligne, entete, projection)
+            del data
+            ligne += len(lignes) + vides
+            yield lignes, vides
 
 
 def lire_octets_verifie(chemin) -> None:
