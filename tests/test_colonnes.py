@@ -29,13 +29,18 @@ from simulateur.moteur.colonnes import types  # noqa: E402
 from simulateur.parametres import charger_parametres, lire_fichier_parametres  # noqa: E402
 
 
-def les_deux(texte: str, parametres=None, **options):
-    """(line output, columnar output, line Bilan, columnar Bilan) of the same batch text."""
-    data = texte.encode("utf-8")
+def les_deux(texte: str, parametres=None, chemin=None, encodage="utf-8", **options):
+    """(line output, columnar output, line Bilan, columnar Bilan) of the same batch text (given as bytes, or
+    read from the file `chemin` written in `encodage`)."""
+    data = texte.encode(encodage)
     ligne = io.StringIO()
     b1 = executer_lot(data, ligne, fichier="actes.csv", parametres=parametres, **options)
     colonnes = io.BytesIO()
-    b2 = executer_portefeuille("-", colonnes, donnees=data, fichier="actes.csv", parametres=parametres, **options)
+    if chemin is not None:
+        chemin.write_bytes(data)
+        b2 = executer_portefeuille(str(chemin), colonnes, fichier="actes.csv", parametres=parametres, **options)
+    else:
+        b2 = executer_portefeuille("-", colonnes, donnees=data, fichier="actes.csv", parametres=parametres, **options)
     return ligne.getvalue(), colonnes.getvalue().decode("utf-8"), b1, b2
 
 
@@ -154,6 +159,27 @@ def test_fichiers_hostiles_identiques():
              "luc;2025-03-04;inconnue;10;10;;\n")
     identiques(texte, contrat="cabinets-dentaires", formule="option-2")
     identiques(texte.replace('"', ""), contrat="production-agricole", formule="option-1")
+
+
+@pytest.mark.parametrize("encodage,fin", [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("cp1252", "\n"), ("utf-16", "\n"),
+                                          ("utf-8", "\r")])
+def test_fichiers_lus_par_blocs_encodages_et_fins_de_ligne(tmp_path, encodage, fin):
+    """A file read by blocks (or in memory: UTF-16, lone carriage returns): UTF-8 with or without BOM,
+    Windows-1252 (an « é » that is not UTF-8), CRLF and classic Mac line ends — the line path's rows."""
+    texte = csv_texte(portefeuille(13, 400, 40), ";").replace("B0000", "Bé000").replace("\n", fin)
+    identiques(texte, chemin=tmp_path / "actes.csv", encodage=encodage)
+
+
+def test_petits_blocs_et_taches_memes_resultats(tmp_path, monkeypatch):
+    """Blocks of 2 000 bytes, tasks of 3 blocks, blank lines here and there: the places, line numbers and
+    blank lines counted across block boundaries are the line path's."""
+    from simulateur.lot.portefeuille import lecture
+    monkeypatch.setattr(lecture, "TAILLE_BLOC", 2000)
+    monkeypatch.setattr(lecture, "BLOCS_PAR_TACHE", 3)
+    lignes = csv_texte(portefeuille(14, 600, 60)).split("\n")
+    texte = "\n".join(l if k % 37 else l + "\n" for k, l in enumerate(lignes))
+    bilan = identiques(texte, chemin=tmp_path / "actes.csv")
+    assert bilan.vides > 10
 
 
 def test_partitions_nombreuses_memes_resultats(monkeypatch):

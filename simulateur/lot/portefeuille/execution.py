@@ -38,6 +38,7 @@ from .partition import Contexte, _schema, calculer_partition
 RANGEES_PARTITION = 80_000         # rows per partition (each computed at once)
 OCTETS_PAR_RANGEE = 90             # a claims CSV row, for the first estimate of the number of partitions
 DECALAGE = 1 << 32                 # i = block × DECALAGE + row in the block
+COMPRESSION = "lz4"       # of the files between the passes
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Travail:
 
 def _ecrire_ipc(frame: pl.DataFrame, chemin: str) -> None:
     os.makedirs(os.path.dirname(chemin), exist_ok=True)
-    frame.write_ipc(chemin, compression="uncompressed")
+    frame.write_ipc(chemin, compression=COMPRESSION)
 
 
 def lire_ipc(chemin: str) -> pl.DataFrame:
