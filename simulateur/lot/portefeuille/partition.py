@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ...domaine.montant import ZERO
 from ...moteur.colonnes import Cles, Plan, calculer, compiler_contrat
 from ..ecriture import texte_erreur
 from ..fichier import SourceCSV as SourceLigne, trop_de_cellules
@@ -126,14 +125,20 @@ def calculer_partition(rangees: pl.DataFrame, ctx: Contexte) -> pl.DataFrame:
     typees = typees.with_columns(ben=ben.rank("dense").cast(pl.Int64), plan=plan, ligne=rangees["ligne"])
     typees = typees.with_columns(ordre_ben=pl.col("i").min().over("ben"))
     erreur = typees["erreur"] | (ben == "") | cel["probleme"].is_not_null() | (plan == -1)
+    if "brut" in rangees.columns:
+        del cel                          # the line path reads a CSV row again from its record as written
+        cel = None
     tous = typees.filter(pl.col("tout"))["ben"].unique()
     direct = erreur | typees["ben"].is_in(tous.implode())
-    moteur = typees.filter(~direct)
-    resultats = calculer(vers_moteur(moteur), plans, ctx.parametres or _parametres()) if len(moteur) else None
-    calcules = _calcules(resultats, moteur, plans, ctx) if resultats is not None else None
+    moteur = vers_moteur(typees.filter(~direct))
+    typees = typees.select("i", "ligne", "ordre_ben", "date", "frais_reels")     # what the results need of the rows
+    resultats = calculer(moteur, plans, ctx.parametres or _parametres()) if len(moteur) else None
+    del moteur
+    calcules = _calcules(resultats, typees, plans, ctx) if resultats is not None else None
     a_rejouer = set(typees.filter(direct)["i"].to_list())
     if resultats is not None:
         a_rejouer.update(resultats.filter(pl.col("repli"))["i"].to_list())
+    del resultats
     rejoues = _rejouer(rangees, cel, typees, a_rejouer, ctx, e["choix"])
     morceaux = [x for x in (calcules, rejoues) if x is not None and len(x)]
     if not morceaux:
@@ -236,4 +241,4 @@ def _lignes_rejouees(sorties, typees, rangs, ctx) -> pl.DataFrame:
     return pl.DataFrame(cols, schema=_schema(ctx))
 
 
-__all__ = ["Contexte", "MONTANTS", "ZERO", "calculer_partition"]
+__all__ = ["Contexte", "MONTANTS", "calculer_partition"]

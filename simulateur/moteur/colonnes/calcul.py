@@ -22,7 +22,6 @@ from ..selection import choisir_ligne
 from . import couches, securite_sociale as ss
 from .composantes import propager
 from .parametres import calendrier, constante_sur_annee
-from .plan import MICRO
 from .types import COLONNES
 
 _DEFAUTS = {c.nom: c.defaut for c in CHAMPS}
@@ -182,4 +181,4 @@ def calculer(actes: pl.DataFrame, plans: list, parametres) -> pl.DataFrame:
         total_rembourse=pl.col("rss") + pl.col("verse"), reste_a_charge=pl.col("frais_reels") - pl.col("rss") - pl.col("verse"))
 
 
-__all__ = ["MICRO", "acte_type", "calculer", "choisir_lignes"]
+__all__ = ["acte_type", "calculer", "choisir_lignes"]

@@ -35,7 +35,6 @@ from fractions import Fraction
 from ...contrat import expressions as ex
 from ...contrat import modele
 from ...domaine.natures import NATURES
-from ..plafonds import NATURES_MEDECIN
 
 MICRO = 1_000_000          # µ per euro
 GENRES = {"aucun": 0, "enveloppe": 1, "jours": 2, "actes": 3}
@@ -301,7 +300,6 @@ class Plan:
         self.natures_repli = frozenset(code for code, n in NATURES.items()
                                        if n.renouvellement or n.categorie == "apres-cancer" or code in plafonnees)
         self.cellules = cellules
-        self.medecins = NATURES_MEDECIN
 
     def cellule(self, ligne_index: int, niveau: int) -> Cellule | None:
         """The compiled cell of a line at a level index (None: the formula has no column at that level)."""
