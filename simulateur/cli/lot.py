@@ -36,7 +36,7 @@ def _entier_fr(n: int) -> str:
 def _executer_colonnes(fichier, sortie, options, barre, moteur, workers, scheduler):
     """The columnar engine (and Dask): reads in blocks, writes bytes (atomically to --sortie, or to stdout)."""
     import os
-    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:300,muzzy_decay_ms:0")   # polars gives memory back sooner
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:200,muzzy_decay_ms:0")   # polars gives memory back sooner
     from ..fichiers.ecriture import SortieAtomique
     from ..lot.portefeuille import executer_portefeuille, executeur_dask
     from ..lot.lecture import lire_octets

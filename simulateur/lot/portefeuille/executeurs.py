@@ -52,7 +52,7 @@ class Dask:
             self.client = Client(self.scheduler, timeout="30s")
         else:
             n = self.workers or os.cpu_count() or 1
-            env = {"POLARS_MAX_THREADS": "1", "_RJEM_MALLOC_CONF": "dirty_decay_ms:300,muzzy_decay_ms:0",
+            env = {"POLARS_MAX_THREADS": "1", "_RJEM_MALLOC_CONF": "dirty_decay_ms:200,muzzy_decay_ms:0",
                    "PYTHONWARNINGS": "ignore"}
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                                         silence_logs=50, env=env)

@@ -35,7 +35,7 @@ from . import ecriture
 from .lecture import Bloc, Entete, SourceCSV, SourceTable, cellules_csv, lire_bloc, normaliser_beneficiaires
 from .partition import Contexte, _schema, calculer_partition
 
-RANGEES_PARTITION = 80_000         # rows per partition (each computed at once)
+RANGEES_PARTITION = 60_000         # rows per partition (each computed at once)
 OCTETS_PAR_RANGEE = 90             # a claims CSV row, for the first estimate of the number of partitions
 DECALAGE = 1 << 32                 # i = block × DECALAGE + row in the block
 COMPRESSION = "lz4"       # of the files between the passes
