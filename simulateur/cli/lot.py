@@ -160,6 +160,9 @@ def _resume(bilan, sortie):
     vers = f" → {sortie}" if sortie else ""
     w(f"lot {bilan.fichier}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"
       + (f", {_entier_fr(bilan.vides)} ligne(s) vide(s) ignorée(s)" if bilan.vides else "") + "\n")
+    if getattr(bilan, "rejouees", None) is not None:
+        w(f"  moteur en colonnes ; {_entier_fr(bilan.rejouees)} ligne(s) calculée(s) par le moteur ligne (règles séquentielles "
+          "ou non compilées, lignes en erreur : voir docs/portefeuille.md)\n")
     t = bilan.totaux
     lignes = [("frais réels", t["frais_reels"]),
               ("Sécurité sociale (versé)", t["securite_sociale"]),
