@@ -209,3 +209,19 @@ def test_simuler_n_importe_aucune_bibliotheque_en_colonnes():
             "print(sorted(m for m in ('polars', 'pyarrow', 'dask', 'pandas') if m in sys.modules))")
     sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert sortie.strip() == "[]"
+
+
+def test_erreur_interne_du_moteur_en_colonnes_message_et_rien_d_ecrit(tmp_path, monkeypatch):
+    """A bug of the columnar path (simulated) is a French message with what to do, exit 2, no traceback, and
+    the output file is not written (the previous one, if any, intact)."""
+    from simulateur.lot.portefeuille import execution
+
+    def panne(*_a, **_k):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(execution, "calculer_partition", panne)
+    sortie = tmp_path / "r.csv"
+    sortie.write_text("ancien\n", encoding="utf-8")
+    r = lot(tmp_path, "--moteur", "colonnes", "--sortie", str(sortie))
+    assert r.exit_code == 2 and "erreur interne du moteur colonnes" in r.stderr and "--moteur ligne" in r.stderr
+    assert "Traceback" not in r.stderr and sortie.read_text(encoding="utf-8") == "ancien\n"

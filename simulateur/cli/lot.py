@@ -40,13 +40,24 @@ def _executer_colonnes(fichier, sortie, options, barre, moteur, workers, schedul
     from ..fichiers.ecriture import SortieAtomique
     from ..lot.portefeuille import executer_portefeuille, executeur_dask
     from ..lot.lecture import lire_octets
+    from ..domaine.erreurs import ErreurSimulateur
+    from ..lot.lecture import LotInvalide
+    from ..parametres import ParametreIndisponible
     options = dict(options, executeur=executeur_dask(workers, scheduler) if moteur == "dask" else None)
     donnees = lire_octets("-") if fichier == "-" else None
-    if sortie is None:
-        sys.stdout.flush()
-        return executer_portefeuille(fichier, sys.stdout.buffer, donnees=donnees, progression=barre, **options)
-    with SortieAtomique(sortie, binaire=True) as flux:
-        return executer_portefeuille(fichier, flux, donnees=donnees, progression=barre, **options)
+    try:
+        if sortie is None:
+            sys.stdout.flush()
+            return executer_portefeuille(fichier, sys.stdout.buffer, donnees=donnees, progression=barre, **options)
+        with SortieAtomique(sortie, binaire=True) as flux:
+            return executer_portefeuille(fichier, flux, donnees=donnees, progression=barre, **options)
+    except (ErreurSimulateur, ParametreIndisponible, BrokenPipeError):
+        raise
+    except Exception as e:  # noqa: BLE001 - an internal error of the columnar path: a message, not a traceback
+        if options.get("debug"):
+            raise
+        raise LotInvalide(f"erreur interne du moteur {moteur} ({type(e).__name__} : {str(e)[:200]}) ; rien n'a été écrit ; "
+                          "indice : relancez avec --moteur ligne (la référence) et signalez l'erreur avec --debug") from None
 
 
 def _executer(fichier, sortie, options, barre):
