@@ -43,7 +43,9 @@ def _python(champ: str, v):
 
 
 def _champs_de_conditions(plans: list) -> dict:
-    """{field (or "taux"): [plan × 1000 + nature index, …]}: the combinations whose lines read that field."""
+    """{field (or "taux"): [plan × 1000 + nature index, …]}: the combinations whose lines read that field.
+    A condition derived from nothing the act carries (`CONDITIONS_DERIVEES` → None) other than the rate is
+    not evaluated here: its combinations are under the key None (their acts go to the line engine)."""
     codes: dict = {}
     natures = list(NATURES)
     for p in plans:
@@ -72,7 +74,7 @@ def choisir_lignes(df: pl.DataFrame, plans: list) -> pl.DataFrame:
     `choisir_ligne` runs once per distinct combination of (plan, nature, the fields the lines of that
     nature read in that contract), the combination being one integer key."""
     usages = _champs_de_conditions(plans)
-    champs = [c for c in usages if c == "taux" or c in df.columns]
+    champs = [c for c in usages if c is not None and (c == "taux" or c in df.columns)]
     natures = list(NATURES)
     code = pl.col("plan").cast(pl.Int64) * 1000 + pl.col("nature").to_physical().cast(pl.Int64)
     cle, base = pl.col("plan").cast(pl.Int64) * (len(natures) + 1) + pl.col("nature").to_physical().cast(pl.Int64), (
@@ -112,7 +114,8 @@ def _plans(df: pl.DataFrame, plans: list) -> pl.DataFrame:
                       "p_connu": [p.connu for p in plans]}, schema={"plan": pl.Int32, "p_responsable": pl.Boolean, "p_connu": pl.Boolean})
     repli = [p.index * 1000 + list(NATURES).index(n) for p in plans for n in p.natures_repli]
     code = pl.col("plan").cast(pl.Int64) * 1000 + pl.col("nature").to_physical().cast(pl.Int64)
-    return df.join(t, on="plan", how="left").with_columns(n_repli=code.is_in(repli))
+    inconnues = _champs_de_conditions(plans).get(None, [])
+    return df.join(t, on="plan", how="left").with_columns(n_repli=code.is_in(repli), tout=pl.col("tout") | code.is_in(inconnues))
 
 
 def _taux_et_lignes(df: pl.DataFrame, parametres, plans: list) -> pl.DataFrame:
