@@ -13,7 +13,8 @@ import typer
 
 from ..domaine.erreurs import apercu
 from .francais import exemples as _exemples
-from .options import argument_contrat, avec_options_acte, option_format, valeurs_acte
+from .options import (argument_contrat, avec_options_acte, option_format, option_parametres, parametres_du_scenario,
+                      valeurs_acte)
 
 EXEMPLES = _exemples(
     "simulateur comparer carcept-evolution-sante --formules aleas,eco,f100,f150,f200,f250 --nature consultation-specialiste "
@@ -45,9 +46,11 @@ def _verifier(cli, contrat, formules, actes, explique, valeurs) -> None:
             cli.erreur("--explique vaut pour un acte ; pour un panier, simulateur lot donne le détail de chaque ligne")
 
 
-def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs):
-    """The comparisons (library calls only): one act, or the basket `actes` replayed per formula."""
+def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs, scenario=None):
+    """The comparisons (library calls only): one act, or the basket `actes` replayed per formula;
+    `scenario`: a `--parametres` file (reform) or None."""
     from .. import comparaison as cmp
+    parametres = parametres_du_scenario(scenario)
     if graphique is not None:
         from ..rendu.graphique import _matplotlib, verifier_chemin
         verifier_chemin(graphique)
@@ -59,10 +62,10 @@ def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeur
         if lu.surcharges:
             sys.stderr.write(f"avertissement : colonnes contrat / formule ignorées (lignes {_liste(lu.surcharges)}) : "
                              "chaque formule comparée rejoue tout le panier\n")
-        resultat = cmp.comparer_panier(cibles, lu)
+        resultat = cmp.comparer_panier(cibles, lu, parametres=parametres)
     else:
         from ..domaine.acte import creer_acte
-        resultat = cmp.comparer_acte(cibles, creer_acte(**valeurs), expliquer=explique)
+        resultat = cmp.comparer_acte(cibles, creer_acte(**valeurs), expliquer=explique, parametres=parametres)
     if cotis is not None:
         cmp.appliquer_cotisations(resultat, cotis)
     return resultat
@@ -77,13 +80,15 @@ def comparer(
     graphique: Optional[str] = typer.Option(None, "--graphique", metavar="FICHIER.PNG|SVG", help="Écrit le graphique dans FICHIER.png ou FICHIER.svg (demande matplotlib : pip install '.[graphique]')."),
     format: str = option_format(),
     explique: bool = typer.Option(False, "--explique", help="Un acte : ajoute l'explication de chaque formule."),
+    parametres: Optional[str] = option_parametres(),
     **acte,
 ):
     """Compare plusieurs formules sur un acte (ou un panier d'actes sur un an) : une colonne par formule."""
     cli = _cli()
     valeurs = valeurs_acte(acte)
     _verifier(cli, contrat, formules, actes, explique, valeurs)
-    comparaisons = cli.proteger(lambda: _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs))
+    comparaisons = cli.proteger(lambda: _comparer(contrat, formules, actes, cotisations, graphique, explique, valeurs,
+                                                  parametres))
     est_panier = actes is not None
     if format == "json":
         from .sortie import ecrire_json

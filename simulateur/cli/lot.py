@@ -14,18 +14,22 @@ from typing import List, Optional
 import typer
 
 from .francais import exemples
-from .options import ChoixFr
+from .options import ChoixFr, option_parametres, parametres_du_scenario
 
 # Output formats, and the format an output file's extension implies when --format is not given.
-FORMATS_LOT = ("csv", "json", "jsonl", "xlsx")
+FORMATS_LOT = ("csv", "json", "jsonl", "xlsx", "parquet")
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-              ".xlsx": "xlsx"}
+              ".xlsx": "xlsx", ".parquet": "parquet"}
 GROUPES = ("beneficiaire", "categorie", "mois")
+MOTEURS = ("auto", "ligne", "colonnes", "dask")
 EXEMPLES = exemples("simulateur lot famille-2025.csv --contrat cabinets-dentaires --formule option-2 > resultats.csv",
                     "simulateur lot actes.xlsx -c carcept-evolution-sante -f f150 -o resultats.xlsx --resume beneficiaire",
                     "simulateur lot actes.csv -c cabinets-dentaires -f base --format jsonl --resume mois "
                     "--resume-sortie par-mois.csv",
+                    "simulateur lot portefeuille.parquet -c cabinets-dentaires -f option-2 -o resultats.parquet "
+                    "--parametres reforme.yaml",
                     "(famille-2025.csv est livré : simulateur exemples --copier famille-2025.csv)")
+
 
 def _aide_lot() -> str:
     from ..domaine.champs import CHAMPS, COLONNES_OBLIGATOIRES
@@ -37,6 +41,9 @@ point décimal) : {', '.join(COLONNES_OBLIGATOIRES)} ; en option {facultatives},
 --contrat / --formule pour la ligne). Avec une colonne acte (codes d'actes, un devis), nature et br sont
 facultatives : le catalogue daté les donne (simulateur actes).
 
+Fichier .parquet en entrée ou en sortie (ou --format parquet) : moteur en colonnes. Le moteur (--moteur) ne change
+aucun montant : le moteur en colonnes rend, ligne à ligne, les résultats du moteur ligne.
+
 Les actes de chaque bénéficiaire sont rejoués dans l'ordre des dates (enveloppes, compteurs annuels,
 plafonds de la participation forfaitaire et des franchises, renouvellements) ; la sortie garde l'ordre
 du fichier : les colonnes d'entrée, puis securite_sociale, participation_forfaitaire, part_<niveau>…,
@@ -47,6 +54,33 @@ total_rembourse, reste_a_charge, erreur, forfait_apres_cancer. Une ligne en erre
 
 def _entier_fr(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
+
+
+def _executer_colonnes(fichier, sortie, options, barre, moteur, workers, scheduler):
+    """The columnar engine (and Dask): reads in blocks, writes bytes (atomically to --sortie, or to stdout)."""
+    import os
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:200,muzzy_decay_ms:0")   # polars gives memory back sooner
+    from ..fichiers.ecriture import SortieAtomique
+    from ..lot.portefeuille import executer_portefeuille, executeur_dask
+    from ..lot.lecture import lire_octets
+    from ..domaine.erreurs import ErreurSimulateur
+    from ..lot.lecture import LotInvalide
+    from ..parametres import ParametreIndisponible
+    options = dict(options, executeur=executeur_dask(workers, scheduler) if moteur == "dask" else None)
+    donnees = lire_octets("-") if fichier == "-" else None
+    try:
+        if sortie is None:
+            sys.stdout.flush()
+            return executer_portefeuille(fichier, sys.stdout.buffer, donnees=donnees, progression=barre, **options)
+        with SortieAtomique(sortie, binaire=True) as flux:
+            return executer_portefeuille(fichier, flux, donnees=donnees, progression=barre, **options)
+    except (ErreurSimulateur, ParametreIndisponible, BrokenPipeError):
+        raise
+    except Exception as e:  # noqa: BLE001 - an internal error of the columnar path: a message, not a traceback
+        if options.get("debug"):
+            raise
+        raise LotInvalide(f"erreur interne du moteur {moteur} ({type(e).__name__} : {str(e)[:200]}) ; rien n'a été écrit ; "
+                          "indice : relancez avec --moteur ligne (la référence) et signalez l'erreur avec --debug") from None
 
 
 def format_sortie(format: str | None, sortie: str | None) -> str:
@@ -126,12 +160,18 @@ def enregistrer(app) -> None:
         contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Ni barre de progression ni résumé sur la sortie d'erreur (le code de sortie dit s'il y a eu des erreurs)."),
         strict: bool = typer.Option(False, "--strict", help="Refuse (ligne en erreur) un paramètre reconduit au-delà de sa dernière valeur publiée."),
+        moteur: str = typer.Option("auto", "--moteur", click_type=ChoixFr(MOTEURS), show_default=False, help="auto (défaut : colonnes pour un gros fichier ou du Parquet, ligne sinon), ligne (la référence, un acte après l'autre), colonnes (en colonnes, polars) ou dask (colonnes sur une grappe Dask) ; tous donnent les mêmes montants."),
+        workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N", help="--moteur dask : nombre de processus de la grappe locale (défaut : un par cœur)."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADRESSE", help="--moteur dask : adresse d'une grappe Dask existante (ex. tcp://10.0.0.5:8786) au lieu d'une grappe locale."),
+        parametres: Optional[str] = option_parametres(),
     ):
         format = format_sortie(format, sortie)
         if format == "xlsx" and sortie is None and sys.stdout.isatty():
             erreur("--format xlsx : un classeur ne s'affiche pas ; donnez --sortie FICHIER.xlsx (ou redirigez la sortie)")
         if resume_sortie is not None and resume is None:
             erreur("--resume-sortie demande --resume beneficiaire, categorie ou mois")
+        if (workers is not None or scheduler is not None) and moteur != "dask":
+            erreur("--workers et --scheduler vont avec --moteur dask")
         from pathlib import Path
         options = dict(contrat=contrat, formule=formule, format=format, decimale=decimale, debug=_DEBUG["actif"],
                        dossiers=[Path(d) for d in contrats_dossier], strict=strict)
@@ -147,9 +187,15 @@ def enregistrer(app) -> None:
             for f in (sortie, resume_sortie):
                 if f is not None:
                     from ..fichiers.ecriture import verifier_sortie
-                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + [x for x in (sortie, resume_sortie) if x != f])
+                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else [])
+                                    + [x for x in (sortie, resume_sortie) if x != f])
+            from ..lot.moteurs import choisir, raison_ligne
+            choisi = choisir(moteur, fichier, format, raison_ligne(fichier, format, feuille, resume))
+            options["parametres"] = parametres_du_scenario(parametres)
             barre = None if silencieux or not sys.stderr.isatty() else _Barre()
             try:
+                if choisi != "ligne":
+                    return _executer_colonnes(fichier, sortie, options, barre, choisi, workers, scheduler)
                 return _executer(fichier, sortie, options, barre, feuille)
             finally:
                 if barre is not None:
@@ -259,6 +305,9 @@ def _resume(bilan, sortie):
       + (f", {_entier_fr(bilan.vides)} ligne(s) vide(s) ignorée(s)" if bilan.vides else "") + "\n")
     if getattr(bilan, "encodage", "utf-8") != "utf-8":
         w(f"  fichier lu en {bilan.encodage.upper()} ; sortie en UTF-8 avec BOM\n")
+    if getattr(bilan, "rejouees", None) is not None:
+        w(f"  moteur en colonnes ; {_entier_fr(bilan.rejouees)} ligne(s) calculée(s) par le moteur ligne (règles séquentielles "
+          "ou non compilées, lignes en erreur : voir docs/portefeuille.md)\n")
     t = bilan.totaux
     lignes = [("frais réels", t["frais_reels"]),
               ("Sécurité sociale (versé)", t["securite_sociale"]),

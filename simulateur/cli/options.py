@@ -110,6 +110,24 @@ def avec_options_acte(fonction, requis: tuple = (), sauf: tuple = ()):
     return fonction
 
 
+AIDE_PARAMETRES = ("Scénario : fichier YAML de paramètres réglementaires datés (même format que les paramètres livrés) "
+                   "dont chaque série remplace celle du même nom pour ce calcul (ex. participation forfaitaire à 4 €).")
+
+
+def option_parametres():
+    """The `--parametres FICHIER.yaml` option (simuler, lot, comparer)."""
+    return typer.Option(None, "--parametres", metavar="FICHIER.yaml", help=AIDE_PARAMETRES)
+
+
+def parametres_du_scenario(chemin):
+    """The dated parameters of a run: the shipped ones, or with the series of `chemin` replacing theirs
+    (None when no file is given: the engine then reads the shipped ones). Raises ErreurParametres."""
+    if chemin is None:
+        return None
+    from ..parametres import charger_parametres, lire_fichier_parametres
+    return charger_parametres().avec(lire_fichier_parametres(chemin))
+
+
 def valeurs_acte(options: dict) -> dict:
     """The act's fields among a command's options (those not given — None, or a flag left unset — left out:
     the act records what the user gave, and shows the rest as assumptions)."""

@@ -1,10 +1,13 @@
 """`simulateur simuler`: one act, the Sécurité sociale, each layer of the formula, the reste à charge."""
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
 from .francais import exemples
-from .options import argument_contrat, avec_options_acte, option_format, option_formule, valeurs_acte
+from .options import (argument_contrat, avec_options_acte, option_format, option_formule, option_parametres,
+                      parametres_du_scenario, valeurs_acte)
 
 EXEMPLES = exemples(
     "simulateur simuler cabinets-dentaires --formule option-2 --nature consultation-specialiste --br 31,50 "
@@ -26,6 +29,7 @@ def enregistrer(app) -> None:
                                       "plafond qui a limité."),
         strict: bool = typer.Option(False, "--strict", help="Refuse un paramètre reconduit au-delà de sa dernière valeur "
                                     "publiée (ex. PMSS d'une année pas encore publié)."),
+        parametres: Optional[str] = option_parametres(),
         **acte,
     ):
         """Simule le remboursement d'un acte : Sécurité sociale, chaque niveau du contrat, reste à charge."""
@@ -37,7 +41,8 @@ def enregistrer(app) -> None:
             c = charger_contrat(contrat)
             a = creer_acte(**valeurs_acte(acte))
             c.formule(formule)
-            return c, calculer(c, formule, a, expliquer=explique, strict=strict), a
+            return c, calculer(c, formule, a, parametres=parametres_du_scenario(parametres), expliquer=explique,
+                               strict=strict), a
 
         c, r, a = proteger(faire)
         if format != "table":

@@ -156,13 +156,14 @@ def _comparaison(cible: Cible, resultats: list, erreurs: list) -> Comparaison:
 
 # ------------------------------------------------------------------ one act
 
-def comparer_acte(cibles: list[Cible], acte, expliquer: bool = False) -> list[Comparaison]:
-    """The same act through every formula, in the order given; an act a formula cannot compute names it."""
+def comparer_acte(cibles: list[Cible], acte, expliquer: bool = False, parametres=None) -> list[Comparaison]:
+    """The same act through every formula, in the order given; an act a formula cannot compute names it.
+    `parametres`: the dated regulatory parameters (default: the shipped ones; a reform scenario otherwise)."""
     from ..moteur.calcul import simuler
     out = []
     for c in cibles:
         try:
-            r = simuler(c.contrat, c.formule, acte, expliquer=expliquer)
+            r = simuler(c.contrat, c.formule, acte, parametres=parametres, expliquer=expliquer)
         except ErreurSimulateur as e:
             raise ErreurDansFormule(c.cle, e) from None
         out.append(_comparaison(c, [(1, r)], []))
@@ -202,18 +203,19 @@ def lire_panier(source) -> Panier:
     return Panier(lignes, surcharges)
 
 
-def comparer_panier(cibles: list[Cible], panier) -> list[Comparaison]:
+def comparer_panier(cibles: list[Cible], panier, parametres=None) -> list[Comparaison]:
     """Each formula replays the whole basket through `lot.simuler_lot` (the one replay loop), with its
-    own annual state per beneficiary (each beneficiary's acts in date order, ties in input order)."""
+    own annual state per beneficiary (each beneficiary's acts in date order, ties in input order).
+    `parametres`: the dated regulatory parameters (default: the shipped ones; a reform scenario otherwise)."""
     lignes = panier.lignes if isinstance(panier, Panier) else list(panier)
-    return [_rejouer(c, lignes) for c in cibles]
+    return [_rejouer(c, lignes, parametres) for c in cibles]
 
 
-def _rejouer(cible: Cible, lignes: list[LignePanier]) -> Comparaison:
+def _rejouer(cible: Cible, lignes: list[LignePanier], parametres=None) -> Comparaison:
     from ..lot import simuler_lot
     from ..rendu.messages import message
     erreurs, resultats = [], []
-    for r in simuler_lot(lignes, cible.contrat, cible.formule):
+    for r in simuler_lot(lignes, cible.contrat, cible.formule, parametres=parametres):
         if r.resultat is None:
             erreurs.append((r.ligne, message(r.valeur_erreur, "lot")))
         else:

@@ -246,7 +246,7 @@ _MODS_ENVELOPPE = (
 _JOUR = rf"^{_N} € (?:/|par) jour(.*)$"
 _MODS_JOUR = (
     (rf"^,? pendant (\d{{1,9}}) jours (?:maximum )?({_AN}), puis {_N} € (?:/|par) jour", "paliers"),
-    (r"^,? (?:pendant |dans la limite de |limite a )?(\d{{1,9}}) jours (?:maximum |max )?par sejour", "par_sejour"),
+    (r"^,? (?:pendant |dans la limite de |limite a )?(\d{1,9}) jours (?:maximum |max )?par sejour", "par_sejour"),
     (rf"^,? (?:pendant |dans la limite de |limite a )?(\d{{1,9}}) jours (?:maximum |max )?({_AN})", "jours_max"),
     (r"^,? a partir du (\d{1,9})(?:e|eme|er|ieme) jour(?: consecutif)?(?: d'hospitalisation| de chaque sejour| du sejour| par sejour)?",
      "carence"),

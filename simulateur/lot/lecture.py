@@ -81,8 +81,9 @@ def _lire_flux(f, nom: str) -> bytes:
 
 
 def _refuser_binaire(debut: bytes, fichier: str) -> None:
-    """NUL bytes in the first 64 Kio of a file without a UTF-16 mark: binary (or UTF-16 without its mark)."""
-    if b"\x00" not in debut[:65536] or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """NUL bytes in the first 64 Kio of a file without a UTF-16 mark: binary (or UTF-16 without its mark).
+    An .xlsx workbook (a zip archive, « PK\\3\\4 ») is not refused here: `decoder` reads it."""
+    if b"\x00" not in debut[:65536] or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"PK\x03\x04")):
         return
     pairs, impairs = debut[0:4096:2], debut[1:4096:2]
     nuls_pairs, nuls_impairs = pairs.count(0) > len(pairs) * 0.4, impairs.count(0) > len(impairs) * 0.4

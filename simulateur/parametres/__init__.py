@@ -35,6 +35,7 @@ __all__ = [
     "ReconductionRefusee",
     "ValeurDatee",
     "charger_parametres",
+    "lire_fichier_parametres",
     "lire_parametres",
 ]
 
@@ -130,10 +131,11 @@ def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
 class Parametres:
     """L'ensemble des paramètres chargés ; lecture seule, recherche par dichotomie sur la date."""
 
-    __slots__ = ("_series", "_connus")
+    __slots__ = ("_series", "_connus", "_origines")
 
-    def __init__(self, series: dict[str, _Serie]) -> None:
+    def __init__(self, series: dict[str, _Serie], origines: dict[str, str] | None = None) -> None:
         self._series = series
+        self._origines = origines or {}      # nom -> "fichier:ligne" où la série a été lue (messages)
         self._connus = None
 
     @property
@@ -221,6 +223,24 @@ class Parametres:
 
     def __repr__(self) -> str:
         return f"<Parametres : {len(self._series)} paramètres>"
+
+    def avec(self, autres: "Parametres") -> "Parametres":
+        """Ces paramètres, où chaque série de ``autres`` remplace celle du même nom (scénario de réforme :
+        ``charger_parametres().avec(lire_fichier_parametres("reforme.yaml"))``). Une série remplacée l'est
+        en entier : toutes ses valeurs datées viennent de ``autres``. Lève :class:`ErreurParametres` si
+        ``autres`` nomme un paramètre inconnu ici (une faute de frappe ne doit rien changer en silence)."""
+        inconnus = [n for n in autres._series if n not in self._series]
+        if inconnus:
+            import difflib  # seulement sur le chemin d'erreur
+
+            erreurs = []
+            for n in inconnus:
+                proches = difflib.get_close_matches(n, self._series, n=1)
+                indice = f" ; vouliez-vous dire « {proches[0]} » ?" if proches else ""
+                erreurs.append(f"{autres._origines.get(n, n)}: paramètre inconnu « {n} » : un scénario ne remplace que des "
+                               f"paramètres existants (ceux des fichiers livrés, simulateur/parametres/*.yaml){indice}")
+            raise ErreurParametres(erreurs)
+        return Parametres({**self._series, **autres._series})
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,6 +406,26 @@ def lire_parametres(dossier: Path | str | None = None) -> Parametres:
     if erreurs:
         raise ErreurParametres(erreurs)
     return Parametres(series)
+
+
+def lire_fichier_parametres(chemin: Path | str) -> Parametres:
+    """Lit et valide UN fichier de paramètres (même format et mêmes contrôles que les fichiers livrés) : les
+    séries d'un scénario de réforme (``--parametres FICHIER.yaml``), à passer à :meth:`Parametres.avec`.
+
+    Lève :class:`ErreurParametres` (fichier absent ou illisible, ou chaque problème avec ``fichier:ligne``)."""
+    chemin = Path(chemin)
+    if not chemin.is_file():
+        raise ErreurParametres([f"{chemin}: fichier de paramètres introuvable ; indice : vérifiez le chemin "
+                                "(un fichier YAML au format des paramètres livrés)"])
+    series: dict[str, _Serie] = {}
+    origines: dict[str, str] = {}
+    erreurs: list[str] = []
+    _lire_fichier(chemin, series, origines, erreurs)
+    if not erreurs and not series:
+        erreurs.append(f"{chemin.name}: aucun paramètre dans le fichier")
+    if erreurs:
+        raise ErreurParametres(erreurs)
+    return Parametres(series, origines)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,102 @@
+"""Which engine computes a batch: `ligne` (the reference: one act after the other, `rejeu.rejouer`),
+`colonnes` (the columnar engine, `lot.portefeuille`), `dask` (the columnar engine on a Dask cluster).
+
+`auto` (the default) takes the columnar engine for a file of at least `SEUIL_COLONNES` bytes (below,
+starting polars costs more than it saves), for a Parquet file, or for a Parquet output; the line
+engine otherwise, for JSON outputs, and when polars is not installed. This module imports no
+columnar library: the start-up of the other commands does not change.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+
+from .lecture import LotInvalide
+
+MOTEURS = ("auto", "ligne", "colonnes", "dask")
+SEUIL_COLONNES = 4 * 1024 * 1024          # bytes (about 50 000 acts)
+INSTALLER = "pip install 'simulateur[portefeuille]'"
+
+
+def disponible(module: str = "polars") -> bool:
+    """Whether an optional library is installed (without importing it)."""
+    return importlib.util.find_spec(module) is not None
+
+
+def est_parquet(chemin: str | None) -> bool:
+    return chemin is not None and str(chemin).lower().endswith(".parquet")
+
+
+def format_sortie(format: str | None, sortie: str | None) -> str:
+    """The output format: `--format` if given, else `parquet` for a `.parquet` output, else csv."""
+    if format:
+        return format
+    return "parquet" if est_parquet(sortie) else "csv"
+
+
+def raison_ligne(fichier: str, format: str, feuille: str | None, resume: str | None) -> str | None:
+    """What, in a `lot` run, only the line engine does: an .xlsx workbook read or written, `--resume`
+    (None when the columnar engine can run it)."""
+    if feuille is not None or str(fichier).lower().endswith(".xlsx") or _debut(fichier) == b"PK\x03\x04":
+        return "un classeur .xlsx en entrée"
+    if format == "xlsx":
+        return "une sortie .xlsx"
+    if resume is not None:
+        return "--resume"
+    return None
+
+
+def _debut(fichier: str) -> bytes:
+    """The first 4 bytes of a file (b"" for stdin or an unreadable file: the reader then says why)."""
+    if fichier == "-":
+        return b""
+    try:
+        with open(fichier, "rb") as f:
+            return f.read(4)
+    except OSError:
+        return b""
+
+
+def choisir(moteur: str, fichier: str, format: str, raison_ligne: str | None = None) -> str:
+    """The engine that runs (`ligne`, `colonnes` or `dask`), or LotInvalide with what to do.
+
+    `raison_ligne`: what in this run only the line engine does (an .xlsx workbook, `--resume`…), or None."""
+    if moteur not in MOTEURS:
+        raise LotInvalide(f"moteur « {moteur} » inconnu : {', '.join(MOTEURS)}")
+    parquet = est_parquet(fichier) or format == "parquet"
+    if raison_ligne is not None:
+        if parquet:
+            raise LotInvalide(f"Parquet (entrée ou sortie) passe par le moteur en colonnes, {raison_ligne} par le moteur "
+                              "ligne : convertissez le fichier Parquet en CSV, ou retirez " + raison_ligne)
+        if moteur in ("colonnes", "dask"):
+            raise LotInvalide(f"{raison_ligne} : seul le moteur ligne le fait ; retirez --moteur {moteur} "
+                              "(les montants sont les mêmes)")
+        return "ligne"
+    if moteur == "auto":
+        if parquet:
+            moteur = "colonnes"
+        elif format in ("json", "jsonl") or not disponible() or fichier == "-":
+            return "ligne"
+        else:
+            try:
+                moteur = "colonnes" if os.path.getsize(fichier) >= SEUIL_COLONNES else "ligne"
+            except OSError:
+                return "ligne"              # the line path says what is wrong with the file
+    if moteur == "ligne":
+        if parquet:
+            raise LotInvalide("Parquet (entrée ou sortie) passe par le moteur en colonnes : retirez --moteur ligne, "
+                              "ou donnez un fichier CSV et une sortie CSV")
+        return moteur
+    if format in ("json", "jsonl"):
+        if est_parquet(fichier):
+            raise LotInvalide(f"une entrée Parquet donne une sortie CSV ou Parquet, pas --format {format} ; indice : "
+                              "écrivez en CSV (--sortie resultats.csv) ou convertissez l'entrée en CSV")
+        raise LotInvalide(f"le moteur {moteur} écrit du CSV ou du Parquet ; pour --format {format}, prenez --moteur ligne")
+    manque = [m for m in (["polars"] + (["dask", "distributed"] if moteur == "dask" else [])) if not disponible(m)]
+    if parquet and not disponible("pyarrow"):
+        manque.append("pyarrow")
+    if manque:
+        quoi = "lire ou écrire du Parquet" if parquet and moteur == "colonnes" else f"le moteur {moteur}"
+        raise LotInvalide(f"{quoi} demande {', '.join(manque)}, non installé(s) ; indice : {INSTALLER} "
+                          "(sans eux : --moteur ligne et des fichiers CSV)")
+    return moteur

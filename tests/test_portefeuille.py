@@ -1,0 +1,229 @@
+"""`simulateur lot --moteur`, Parquet and Arrow, the Python API of portfolios, Dask, and the columnar
+libraries kept off the start-up of `simuler`.
+
+Expected amounts: computed by hand from the 000 table (contrat `cabinets-dentaires`, TABLEAUX §000)
+where a value is asserted; elsewhere the reference is the line engine, row by row.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+polars = pytest.importorskip("polars")
+
+from portefeuilles import csv_texte, portefeuille  # noqa: E402
+from simulateur.cli import app  # noqa: E402
+from simulateur.lot import moteurs  # noqa: E402
+
+runner = CliRunner()
+
+# 000, Base + Option 2, specialist DPTM, BR 31,50, FR 80, 2025 (docs CALCUL §6): SS 22,05 − PF 2 = 20,05;
+# base 100 % BR − SS = 9,45; option + 150 % BR = 47,25; total 76,75; reste à charge 3,25.
+# Biology, Base 100 % BR, BR = FR = 10: SS 6,00 − PF 2 = 4,00; base 10 − 6 = 4,00; option « – » 0; RAC 2,00.
+ACTES = ("beneficiaire,date,nature,br,frais_reels,dptm\n"
+         "paul,2025-06-01,consultation-specialiste,31.50,80,oui\n"
+         "marie,2025-06-02,biologie,10,10,\n")
+
+
+def lot(tmp_path, *args, texte=ACTES, nom="actes.csv"):
+    f = tmp_path / nom
+    f.write_text(texte, encoding="utf-8")
+    return runner.invoke(app, ["lot", str(f), "--contrat", "cabinets-dentaires", "--formule", "option-2", *args])
+
+
+def test_moteur_colonnes_montants_a_la_main(tmp_path):
+    r = lot(tmp_path, "--moteur", "colonnes")
+    assert r.exit_code == 0, r.stderr
+    lignes = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(l["securite_sociale"], l["part_base"], l["part_option"], l["total_rembourse"], l["reste_a_charge"])
+            for l in lignes] == [("20.05", "9.45", "47.25", "76.75", "3.25"), ("4.00", "4.00", "0.00", "8.00", "2.00")]
+
+
+@pytest.mark.parametrize("moteur", ["ligne", "colonnes", "auto"])
+def test_chaque_moteur_meme_sortie(tmp_path, moteur):
+    texte = csv_texte(portefeuille(4, 500, 50))
+    f = tmp_path / "p.csv"
+    f.write_text(texte, encoding="utf-8")
+    ref = runner.invoke(app, ["lot", str(f), "--moteur", "ligne", "-s"])
+    r = runner.invoke(app, ["lot", str(f), "--moteur", moteur, "-s"])
+    assert r.exit_code == ref.exit_code == 1          # some rows of the portfolio are errors on purpose
+    assert r.stdout == ref.stdout
+
+
+def test_auto_choisit_par_la_taille(tmp_path):
+    petit = tmp_path / "petit.csv"
+    petit.write_text(ACTES, encoding="utf-8")
+    assert moteurs.choisir("auto", str(petit), "csv") == "ligne"
+    assert moteurs.choisir("auto", str(petit), "json") == "ligne"
+    assert moteurs.choisir("auto", str(tmp_path / "a.parquet"), "csv") == "colonnes"
+    assert moteurs.choisir("auto", str(petit), "parquet") == "colonnes"
+    gros = tmp_path / "gros.csv"
+    gros.write_bytes(ACTES.encode() + b"paul,2025-06-01,biologie,10,10,\n" * (moteurs.SEUIL_COLONNES // 30))
+    assert moteurs.choisir("auto", str(gros), "csv") == "colonnes"
+
+
+def test_sans_polars_messages_clairs(tmp_path, monkeypatch):
+    """The core install (no polars): `auto` takes the line engine; Parquet or `--moteur colonnes` say what to install."""
+    monkeypatch.setattr(moteurs, "disponible", lambda module="polars": False)
+    r = lot(tmp_path, "--moteur", "auto")
+    assert r.exit_code == 0 and "20.05" in r.stdout
+    r = lot(tmp_path, "--moteur", "colonnes")
+    assert r.exit_code == 2 and "pip install 'simulateur[portefeuille]'" in r.stderr and "Traceback" not in r.stderr
+    r = lot(tmp_path, "--sortie", str(tmp_path / "s.parquet"))
+    assert r.exit_code == 2 and "Parquet" in r.stderr and "polars" in r.stderr
+
+
+def test_options_incompatibles(tmp_path):
+    r = lot(tmp_path, "--moteur", "colonnes", "--format", "json")
+    assert r.exit_code == 2 and "--moteur ligne" in r.stderr
+    r = lot(tmp_path, "--workers", "2")
+    assert r.exit_code == 2 and "--moteur dask" in r.stderr
+    r = lot(tmp_path, "--moteur", "ligne", "--format", "parquet", "--sortie", str(tmp_path / "x.parquet"))
+    assert r.exit_code == 2 and "colonnes" in r.stderr
+    r = lot(tmp_path, "--moteur", "turbo")
+    assert r.exit_code == 2 and "auto, ligne, colonnes, dask" in r.stderr
+
+
+# ------------------------------------------------------------------ Parquet
+
+def test_parquet_entree_et_sortie(tmp_path):
+    """A Parquet portfolio (dates as dates, amounts as decimals) → a Parquet output with exact decimals,
+    the same results as the line engine on the CSV of the same rows."""
+    # a quantity that is not a whole number (an error row in the CSV) would be null in the Int64 Parquet
+    # column, that is « not given » (1): those rows are left out of both files
+    texte = csv_texte([d for d in portefeuille(6, 600, 60) if str(d.get("quantite") or "0").isdigit()])
+    source = tmp_path / "p.csv"
+    source.write_text(texte, encoding="utf-8")
+    ref = runner.invoke(app, ["lot", str(source), "--moteur", "ligne", "-s"])
+    p = polars.read_csv(io.StringIO(texte), infer_schema=False).with_columns(
+        polars.col("quantite").cast(polars.Int64, strict=False))
+    p.write_parquet(tmp_path / "p.parquet")
+    r = runner.invoke(app, ["lot", str(tmp_path / "p.parquet"), "--sortie", str(tmp_path / "r.parquet"), "-s"])
+    assert r.exit_code == 1
+    res = polars.read_parquet(tmp_path / "r.parquet")
+    assert res.schema["total_rembourse"] == polars.Decimal(18, 2)
+    attendu = list(csv.DictReader(io.StringIO(ref.stdout)))
+    assert len(res) == len(attendu)
+    for c in ("securite_sociale", "participation_forfaitaire", "part_base", "part_option", "part_socle", "part_formule",
+              "total_rembourse", "reste_a_charge", "forfait_apres_cancer"):
+        got = ["" if v is None else f"{v:.2f}" for v in res[c].to_list()]
+        assert got == [l[c] for l in attendu], c
+    # a Parquet row is numbered from 1 (no header line): the CSV's line N is row N − 1, the message the same
+    def numero(m):
+        return m.split(" : ", 1) if m else ("", "")
+    for got, ref_l in zip(res["erreur"].to_list(), attendu):
+        if ref_l["erreur"]:
+            (n1, m1), (n2, m2) = numero(got), numero(ref_l["erreur"])
+            assert (int(n1.split()[1]), m1) == (int(n2.split()[1]) - 1, m2)
+        else:
+            assert got is None
+
+
+def test_parquet_montants_flottants_refuses(tmp_path):
+    polars.DataFrame({"beneficiaire": ["a"], "date": ["2025-01-01"], "nature": ["biologie"], "br": [10.0],
+                      "frais_reels": [10.0]}).write_parquet(tmp_path / "f.parquet")
+    r = runner.invoke(app, ["lot", str(tmp_path / "f.parquet"), "-c", "cabinets-dentaires", "-f", "base"])
+    assert r.exit_code == 2 and "virgule flottante" in r.stderr
+
+
+def test_sortie_parquet_depuis_csv(tmp_path):
+    r = lot(tmp_path, "--sortie", str(tmp_path / "r.parquet"))
+    assert r.exit_code == 0, r.stderr
+    res = polars.read_parquet(tmp_path / "r.parquet")
+    assert res["total_rembourse"].to_list() == [Decimal("76.75"), Decimal("8.00")]
+    assert res["beneficiaire"].to_list() == ["paul", "marie"]
+
+
+# ------------------------------------------------------------------ the Python API
+
+def test_api_polars_arrow_pandas():
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    df = polars.read_csv(io.StringIO(ACTES), infer_schema=False)
+    res = simuler_portefeuille(df, "cabinets-dentaires", "option-2")
+    assert isinstance(res, polars.DataFrame)
+    assert res["reste_a_charge"].to_list() == [Decimal("3.25"), Decimal("2.00")]
+    arrow = simuler_portefeuille(df.to_arrow(), "cabinets-dentaires", "option-2")
+    assert type(arrow).__module__.startswith("pyarrow") and arrow.column("part_option").to_pylist() == [
+        Decimal("47.25"), Decimal("0.00")]
+    pandas = pytest.importorskip("pandas")
+    p = simuler_portefeuille(df.to_pandas(), "cabinets-dentaires", "option-2")
+    assert isinstance(p, pandas.DataFrame) and list(p["securite_sociale"]) == [Decimal("20.05"), Decimal("4.00")]
+
+
+def test_api_fichier_et_lazyframe(tmp_path):
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    f = tmp_path / "a.csv"
+    f.write_text(ACTES, encoding="utf-8")
+    assert simuler_portefeuille(str(f), "cabinets-dentaires", "option-2")["total_rembourse"].to_list() == [
+        Decimal("76.75"), Decimal("8.00")]
+    lazy = polars.read_csv(io.StringIO(ACTES), infer_schema=False).lazy()
+    assert len(simuler_portefeuille(lazy, "cabinets-dentaires", "option-2")) == 2
+
+
+# ------------------------------------------------------------------ Dask
+
+@pytest.fixture(scope="module")
+def grappe():
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        yield cluster, client
+
+
+def test_dask_dataframe_egale_un_seul_processus(grappe):
+    """A Dask DataFrame in 4 partitions on a local cluster of 2 workers: the same results as one process."""
+    dd = pytest.importorskip("dask.dataframe")
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    texte = csv_texte(portefeuille(8, 1500, 100))
+    df = polars.read_csv(io.StringIO(texte), infer_schema=False)
+    ref = simuler_portefeuille(df)
+    res = simuler_portefeuille(dd.from_pandas(df.to_pandas(), npartitions=4)).compute().sort_index()
+    assert list(res.index) == list(range(len(df)))
+    for c in [c for c in ref.columns if c not in df.columns]:
+        assert [None if v != v else v for v in res[c].tolist()] == ref[c].to_list(), c
+
+
+def test_lot_moteur_dask_grappe_existante_et_locale(tmp_path, grappe):
+    """`--scheduler` (the test's cluster) and `--workers 2` (a local one): the output of the columnar engine."""
+    cluster, _client = grappe
+    f = tmp_path / "p.csv"
+    f.write_text(csv_texte(portefeuille(10, 1200, 80)), encoding="utf-8")
+    ref = runner.invoke(app, ["lot", str(f), "--moteur", "colonnes", "-s"])
+    r = runner.invoke(app, ["lot", str(f), "--moteur", "dask", "--scheduler", cluster.scheduler_address, "-s"])
+    assert r.stdout == ref.stdout and r.exit_code == ref.exit_code
+    r = runner.invoke(app, ["lot", str(f), "--moteur", "dask", "--workers", "2", "-s"])
+    assert r.stdout == ref.stdout
+
+
+# ------------------------------------------------------------------ start-up
+
+def test_simuler_n_importe_aucune_bibliotheque_en_colonnes():
+    """`simulateur simuler` and `lot --moteur ligne` never import polars, pyarrow or dask (start-up unchanged)."""
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom simulateur.cli import app\n"
+            "r = CliRunner().invoke(app, ['simuler', 'cabinets-dentaires', '-f', 'option-2', '--nature', 'biologie', "
+            "'--br', '10', '--frais-reels', '10'])\nassert r.exit_code == 0, r.output\n"
+            "print(sorted(m for m in ('polars', 'pyarrow', 'dask', 'pandas') if m in sys.modules))")
+    sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert sortie.strip() == "[]"
+
+
+def test_erreur_interne_du_moteur_en_colonnes_message_et_rien_d_ecrit(tmp_path, monkeypatch):
+    """A bug of the columnar path (simulated) is a French message with what to do, exit 2, no traceback, and
+    the output file is not written (the previous one, if any, intact)."""
+    from simulateur.lot.portefeuille import execution
+
+    def panne(*_a, **_k):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(execution, "calculer_partition", panne)
+    sortie = tmp_path / "r.csv"
+    sortie.write_text("ancien\n", encoding="utf-8")
+    r = lot(tmp_path, "--moteur", "colonnes", "--sortie", str(sortie))
+    assert r.exit_code == 2 and "erreur interne du moteur colonnes" in r.stderr and "--moteur ligne" in r.stderr
+    assert "Traceback" not in r.stderr and sortie.read_text(encoding="utf-8") == "ancien\n"

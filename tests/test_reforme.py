@@ -1,0 +1,123 @@
+"""Reform scenarios: `--parametres FICHIER.yaml` on `simuler`, `lot` and `comparer`, read and checked like the
+shipped parameters, each series of the file replacing the shipped series of the same name.
+
+Hand computations: régime général rates (taux_ss.yaml: doctors 70 %, medicines SMR majeur 65 %, auxiliaries
+60 %), PF 2 € (décret 2024-113) and franchises 1 € / 1 € / 4 €, daily caps 4 € and 8 € (décret 2024-114);
+the scenario of exemples/reforme-plfss-2026.yaml (PLFSS 2026, art. 18, abandoned): PF 4 €, franchises 2 € /
+2 € / 8 €, annual franchise cap 100 €, daily caps unchanged. Contracts: 000 (TABLEAUX §000), 001 (§001).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from simulateur.cli import app
+from simulateur.parametres import ErreurParametres, charger_parametres, lire_fichier_parametres
+
+RACINE = Path(__file__).resolve().parent.parent
+REFORME = RACINE / "exemples" / "reforme-plfss-2026.yaml"
+PORTEFEUILLE = RACINE / "exemples" / "portefeuille-2026.csv"
+runner = CliRunner()
+
+PF_4 = """\
+participation_forfaitaire.montant:
+  description: PF à 4 € (scénario)
+  unite: euro
+  valeurs:
+    - depuis: 2005-01-01
+      valeur: "4"
+      reference: "scénario"
+      source: "test"
+"""
+
+
+def test_avec_remplace_la_serie_entiere(tmp_path):
+    f = tmp_path / "pf.yaml"
+    f.write_text(PF_4, encoding="utf-8")
+    livres = charger_parametres()
+    p = livres.avec(lire_fichier_parametres(f))
+    import datetime as dt
+    assert p.valeur("participation_forfaitaire.montant", dt.date(2010, 1, 1)).valeur == Decimal("4")
+    assert livres.valeur("participation_forfaitaire.montant", dt.date(2010, 1, 1)).valeur == Decimal("1")
+    assert p.valeur("pmss", dt.date(2025, 6, 1)).valeur == livres.valeur("pmss", dt.date(2025, 6, 1)).valeur
+    assert len(p) == len(livres)
+
+
+def test_fichier_verifie_comme_les_parametres_livres(tmp_path):
+    """A value written as a YAML number, and an unknown name: refused, each with file:line and a hint."""
+    f = tmp_path / "casse.yaml"
+    f.write_text(PF_4.replace('valeur: "4"', "valeur: 4"), encoding="utf-8")
+    with pytest.raises(ErreurParametres) as e:
+        lire_fichier_parametres(f)
+    assert "casse.yaml:6" in str(e.value) and "guillemets" in str(e.value)
+    f.write_text(PF_4.replace("participation_forfaitaire.montant", "participation_forfaitaire.montnt"), encoding="utf-8")
+    with pytest.raises(ErreurParametres) as e:
+        charger_parametres().avec(lire_fichier_parametres(f))
+    assert "casse.yaml:1" in str(e.value) and "« participation_forfaitaire.montant »" in str(e.value)
+
+
+def test_simuler_et_comparer_avec_un_scenario(tmp_path):
+    """000 Base + Option 2, specialist DPTM, BR 31,50, FR 80, 2025-06-01 (docs, worked example) with a PF of 4 €:
+    SS 31,50 × 70 % = 22,05 − 4 = 18,05; base 31,50 − 22,05 = 9,45; option 150 % × 31,50 = 47,25;
+    total 74,75; reste à charge 80 − 74,75 = 5,25 (instead of 3,25 with the PF of 2 €)."""
+    f = tmp_path / "pf.yaml"
+    f.write_text(PF_4, encoding="utf-8")
+    acte = ["--nature", "consultation-specialiste", "--br", "31.50", "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
+    r = runner.invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", *acte, "--format", "json", "--parametres", str(f)])
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert (d["securite_sociale"], d["participation_forfaitaire"], d["reste_a_charge"]) == ("18.05", "4.00", "5.25")
+    r = runner.invoke(app, ["comparer", "cabinets-dentaires", "--formules", "option-2", *acte, "--format", "json",
+                            "--parametres", str(f)])
+    assert r.exit_code == 0, r.stderr
+    assert '"reste_a_charge": "5.25"' in r.stdout
+    r = runner.invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", *acte, "--parametres", str(tmp_path / "x.yaml")])
+    assert r.exit_code == 2 and "introuvable" in r.stderr
+
+
+def _lot(*options) -> list[dict]:
+    r = runner.invoke(app, ["lot", str(PORTEFEUILLE), "-s", *options])
+    assert r.exit_code == 0, r.stderr
+    return list(csv.DictReader(io.StringIO(r.stdout)))
+
+
+@pytest.mark.parametrize("moteur", ["ligne", "colonnes"])
+def test_exemple_portefeuille_2026_aujourd_hui_et_reforme(moteur):
+    """exemples/portefeuille-2026.csv under today's rules and under exemples/reforme-plfss-2026.yaml.
+
+    Row 1, Claire, GP DPTM, BR = FR = 30 (000 option-2): SS 30 × 70 % = 21 − PF 2 = 19,00; base 30 − 21 = 9,00;
+      option « + 100 % BR » nothing left; reste à charge 2,00. Reform: PF 4 → SS 17,00, reste à charge 4,00.
+    Row 2, Claire, 3 boxes SMR majeur, BR = FR = 12: 12 × 65 % = 7,80 − 3 × 1 € = 4,80; base 12 − 7,80 = 4,20;
+      reste à charge 3,00. Reform: 3 × 2 € = 6 → SS 1,80, reste à charge 6,00.
+    Row 12, Marc, 3 paramedical acts the same day, BR = FR = 15,70 (001 option-1): 15,70 × 60 % = 9,42 − 3 × 1 € =
+      6,42; socle 15,70 − 9,42 = 6,28. Reform: 3 × 2 € = 6, but the daily cap is 4 € → SS 5,42, reste à charge 4,00.
+    Row 13, Marc, 2 trips BR = FR = 96: 96 × 55 % = 52,80 − 2 × 4 € = 8 (= the daily cap of 8 €) → 44,80; reform:
+      2 × 8 € = 16, capped at 8 € the day → the same 44,80.
+    Tom is 9: no PF, no franchise, in both. Whole portfolio: PF and franchises 39,00 € → 68,00 € (+ 29 €), all of
+    it moved from the Sécurité sociale to the patients (no complementary layer pays them)."""
+    aujourd_hui = _lot("--moteur", moteur)
+    reforme = _lot("--moteur", moteur, "--parametres", str(REFORME))
+
+    def montants(l):
+        return l["securite_sociale"], l["participation_forfaitaire"], l["reste_a_charge"]
+
+    assert [montants(aujourd_hui[k]) for k in (0, 1, 11, 12)] == [("19.00", "2.00", "2.00"), ("4.80", "3.00", "3.00"),
+                                                                  ("6.42", "3.00", "3.00"), ("44.80", "8.00", "8.00")]
+    assert [montants(reforme[k]) for k in (0, 1, 11, 12)] == [("17.00", "4.00", "4.00"), ("1.80", "6.00", "6.00"),
+                                                              ("5.42", "4.00", "4.00"), ("44.80", "8.00", "8.00")]
+    assert (aujourd_hui[7]["participation_forfaitaire"], reforme[7]["participation_forfaitaire"]) == ("0.00", "0.00")
+
+    def total(lignes, c):
+        return sum(Decimal(l[c]) for l in lignes)
+
+    assert (total(aujourd_hui, "participation_forfaitaire"), total(reforme, "participation_forfaitaire")) == (
+        Decimal("39.00"), Decimal("68.00"))
+    assert total(aujourd_hui, "securite_sociale") - total(reforme, "securite_sociale") == Decimal("29.00")
+    for c in ("part_base", "part_option", "part_socle"):
+        assert total([l for l in aujourd_hui if l[c]], c) == total([l for l in reforme if l[c]], c)
