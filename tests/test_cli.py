@@ -14,7 +14,7 @@ GOLDENS = Path(__file__).parent / "goldens"
 CASSES = Path(__file__).parent / "contrats_casses"
 runner = CliRunner()
 
-# CALCUL.md §6: the worked example (000, Base + Option 2, specialist DPTM)
+# docs/calcul.md §6: the worked example (cabinets-dentaires, Base + Option 2, specialist DPTM)
 EXEMPLE = ["simuler", "cabinets-dentaires", "--formule", "option-2", "--nature", "consultation-specialiste",
            "--br", "31,50", "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
 
@@ -37,7 +37,7 @@ def test_exemple_calcul_json():
     r = lancer(*EXEMPLE, "--format", "json")
     assert r.exit_code == 0, r.stderr
     d = json.loads(r.stdout)
-    # CALCUL.md §6, computed by hand there: SS 20,05 ; base 9,45 ; option 47,25 ; RAC 3,25
+    # docs/calcul.md §6, computed by hand there: SS 20,05 ; base 9,45 ; option 47,25 ; RAC 3,25
     assert d["securite_sociale"] == "20.05"
     assert d["participation_forfaitaire"] == "2.00"
     assert [(p["niveau"], p["montant"], p["garantie"]) for p in d["parts"]] == [("base", "9.45", "100 % BR"), ("option", "47.25", "+ 150 % BR")]
@@ -86,7 +86,8 @@ def test_contrat_table():
     assert "Option 3" in r.stdout and "optique-equipement" in r.stdout
     golden("contrat-cabinets-dentaires.txt", r.stdout)
     d = json.loads(lancer("contrat", "cabinets-dentaires", "--format", "json").stdout)
-    # TABLEAUX §000, Optique classe B: "forfait de 200 € dont au maximum 100 € pour la monture", + 65 €, + 150 €, + 220 €
+    # Résumé de garanties AG2R (cabinets dentaires), Optique classe B: "forfait de 200 € dont au
+    # maximum 100 € pour la monture", + 65 €, + 150 €, + 220 €
     classe_b = next(l for l in d["garanties"] if "optique-equipement" in l["natures"] and l["si"].get("panier") == "libre")
     assert classe_b["cellules"] == {"base": "forfait de 200 € dont au maximum 100 € pour la monture",
                                     "option-1": "+ 65 €", "option-2": "+ 150 €", "option-3": "+ 220 €"}

@@ -1,7 +1,9 @@
 """`simulateur comparer` and `simulateur exemples` (issue 5).
 
-Every expected euro below is computed BY HAND from TABLEAUX.md §000 (the row is cited) and
-CALCUL.md, never by the engine: ss_brut = round(min(BR, FR) × taux), SS = ss_brut − PF; the Base
+Every expected euro below is computed BY HAND from the guarantee table of AG2R LA MONDIALE's « Résumé
+de garanties Santé — CCN des Cabinets dentaires, Base obligatoire + Options 1, 2 et 3 » (undated, after
+01/01/2021; « Résumé AG2R » below, the row is cited) and docs/calcul.md, never by the engine:
+ss_brut = round(min(BR, FR) × taux), SS = ss_brut − PF; the Base
 (« y compris la Sécurité sociale ») pays `expression − déjà`, an option (« en complément ») pays
 the expression; every layer within what is left of the frais réels.
 """
@@ -20,7 +22,7 @@ from simulateur.cli import app
 RACINE = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
-# CALCUL.md §6 act: specialist DPTM, BR 31,50 €, FR 80 €, 2025-06-01, adult, régime général
+# docs/calcul.md §6 act: specialist DPTM, BR 31,50 €, FR 80 €, 2025-06-01, adult, régime général
 ACTE_SPECIALISTE = ["--nature", "consultation-specialiste", "--br", "31,50", "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
 
 
@@ -48,12 +50,12 @@ def contrat_livre(ident: str) -> bool:
 # ------------------------------------------------------------------ one act, the four 000 formulas
 
 def test_quatre_formules_000_un_acte_json():
-    # TABLEAUX §000, « Spécialistes (consultations et visites) — DPTM » : Base 100 % BR ;
+    # Résumé AG2R, « Spécialistes (consultations et visites) — DPTM » : Base 100 % BR ;
     # Option 1 + 120 % BR ; Option 2 + 150 % BR ; Option 3 + 200 % BR.
     # SS : 31,50 × 70 % = 22,05 ; PF 2 € → 20,05. Base : 31,50 − 22,05 = 9,45 (reste 80 − 31,50 = 48,50).
     #   base     : rien de plus               → RAC 80 − 20,05 − 9,45         = 50,50
     #   option-1 : 120 % × 31,50 = 37,80      → RAC 80 − 20,05 − 9,45 − 37,80 = 12,70
-    #   option-2 : 150 % × 31,50 = 47,25      → RAC 3,25 (CALCUL.md §6)
+    #   option-2 : 150 % × 31,50 = 47,25      → RAC 3,25 (docs/calcul.md §6)
     #   option-3 : 200 % × 31,50 = 63 > 48,50 → 48,50, RAC 2,00 (la PF seule)
     d = json_ok(lancer("comparer", "cabinets-dentaires", "--formules", "base,option-1,option-2,option-3", *ACTE_SPECIALISTE,
                        "--format", "json"))
@@ -106,7 +108,7 @@ def test_formules_qualifiees_sans_contrat():
 @pytest.mark.skipif(not contrat_livre("carcept-evolution-sante"), reason="contrat 004 pas encore livré")
 def test_comparaison_entre_contrats():
     # 000 option-2 : 3,25 € (ci-dessus).
-    # TABLEAUX §004, « Consultations, visites, actes de spécialité — médecin CAS » (CAS = DPTM),
+    # Notice d'information CARCEPT Évolution Santé, annexe 1, « Consultations, visites, actes de spécialité — médecin CAS » (CAS = DPTM),
     # F150 : 150 % BR, niveau Sécurité sociale incluse (« Elles intègrent les remboursements de la
     # Sécurité sociale ») : 150 % × 31,50 = 47,25 − 22,05 = 25,20 (reste 57,95) → 25,20.
     # RAC 80 − 20,05 − 25,20 = 34,75.
@@ -138,7 +140,7 @@ def _panier(tmp_path):
 
 def test_panier_enveloppes_par_formule(tmp_path):
     # Rejoué par bénéficiaire, dans l'ordre des dates, état annuel propre à chaque formule.
-    # TABLEAUX §000 « Densitométrie osseuse » (non remboursée SS, SS 0) : Base – ; Option 1 crédit 50 € ;
+    # Résumé AG2R « Densitométrie osseuse » (non remboursée SS, SS 0) : Base – ; Option 1 crédit 50 € ;
     # Options 2 et 3 crédit 80 € par année civile (une enveloppe par bénéficiaire).
     #   adulte, 10/03 puis 06/10, 45 € chacune : option-1 45 + 5 = 50 ; option-2/3 45 + 35 = 80.
     #   conjoint, 45 € : 45 partout sauf base (0).
@@ -270,7 +272,8 @@ def test_barres_proportionnelles():
 # ------------------------------------------------------------------ standard examples
 
 def test_exemples_option_2():
-    # 000, Base + Option 2, exemples-types (reglementation.md §8.2), à partir d'une année vierge :
+    # 000, Base + Option 2, exemples-types (liste commune des exemples GAN 07/2025 et APRIL 03/2025,
+    # exemples/exemples-types.yaml), à partir d'une année vierge :
     # S1 généraliste secteur 1, 30 € = BR : SS 21 − 2 = 19 ; « Généralistes — DPTM » Base 100 % BR :
     #    30 − 21 = 9 ; plus rien à payer → complémentaire 9, RAC 2 (la PF).
     # S3 spécialiste secteur 1, 31,50 € = BR : SS 22,05 − 2 = 20,05 ; Base 9,45 → RAC 2.

@@ -623,7 +623,7 @@ def processus(args, **kw):
 @pytest.mark.parametrize("encodage", ["cp1252", "ascii", "latin-1"])
 def test_sortie_standard_dans_un_autre_encodage(encodage):
     """A Windows redirect (cp1252), an ASCII terminal: every line written, the missing characters degraded
-    (`?`), exit 0 — never a UnicodeEncodeError. CALCUL.md §6 worked example: reste à charge 3,25 €."""
+    (`?`), exit 0 — never a UnicodeEncodeError. docs/calcul.md §6 worked example: reste à charge 3,25 €."""
     r = processus(EXEMPLE + ["--explique"], env={"PYTHONIOENCODING": encodage})
     assert r.returncode == 0, r.stderr.decode(encodage, "replace")
     texte = r.stdout.decode(encodage)

@@ -1,9 +1,10 @@
 """`simulateur lot`: a year of acts per beneficiary, annual state, nothing lost (issue 4).
 
-Every expected euro below is computed by hand from the 000 table (/work/shared/seeds/TABLEAUX.md
-§000, row cited) and CALCUL.md; the engine never produces its own expectations here, except in
-`test_lot_egal_simuler_avec_etat`, whose point is precisely that a batch row equals `simuler`
-given the state left by the beneficiary's earlier acts.
+Every expected euro below is computed by hand from the guarantee table of AG2R LA MONDIALE's « Résumé
+de garanties Santé — CCN des Cabinets dentaires, Base obligatoire + Options 1, 2 et 3 » (undated, after
+01/01/2021; « Résumé AG2R » below, row cited) and docs/calcul.md; the engine never produces its own
+expectations here, except in `test_lot_egal_simuler_avec_etat`, whose point is precisely that a
+batch row equals `simuler` given the state left by the beneficiary's earlier acts.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def montants(lignes, *cles):
 # ------------------------------------------------------------------ annual state
 
 def test_enveloppe_consommee_puis_remise_a_zero_au_1er_janvier(tmp_path):
-    # TABLEAUX §000, « Médicaments non remboursés SS : contraception » : Base « crédit 50 € par année civile »,
+    # Résumé AG2R, « Médicaments non remboursés SS : contraception » : Base « crédit 50 € par année civile »,
     # Option 3 « + crédit 50 € par année civile » (deux enveloppes distinctes). Non remboursé : SS 0.
     # Base seule : 30 → 30 (reste 20) ; 30 → 20 (RAC 10) ; 15 → 0 (RAC 15) ; 2026 : enveloppe neuve, 30 → 30.
     texte = ("beneficiaire,date,nature,br,frais_reels,age\n"
@@ -77,7 +78,7 @@ def test_enveloppe_consommee_puis_remise_a_zero_au_1er_janvier(tmp_path):
 
 
 def test_nombre_d_actes_par_an(tmp_path):
-    # TABLEAUX §000, « Acupuncture, chiropractie, ostéopathie » : Option 3 « 40 € par acte, limité à 4 actes
+    # Résumé AG2R, « Acupuncture, chiropractie, ostéopathie » : Option 3 « 40 € par acte, limité à 4 actes
     # par an », Base « – ». FR 60 : option 40 (RAC 20) quatre fois, la 5e fois 0 (RAC 60) ; 2026 : de nouveau 40.
     lignes_csv = ["beneficiaire,date,nature,br,frais_reels,age"]
     lignes_csv += [f"A,2025-0{m}-10,medecine-douce,,60.00,35" for m in range(1, 6)]
@@ -89,7 +90,7 @@ def test_nombre_d_actes_par_an(tmp_path):
 
 
 def test_renouvellement_optique_adulte_2_ans_enfant_1_an(tmp_path):
-    # TABLEAUX §000, « Équipement classe A adulte / enfant de moins de 16 ans » : « RSS + 100 % des frais restant
+    # Résumé AG2R, « Équipement classe A adulte / enfant de moins de 16 ans » : « RSS + 100 % des frais restant
     # à charge après SS, dans la limite des PLV » ; renvoi (2) : 2 ans (16 ans et plus), 1 an (moins de 16 ans).
     # BR 31,50 × 60 % (LPP) = SS 18,90 ; base = min(FR, PLV) − 18,90 : adulte 105 → 86,10, enfant 95 → 76,10.
     # Refusé avant la date permise : la base paie 0, RAC = FR − SS. Le jour anniversaire est permis.
@@ -108,7 +109,7 @@ def test_renouvellement_optique_adulte_2_ans_enfant_1_an(tmp_path):
 
 
 def test_renouvellement_aide_auditive_par_oreille(tmp_path):
-    # TABLEAUX §000, « Aides auditives classe I, au-delà du 20e anniversaire » : RSS + 100 % … PLV ; renvoi (2) :
+    # Résumé AG2R, « Aides auditives classe I, au-delà du 20e anniversaire » : RSS + 100 % … PLV ; renvoi (2) :
     # une aide par oreille par période de 4 ans, chaque oreille indépendamment. BR 400 × 60 % = 240 ;
     # base = 950 − 240 = 710. Droite puis gauche le même jour : payées ; droite en 2027 : refusée ; 2029 : permise.
     texte = ("beneficiaire,date,nature,br,frais_reels,panier,limite,age,oreille\n"
@@ -123,7 +124,7 @@ def test_renouvellement_aide_auditive_par_oreille(tmp_path):
 
 
 def test_plafond_annuel_de_la_participation_forfaitaire(tmp_path):
-    # TABLEAUX §000, « Généralistes — DPTM » : Base 100 % BR. CALCUL.md §2 : PF 2 € (depuis le 15/05/2024),
+    # Résumé AG2R, « Généralistes — DPTM » : Base 100 % BR. docs/calcul.md §2 : PF 2 € (depuis le 15/05/2024),
     # plafond 50 € par an, pas avant 18 ans. BR = FR = 30 : SS brute 21,00 ; base 30 − 21 = 9,00.
     # 25 consultations : PF 2 → SS 19,00, RAC 2,00 (25 × 2 = 50) ; la 26e : PF 0 → SS 21,00, RAC 0 ;
     # le 5 janvier 2026 : nouveau plafond, PF 2. L'enfant de 10 ans : jamais de PF.
@@ -148,7 +149,7 @@ def test_plafond_annuel_de_la_participation_forfaitaire(tmp_path):
 
 
 def test_beneficiaires_entremeles_entree_non_triee_egalites_dans_l_ordre(tmp_path):
-    # Contraception, Base « crédit 50 € par année civile » (TABLEAUX §000). A, par date : 03-01 30 → 30 (reste 20) ;
+    # Contraception, Base « crédit 50 € par année civile » (Résumé AG2R). A, par date : 03-01 30 → 30 (reste 20) ;
     # 06-01 (ligne 5) 10 → 10 ; 06-01 (ligne 6, même jour : ordre du fichier) 10 → 10 (reste 0) ; 09-01 30 → 0.
     # B a sa propre enveloppe : 45 → 45. La sortie garde l'ordre du fichier.
     texte = ("beneficiaire,date,nature,br,frais_reels,age\n"
@@ -199,7 +200,7 @@ def test_lignes_en_erreur_au_milieu(tmp_path):
 
 
 def test_point_virgule_virgule_decimale_bom_et_en_tete_francais(tmp_path):
-    # CALCUL.md §6 (TABLEAUX §000, « Spécialistes — DPTM », Base 100 % BR, Option 2 + 150 % BR) : BR 31,50,
+    # docs/calcul.md §6 (Résumé AG2R, « Spécialistes — DPTM », Base 100 % BR, Option 2 + 150 % BR) : BR 31,50,
     # FR 80 → SS 20,05 (PF 2), base 9,45, option 47,25, total 76,75, RAC 3,25. En-tête écrit comme Excel.
     texte = ("Bénéficiaire;Date;Nature;BR;Frais réels;DPTM;Âge\r\n"
              "Marc;01/06/2025;consultation-specialiste;31,50;80,00;oui;44\r\n"
@@ -222,7 +223,7 @@ def test_point_virgule_virgule_decimale_bom_et_en_tete_francais(tmp_path):
 
 
 def test_formule_par_ligne_et_etat_commun_aux_formules(tmp_path):
-    # TABLEAUX §000, « Généralistes — DPTM » : Base 100 % BR ; Option 1 et 2 + 100 % BR ; Option 3 + 120 % BR.
+    # Résumé AG2R, « Généralistes — DPTM » : Base 100 % BR ; Option 1 et 2 + 100 % BR ; Option 3 + 120 % BR.
     # BR 30, FR 70, adulte : SS 21 − PF 2 = 19 ; base 9 ; reste 70 − 30 = 40 :
     # base seule → RAC 42 (pas de colonne option) ; option-2 → +30, RAC 12 ; option-3 → +36, RAC 6 ;
     # cellule vide → formule de la ligne de commande (option-1) → +30, RAC 12.
@@ -251,7 +252,7 @@ def test_sortie_json(tmp_path):
     d = json.loads(r.stdout)
     assert isinstance(d, list) and len(d) == 2
     ok, ko = d
-    # CALCUL.md §6 again: same keys as `simuler --format json`, plus ligne, beneficiaire, erreur
+    # docs/calcul.md §6 again: same keys as `simuler --format json`, plus ligne, beneficiaire, erreur
     assert ok["ligne"] == 2 and ok["beneficiaire"] == "Marc" and ok["erreur"] is None
     assert (ok["securite_sociale"], ok["participation_forfaitaire"], ok["total_rembourse"], ok["reste_a_charge"]) == (
         "20.05", "2.00", "76.75", "3.25")
@@ -538,7 +539,7 @@ def test_deux_aides_auditives_sans_oreille_le_meme_jour(tmp_path):
     texte = ("beneficiaire,date,nature,br,frais_reels,panier,limite,age\n"
              "H,2025-03-01,aide-auditive,400,950,100-sante,950,60\nH,2025-03-01,aide-auditive,400,950,100-sante,950,60\n")
     r, lignes = lot(tmp_path, texte, "--contrat", "cabinets-dentaires", "--formule", "base")
-    # TABLEAUX §000, aides auditives classe I, Base « RSS + 100 % … dans la limite des PLV » : 950 − 240 = 710 chacune
+    # Résumé AG2R, aides auditives classe I, Base « RSS + 100 % … dans la limite des PLV » : 950 − 240 = 710 chacune
     assert [l["part_base"] for l in lignes] == ["710.00", "710.00"]
 
 
@@ -581,7 +582,7 @@ def test_totaux_du_resume_egaux_a_la_somme_des_lignes(tmp_path, avec_formules):
 
 
 def test_entree_standard_et_separateur_final(tmp_path):
-    # Biologie, Base 100 % BR (TABLEAUX §000, « Analyses et examens de biologie médicale ») : BR = FR = 10 →
+    # Biologie, Base 100 % BR (Résumé AG2R, « Analyses et examens de biologie médicale ») : BR = FR = 10 →
     # SS 6,00 − PF 2 = 4,00 ; base 4,00. Une cellule vide en trop (séparateur final d'un tableur) n'est pas une erreur.
     texte = "beneficiaire;date;nature;br;frais_reels\nA;2025-01-10;biologie;10;10;\n"
     r = runner.invoke(app, ["lot", "-", "--contrat", "cabinets-dentaires", "--formule", "base"], input=texte)
@@ -596,13 +597,13 @@ def test_json_avec_lignes_courtes_et_longues(tmp_path):
     r, _ = lot(tmp_path, texte, "--contrat", "cabinets-dentaires", "--formule", "base", "--format", "json")
     assert r.exit_code == 0, r.stderr
     d = json.loads(r.stdout)
-    # Biologie, Base 100 % BR : SS 6,00 − PF 2 = 4,00 ; base 4,00 (TABLEAUX §000)
+    # Biologie, Base 100 % BR : SS 6,00 − PF 2 = 4,00 ; base 4,00 (Résumé AG2R)
     assert [(x["ligne"], x["securite_sociale"], x["parts"][0]["montant"], x["erreur"]) for x in d] == [
         (2, "4.00", "4.00", None), (3, "4.00", "4.00", None)]
 
 
 def test_contrat_par_ligne(tmp_path):
-    # Biologie, Base 100 % BR (TABLEAUX §000) : SS 4,00, base 4,00. Un contrat inconnu dans une ligne est l'erreur
+    # Biologie, Base 100 % BR (Résumé AG2R) : SS 4,00, base 4,00. Un contrat inconnu dans une ligne est l'erreur
     # de cette ligne (code 1), pas du lot ; une cellule vide prend --contrat.
     texte = ("beneficiaire,date,nature,br,frais_reels,contrat\n"
              "A,2025-01-10,biologie,10,10,cabinets-dentaires\n"
@@ -615,7 +616,8 @@ def test_contrat_par_ligne(tmp_path):
 
 
 def test_paliers_de_jours_sur_deux_sejours_et_remise_a_zero(tmp_path):
-    # TABLEAUX §001, « Chambre particulière, hospitalisation hors maternité et psychiatrie » :
+    # Accord national agriculture, avenant n° 6 du 17/04/2018, annexe 1, « Chambre particulière,
+    # hospitalisation hors maternité et psychiatrie » :
     # socle 25 € / jour ; Option 3 « 75 € / jour pendant 60 jours maximum par an, puis 25 € / jour »,
     # niveaux SS incluse (l'option paie ce que son niveau ajoute au socle). Chambre : BR 0, SS 0.
     # Séjour 1 (mars, 40 j, 80 €/j = 3 200 €) : socle 25 × 40 = 1 000 ; niveau 75 × 40 = 3 000 → option 2 000.

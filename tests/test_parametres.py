@@ -1,4 +1,5 @@
-"""Paramètres réglementaires datés : valeurs attendues d'après la fiche reglementation.md, et
+"""Paramètres réglementaires datés : valeurs attendues d'après les sources que cite chaque
+fichier de simulateur/parametres/ (textes officiels, ameli.fr, service-public.fr…), et
 validation du chargeur (chaque fichier cassé doit être refusé avec un message qui dit où et quoi)."""
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def test_tous_les_noms_requis_par_le_moteur_existent(p):
     assert manquants == []
 
 
-# --------------------------------------------------------------------------- PMSS (§3)
+# ----------------------------------------------- PMSS (sources : parametres/pmss.yaml)
 
 @pytest.mark.parametrize(
     ("annee", "attendu"),
@@ -127,7 +128,7 @@ def test_avant_la_premiere_valeur_est_une_erreur(p):
         p.valeur("taux_ss.general.psychologue", D(2022, 4, 4))
 
 
-# --------------------------------------------------------------------------- participations (§2.1, §2.2)
+# --------------------------------------------- participations (sources : parametres/participations.yaml)
 
 def test_participation_forfaitaire_passe_a_2_euros_le_15_mai_2024(p):
     assert val(p, "participation_forfaitaire.montant", D(2024, 5, 14)) == Decimal("1")
@@ -151,7 +152,7 @@ def test_franchises_doublees_le_31_mars_2024(p):
         assert (val(p, nom, avant), val(p, nom, apres)) == (Decimal(a), Decimal(b)), nom
 
 
-# --------------------------------------------------------------------------- forfaits (§2.3 à §2.5)
+# ---------------------------------------------------- forfaits (sources : parametres/forfaits.yaml)
 
 def test_forfait_journalier_passe_a_23_euros_le_1er_mars_2026(p):
     assert val(p, "forfait_journalier.general", D(2026, 2, 28)) == Decimal("20")
@@ -177,7 +178,7 @@ def test_forfait_actes_lourds_18_puis_24_puis_32(p):
     assert "UNCONFIRMED" in p.valeur("forfait_actes_lourds.montant", D(2026, 5, 1)).reference
 
 
-# --------------------------------------------------------------------------- taux SS (§1)
+# -------------------------------------------- taux SS (sources : parametres/taux_ss.yaml)
 
 def test_taux_dentaire_70_puis_60_le_15_octobre_2023(p):
     assert val(p, "taux_ss.general.dentaire", D(2023, 10, 14)) == Decimal("70")

@@ -174,7 +174,8 @@ def test_invariants_natures_delicates(cas, kw):
 
 # ------------------------------------------------------------------ higher formulas pay at least as much
 
-# Chains ordered cell by cell in the documents' tables (TABLEAUX.md), checked by reading every row:
+# Chains ordered cell by cell in the documents' guarantee tables (cited at the head of each
+# contrats/*.yaml), checked by reading every row:
 # 000: Base ≤ Base+Option 1 ≤ Base+Option 2 ≤ Base+Option 3 (the options are alternatives, but their
 #      columns happen to be ordered row by row);
 # 004: ECO ≤ F100 ≤ F150 ≤ F200 ≤ F250 (ALEAS is not ordered: « Sécurité sociale » on consultations

@@ -1,8 +1,9 @@
 """One replay loop for every batch front end: `simulateur lot`, `simuler_lot`, `comparer --actes`.
 
-The expected amounts of the first tests are computed by hand from the 000 table (contrat
-`cabinets-dentaires`, TABLEAUX §000); the property test checks the three front ends against each
-other and against `simuler` replayed by hand, over random portfolios with hostile beneficiary ids.
+The expected amounts of the first tests are computed by hand from the guarantee table of AG2R's
+« Résumé de garanties Santé — CCN des Cabinets dentaires » (contrat `cabinets-dentaires`, « Résumé
+AG2R » below); the property test checks the three front ends against each other and against
+`simuler` replayed by hand, over random portfolios with hostile beneficiary ids.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def lot(tmp_path, texte: str, *args):
 def test_identifiant_avec_espace_insecable_un_seul_beneficiaire(tmp_path):
     """The fault that made the two pipelines disagree: `paul` and `paul\\u00a0` (a spreadsheet's no-break
     space) are one beneficiary, in the CLI and in the API alike.
-    TABLEAUX §000, Option 1, « Ostéodensitométrie non remboursée » : crédit 50 € par année civile ; FR 40 € twice
+    Résumé AG2R, Option 1, « Ostéodensitométrie non remboursée » : crédit 50 € par année civile ; FR 40 € twice
     in 2025 → 40 € then 10 € (not 40 + 40 €, which two beneficiaries would get)."""
     texte = ("beneficiaire,date,nature,br,frais_reels\n"
              "paul,2025-02-01,densitometrie-non-remboursee,,40\n"
@@ -53,7 +54,7 @@ def test_identifiant_avec_espace_insecable_un_seul_beneficiaire(tmp_path):
 def test_guillemet_isole_dans_une_cellule_ne_perd_aucune_ligne(tmp_path):
     """A stray quote inside an unquoted cell (`écran 27"`, `O"Neil`) is text, as the csv module reads it: the
     former hand-written splitter swallowed every following row (4 rows in, 1 out, exit 0).
-    Biologie, Base 100 % BR (TABLEAUX §000) : BR = FR = 10 → SS 6,00 − PF 2 = 4,00 ; base 4,00 ; RAC 2,00."""
+    Biologie, Base 100 % BR (Résumé AG2R) : BR = FR = 10 → SS 6,00 − PF 2 = 4,00 ; base 4,00 ; RAC 2,00."""
     texte = ("beneficiaire,date,nature,br,frais_reels,note\n"
              'O"Neil,2025-01-10,biologie,10,10,écran 27"\n'
              'A,2025-01-11,biologie,10,10,ok\n'

@@ -65,7 +65,7 @@ MONTANTS_CARCEPT = ["80,00 €", "20,05 €", "0,00 €", "9,45 €", "25,20 €
                     "61,00 €", "76,75 €", "59,95 €", "50,50 €", "34,75 €", "19,00 €", "3,25 €", "2,00 €"]
 
 CAS = {
-    # CALCUL §6 of the project (docs/calcul.md, the worked example): SS 20,05 ; base 9,45 ; option 47,25 ; RAC 3,25.
+    # docs/calcul.md §6 (the worked example): SS 20,05 ; base 9,45 ; option 47,25 ; RAC 3,25.
     "simuler": EXEMPLE[:],
     "comparer": CARCEPT,
     # tests/test_comparaison.py::test_panier_enveloppes_par_formule and ::test_panier_cotisations_cout_net, by hand:
@@ -319,7 +319,7 @@ def test_format_csv_et_json(commande):
 
 
 def test_format_csv_simuler():
-    # CALCUL §6 (docs/calcul.md): SS 20,05 ; base 9,45 ; option 47,25 ; RAC 3,25 — the JSON amounts, one row.
+    # docs/calcul.md §6: SS 20,05 ; base 9,45 ; option 47,25 ; RAC 3,25 — the JSON amounts, one row.
     [l] = list(csv.DictReader(io.StringIO(lancer(80, *EXEMPLE, "--format", "csv").stdout)))
     assert (l["securite_sociale"], l["part_base"], l["part_option"], l["total_rembourse"], l["reste_a_charge"]) == \
            ("20.05", "9.45", "47.25", "76.75", "3.25")
@@ -356,7 +356,7 @@ def test_nature_par_libelle_cli(texte):
                "--date", "2025-06-01", "--dptm", "--format", "json")
     assert r.exit_code == 0, r.stderr
     d = json.loads(r.stdout)
-    # CALCUL §6: RAC 3,25 whatever the spelling of the nature
+    # docs/calcul.md §6: RAC 3,25 whatever the spelling of the nature
     assert d["nature"] == "consultation-specialiste" and d["reste_a_charge"] == "3.25"
     assert d["acte"]["nature"] == "consultation-specialiste"
 

@@ -76,8 +76,9 @@ REGLES: dict[str, Regle] = {r.id: r for r in (
 )}
 TOUTES = "toutes"
 
-# 100 % Santé: the reform applies to contracts from these dates (décret 2019-21; reglementation.md
-# §5.1, §6). Not (yet) dated parameters of simulateur/parametres.
+# 100 % Santé: the reform applies to contracts from these dates (décret 2019-21 of 11/01/2019,
+# art. R871-2 CSS, https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037995163: optics and dental
+# from 01/01/2020, hearing aids from 01/01/2021). Not (yet) dated parameters of simulateur/parametres.
 DEBUT_100_SANTE = {"dentaire": dt.date(2020, 1, 1), "optique": dt.date(2020, 1, 1), "audition": dt.date(2021, 1, 1)}
 
 # Representative bases (BR) for the ticket-modérateur acts; the rule holds whatever the BR.
