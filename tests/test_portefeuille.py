@@ -1,7 +1,8 @@
 """`simulateur lot --moteur`, Parquet and Arrow, the Python API of portfolios, Dask, and the columnar
 libraries kept off the start-up of `simuler`.
 
-Expected amounts: computed by hand from the 000 table (contrat `cabinets-dentaires`, TABLEAUX §000)
+Expected amounts: computed by hand from AG2R's « Résumé de garanties Santé — CCN des
+Cabinets dentaires » (contrat `cabinets-dentaires`)
 where a value is asserted; elsewhere the reference is the line engine, row by row.
 """
 from __future__ import annotations

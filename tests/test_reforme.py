@@ -4,7 +4,9 @@ shipped parameters, each series of the file replacing the shipped series of the 
 Hand computations: régime général rates (taux_ss.yaml: doctors 70 %, medicines SMR majeur 65 %, auxiliaries
 60 %), PF 2 € (décret 2024-113) and franchises 1 € / 1 € / 4 €, daily caps 4 € and 8 € (décret 2024-114);
 the scenario of exemples/reforme-plfss-2026.yaml (PLFSS 2026, art. 18, abandoned): PF 4 €, franchises 2 € /
-2 € / 8 €, annual franchise cap 100 €, daily caps unchanged. Contracts: 000 (TABLEAUX §000), 001 (§001).
+2 € / 8 €, annual franchise cap 100 €, daily caps unchanged. Contracts: `cabinets-dentaires` (AG2R's « Résumé de
+garanties Santé — CCN des Cabinets dentaires ») and `production-agricole` (avenant n° 6 du 17 avril 2018,
+annexe 1).
 """
 from __future__ import annotations
 
