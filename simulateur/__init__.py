@@ -8,11 +8,14 @@ The Python API the command line is built on:
                                                 br="31.50", frais_reels="80", dptm=True))
     r.reste_a_charge  # Decimal('3.25')
 
-Batches (each beneficiary's annual state replayed in date order): `simuler_lot(actes, contrat, formule)`.
+Batches (each beneficiary's annual state replayed in date order): `simuler_lot(actes, contrat, formule)`;
+portfolios on the columnar engine (polars frames, Arrow tables, Dask frames; the optional extra
+`simulateur[portefeuille]`): `simuler_portefeuille(actes, contrat, formule)`.
 
 The layout: `domaine/` (money, natures, the act and its fields), `parametres/` (dated regulatory
 data), `contrat/` (the contract format: loader, expressions, linter), `moteur/` (the pure
-calculation and the annual state), `lot/` (batch readers, the replay loop, writers),
+calculation and the annual state), `lot/` (batch readers, the replay loop, writers; `lot/portefeuille/` the columnar path),
+`verification/` (statements against the contract),
 `comparaison/` (formulas side by side), `rendu/` (French wording, tables, charts), `cli/` (the
 commands), `fichiers/` (safe YAML reading, file writing, cache).
 """
@@ -28,6 +31,7 @@ _OU = {
     "Contrat": "contrat.modele", "lire_contrat": "contrat.chargeur", "charger_contrat": "contrat.depot",
     "EtatBeneficiaire": "moteur.etat", "Resultat": "moteur.resultat", "simuler": "moteur.calcul",
     "simuler_lot": "lot", "ResultatLot": "lot", "lire_actes": "lot",
+    "simuler_portefeuille": "lot.portefeuille",
 }
 
 __all__ = sorted(_OU)

@@ -54,11 +54,11 @@ def test_generaliste_25_puis_26_50_le_1er_novembre_2023_puis_30_le_22_decembre_2
 
 def test_detartrage_43_38_en_2025(cat):
     # HBJD001 : 28,92 € (CCAM, affichages réglementaires) puis 43,38 € (convention dentaire 2023), date d'effet au
-    # plus tard le 01/06/2024 (BR des exemples APRIL) — UNCONFIRMED, dit dans ccam.yaml.
+    # plus tard le 01/06/2024 (BR des exemples APRIL) — non confirmé, dit dans ccam.yaml.
     assert br(cat, "HBJD001", "2024-05-31") == D("28.92")
     assert br(cat, "HBJD001", "2024-06-01") == br(cat, "HBJD001", "2025-06-01") == D("43.38")
     v = cat.trouver("HBJD001").br(dt.date(2025, 6, 1))
-    assert "APRIL" in v.source and "UNCONFIRMED" in v.reference
+    assert "APRIL" in v.source and "non confirmé" in v.reference
 
 
 def test_detartrage_2025_dans_le_moteur(cd):

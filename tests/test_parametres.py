@@ -175,7 +175,7 @@ def test_forfait_actes_lourds_18_puis_24_puis_32(p):
     assert val(p, "forfait_actes_lourds.montant", D(2026, 5, 1)) == Decimal("32")
     assert val(p, "forfait_actes_lourds.seuil", D(2025, 6, 1)) == Decimal("120")
     # la date exacte d'avril 2026 n'est pas confirmée : la référence doit le dire
-    assert "UNCONFIRMED" in p.valeur("forfait_actes_lourds.montant", D(2026, 5, 1)).reference
+    assert "non confirmé" in p.valeur("forfait_actes_lourds.montant", D(2026, 5, 1)).reference
 
 
 # -------------------------------------------- taux SS (sources : parametres/taux_ss.yaml)
@@ -239,7 +239,7 @@ def test_contrat_responsable_optique_et_audio_en_2025(p):
     for cle, montant in planchers.items():
         assert val(p, f"responsable.optique.plancher.{cle}", d) == Decimal(montant), cle
     for cle in ("simple-complexe", "simple-tres-complexe", "complexe-tres-complexe"):
-        assert "UNCONFIRMED" in p.valeur(f"responsable.optique.plafond.{cle}", d).reference
+        assert "non confirmé" in p.valeur(f"responsable.optique.plafond.{cle}", d).reference
     assert val(p, "responsable.aide_auditive_plafond", d) == Decimal("1700")
     assert val(p, "responsable.non_dptm.depassement_max_br", d) == Decimal("100")
     assert val(p, "responsable.non_dptm.ecart_min_br", d) == Decimal("20")

@@ -43,14 +43,21 @@ def _essais(h) -> str:
 
 
 def _source(d: dict) -> str:
+    """Since when, and the reference (the source itself is given by `--explique`)."""
     morceaux = []
     if d.get("depuis") is not None:
         morceaux.append(f"en vigueur depuis le {d['depuis'].isoformat()}")
     if d.get("reference"):
         morceaux.append(d["reference"])
-    if d.get("source"):
-        morceaux.append("source : " + d["source"])
     return " ; ".join(morceaux)
+
+
+def _catalogue(d: dict) -> str:
+    """The short provenance of a catalogue value in a one-line assumption: its code and since when it
+    applies; the reference and the source (long, with their reservations) are in `simulateur actes CODE`
+    and in the JSON details."""
+    depuis = f", en vigueur depuis le {d['depuis'].isoformat()}" if d.get("depuis") is not None else ""
+    return f"{d['code']}{depuis} ; référence et source : simulateur actes {d['code']} --format json"
 
 
 def _br(h) -> str:
@@ -58,7 +65,7 @@ def _br(h) -> str:
     calcul = (f"{nombre(d['coefficient'])} × {euros(d['unitaire'])} = {euros(h.valeur)}" if d.get("coefficient") is not None
               else euros(h.valeur))
     quoi = "code" if d.get("officiel", True) else "clé descriptive"
-    return f"base de remboursement {calcul}, d'après le catalogue des actes ({quoi} {d['code']} ; {_source(d)})"
+    return f"base de remboursement {calcul}, d'après le catalogue des actes ({quoi} {_catalogue(d)})"
 
 
 def _reconduit(h) -> str:
@@ -97,10 +104,8 @@ PHRASES = {
     "catalogue.nature": lambda h: f"nature {h.valeur}, d'après le catalogue des actes ({h.details['code']} : "
                                   f"{h.details['libelle']})",
     "catalogue.br": _br,
-    "catalogue.panier": lambda h: (f"panier {h.valeur}, d'après le catalogue des actes ({h.details['code']}"
-                                   + (f" ; {_source(h.details)}" if h.details.get("reference") else "") + ")"),
-    "catalogue.limite": lambda h: (f"HLF / PLV {euros(h.valeur)}, d'après le catalogue des actes ({h.details['code']} ; "
-                                   f"{_source(h.details)})"),
+    "catalogue.panier": lambda h: f"panier {h.valeur}, d'après le catalogue des actes ({h.details['code']})",
+    "catalogue.limite": lambda h: f"HLF / PLV {euros(h.valeur)}, d'après le catalogue des actes ({_catalogue(h.details)})",
     "catalogue.selon_dent": lambda h: (f"code {h.valeur} : {h.details['code']} sur la dent {h.details['dent']} "
                                        f"({h.details['position']})"),
     "parametres.limite": lambda h: (f"PLV {euros(h.valeur)}, prix limite de vente 100 % Santé des paramètres datés "
