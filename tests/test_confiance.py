@@ -791,7 +791,7 @@ LIRE_CSV = "Voir les exemples valides : 31.50, 31,50, 31,50 €, 1 234,56"
     (["simuler", "x", "-f", "base", "-n", "biologie", "--frais-reels", "1", "en-trop"],
      "erreur : argument(s) en trop : en-trop (un texte avec des espaces s'écrit entre guillemets)"),
     (["simualer"], "erreur : commande inconnue : « simualer » ; vouliez-vous dire « simuler » ? (liste : simulateur --help)"),
-    (["lot"], "erreur : argument obligatoire absent : ACTES.CSV|ACTES.XLSX"),
+    (["lot"], "erreur : argument obligatoire absent : ACTES.CSV|.XLSX|.PARQUET"),
     (["simuler", "x", "-n", "biologie", "--frais-reels", "1"], "erreur : option obligatoire absente : --formule / -f"),
     (["natures", "--format", "xml"], "erreur : --format « xml » inconnu ; valeurs permises : table, json, csv"),
     (["contrats", "--format", "yaml"], "erreur : --format « yaml » inconnu ; valeurs permises : table, json, csv"),

@@ -431,3 +431,35 @@ def test_actes_format_commun_et_codes_entiers():
     ligne_g = next(l for l in r.stdout.splitlines() if l.startswith("G,"))
     assert ",30.00," in ligne_g           # G au 2025-06-01 : 30 € depuis le 22/12/2024 (convention médicale 2024-2029)
     assert lancer(80, "actes", "G", "--format", "xml").exit_code == 2
+
+
+# docs/verifier.md, « Exemple travaillé » (computed by hand there, row by row): line 10, Léa's orthodontics, the
+# Option 2 « + 50 % BR » of 193,50 € is missing: paid 48,38, expected 145,13 → moins-perçu −96,75 ; line 11, the
+# third contraception of Claire after her 50 € credit is spent: paid 27,00, expected 0,00 → trop-perçu +27,00.
+VERIFIER = ["verifier", "exemples/releves-famille-2025.csv", "-c", "cabinets-dentaires", "-f", "option-2"]
+
+
+@pytest.mark.parametrize("largeur", LARGEURS, ids=nom_largeur)
+def test_verifier_golden_largeur(largeur, monkeypatch):
+    monkeypatch.chdir(RACINE)
+    r = lancer(largeur, *VERIFIER)
+    assert r.exit_code == 1, (r.stdout, r.stderr)              # two écarts
+    verifier_lignes(r.stdout, largeur)
+    golden(f"verifier-{nom_largeur(largeur)}.txt", r.stdout)
+
+
+def test_verifier_toutes_les_largeurs(monkeypatch):
+    """From 40 to 200 columns the reconciliation fits the width, keeps every nature code whole and every amount
+    (a table when it fits, one block per row otherwise)."""
+    monkeypatch.chdir(RACINE)
+    natures = {l.split(";")[2] for l in (RACINE / VERIFIER[1]).read_text(encoding="utf-8").splitlines()[1:]}
+    assert "contraception-non-remboursee" in natures
+    for largeur in range(40, 201, 9):
+        r = lancer(largeur, *VERIFIER)
+        assert r.exit_code == 1, r.stderr
+        verifier_lignes(r.stdout, largeur)
+        mots = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", r.stdout))
+        assert {n for n in natures if "-" in n} <= mots, (largeur, natures - mots)
+        assert all(re.search(rf"(^|\s){n}(\s|$)", r.stdout, re.M) for n in natures), largeur
+        for m in ("-96,75", "+27,00", "145,13", "48,38", "193,50"):
+            assert m in r.stdout, (m, largeur)

@@ -148,7 +148,7 @@ def enregistrer(app) -> None:
 
     @app.command("lot", help=_aide_lot(), epilog=EXEMPLES)
     def lot(
-        fichier: str = typer.Argument(..., metavar="ACTES.CSV|ACTES.XLSX", help="Fichier des actes : CSV, ou classeur .xlsx (« - » : entrée standard)."),
+        fichier: str = typer.Argument(..., metavar="ACTES.CSV|.XLSX|.PARQUET", help="Fichier des actes : CSV, classeur .xlsx ou Parquet (« - » : entrée standard, CSV)."),
         contrat: Optional[str] = typer.Option(None, "--contrat", "-c", metavar="CONTRAT", autocompletion=_completer_contrats, help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
         formule: Optional[str] = typer.Option(None, "--formule", "-f", metavar="FORMULE", autocompletion=_completer_formules, help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
         sortie: Optional[str] = typer.Option(None, "--sortie", "-o", metavar="FICHIER", help="Fichier de sortie, écrit en entier ou pas du tout (défaut : sortie standard) ; son extension donne le format (.csv, .json, .jsonl, .xlsx)."),

@@ -215,11 +215,12 @@ def table(lignes, bilan):
     from rich import box
     from rich.markup import escape
     from rich.table import Table
-    t = Table(title=f"Vérification de {escape(bilan.fichier)} (montants en €)", box=box.SIMPLE_HEAVY, title_justify="left")
+    t = Table(title=f"Vérification de {escape(bilan.fichier)} (montants en €)", box=box.SIMPLE_HEAVY, title_justify="left",
+              show_edge=False, pad_edge=False)
     for nom, droite in (("Ligne", True), ("Bénéficiaire", False), ("Date", False), ("Nature", False),
                         ("SS\nversé\nattendu", True), ("Compl.\nversée\nattendue", True), ("Écart", True),
                         ("Verdict", False)):
-        t.add_column(nom, justify="right" if droite else "left", overflow="fold")
+        t.add_column(nom, justify="right" if droite else "left", no_wrap=nom not in ("Bénéficiaire",))
     styles = {"conforme": "green", "moins-percu": "bold red", "trop-percu": "bold yellow", "non-verifiable": "dim"}
     for l in lignes:
         v = l.verification
@@ -231,28 +232,25 @@ def table(lignes, bilan):
     return t
 
 
-def _largeur(flux) -> int | None:
-    """The terminal's width on a terminal; else COLUMNS, or 120 (a file has no width: 80 would fold)."""
-    import os
-    try:
-        if flux.isatty():
-            return None
-    except (AttributeError, ValueError):
-        pass
-    try:
-        return max(40, int(os.environ.get("COLUMNS", "")))
-    except ValueError:
-        return 120
+def _console(flux):
+    """The console of the table: on a terminal, its width; elsewhere (a pipe, a file) `COLUMNS` or no
+    limit, and no trailing spaces — like every other table (`disposition.console`)."""
+    from rich.console import Console
+    from .disposition import LARGEUR_ILLIMITEE, SansEspacesFinaux, est_terminal, largeur_imposee
+    if est_terminal(flux):
+        return Console(file=flux, highlight=False, emoji=False)
+    return Console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
+                   soft_wrap=False, emoji=False)
 
 
 def ecrire_table(flux, lignes, bilan) -> None:
-    """The table, the reasons of the rows that are not conforming, then the explanation trees (rows
-    given with their Resultat)."""
-    from rich.console import Console
+    """The table (or, when it does not fit the width, one block per row), the reasons of the rows that
+    are not conforming, then the explanation trees (rows given with their Resultat)."""
     from rich.markup import escape
+    from .disposition import afficher, par_ligne
     from .explication import arbre
-    con = Console(file=flux, highlight=False, width=_largeur(flux))
-    con.print(table([l for l, _ in lignes], bilan))
+    con = _console(flux)
+    afficher(con, table([l for l, _ in lignes], bilan), lambda t: par_ligne(con, t, titre=3))
     raisons = [(l, texte_raisons(l.verification.raisons)) for l, _ in lignes if l.verification.raisons]
     for l, texte in raisons:
         con.print(f"ligne {l.ligne} : {escape(texte)}", soft_wrap=False)
