@@ -4,7 +4,8 @@ shipped parameters, each series of the file replacing the shipped series of the 
 Hand computations: régime général rates (taux_ss.yaml: doctors 70 %, medicines SMR majeur 65 %, auxiliaries
 60 %), PF 2 € (décret 2024-113) and franchises 1 € / 1 € / 4 €, daily caps 4 € and 8 € (décret 2024-114);
 the scenario of exemples/reforme-plfss-2026.yaml (PLFSS 2026, art. 18, abandoned): PF 4 €, franchises 2 € /
-2 € / 8 €, annual franchise cap 100 €, daily caps unchanged. Contracts: 000 (TABLEAUX §000), 001 (§001).
+2 € / 8 €, annual franchise cap 100 €, daily caps unchanged. Contracts: cabinets-dentaires (AG2R « Résumé de
+garanties Santé — CCN des Cabinets dentaires »), production-agricole (avenant n° 6 du 17 avril 2018, annexe 1).
 """
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def test_fichier_verifie_comme_les_parametres_livres(tmp_path):
 
 
 def test_simuler_et_comparer_avec_un_scenario(tmp_path):
-    """000 Base + Option 2, specialist DPTM, BR 31,50, FR 80, 2025-06-01 (docs, worked example) with a PF of 4 €:
+    """cabinets-dentaires Base + Option 2, specialist DPTM, BR 31,50, FR 80, 2025-06-01 (docs, worked example) with a PF of 4 €:
     SS 31,50 × 70 % = 22,05 − 4 = 18,05; base 31,50 − 22,05 = 9,45; option 150 % × 31,50 = 47,25;
     total 74,75; reste à charge 80 − 74,75 = 5,25 (instead of 3,25 with the PF of 2 €)."""
     f = tmp_path / "pf.yaml"
@@ -91,11 +92,11 @@ def _lot(*options) -> list[dict]:
 def test_exemple_portefeuille_2026_aujourd_hui_et_reforme(moteur):
     """exemples/portefeuille-2026.csv under today's rules and under exemples/reforme-plfss-2026.yaml.
 
-    Row 1, Claire, GP DPTM, BR = FR = 30 (000 option-2): SS 30 × 70 % = 21 − PF 2 = 19,00; base 30 − 21 = 9,00;
+    Row 1, Claire, GP DPTM, BR = FR = 30 (cabinets-dentaires option-2): SS 30 × 70 % = 21 − PF 2 = 19,00; base 30 − 21 = 9,00;
       option « + 100 % BR » nothing left; reste à charge 2,00. Reform: PF 4 → SS 17,00, reste à charge 4,00.
     Row 2, Claire, 3 boxes SMR majeur, BR = FR = 12: 12 × 65 % = 7,80 − 3 × 1 € = 4,80; base 12 − 7,80 = 4,20;
       reste à charge 3,00. Reform: 3 × 2 € = 6 → SS 1,80, reste à charge 6,00.
-    Row 12, Marc, 3 paramedical acts the same day, BR = FR = 15,70 (001 option-1): 15,70 × 60 % = 9,42 − 3 × 1 € =
+    Row 12, Marc, 3 paramedical acts the same day, BR = FR = 15,70 (production-agricole option-1): 15,70 × 60 % = 9,42 − 3 × 1 € =
       6,42; socle 15,70 − 9,42 = 6,28. Reform: 3 × 2 € = 6, but the daily cap is 4 € → SS 5,42, reste à charge 4,00.
     Row 13, Marc, 2 trips BR = FR = 96: 96 × 55 % = 52,80 − 2 × 4 € = 8 (= the daily cap of 8 €) → 44,80; reform:
       2 × 8 € = 16, capped at 8 € the day → the same 44,80.
