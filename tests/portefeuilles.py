@@ -5,8 +5,8 @@
 it sends back to the line engine: annual envelopes and yearly counts that run out, day tiers, the
 participation forfaitaire and franchise caps (per year and per day), non-DPTM ceilings, HLF / PLV
 limits, PMSS terms, Alsace-Moselle, minors, actes lourds, rate overrides, optics and hearing aids with
-their renewals, the après-cancer forfait, annual ceilings across layers (004), waiting periods, and
-rows in error (unknown nature, impossible date, a missing condition, a missing limit…). Amounts are
+their renewals, the après-cancer forfait, annual ceilings across layers (carcept-evolution-sante),
+waiting periods, and rows in error (unknown nature, impossible date, a missing condition, a missing limit…). Amounts are
 written as a CSV would have them (`31.50`, `31,5`, `1 234,56 €`).
 """
 from __future__ import annotations

@@ -66,7 +66,7 @@ def test_explique_cite_la_ligne_et_le_parametre():
 
 
 def test_montant_francais_avec_milliers():
-    # 000, hospitalisation, frais de séjour Base 100 % BR: BR 3 541 €, FR 3 541 €, SS 80 % = 2 832,80, base 708,20
+    # cabinets-dentaires, hospitalisation, frais de séjour Base 100 % BR: BR 3 541 €, FR 3 541 €, SS 80 % = 2 832,80, base 708,20
     r = lancer("simuler", "cabinets-dentaires", "-f", "base", "-n", "hospitalisation-sejour", "--br", "3541",
                "--frais-reels", "3 541,00 €", "--date", "2025-03-01")
     assert r.exit_code == 0, r.stderr

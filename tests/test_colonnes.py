@@ -74,7 +74,7 @@ CONVENTIONNELS = ("cabinets-dentaires", "production-agricole", "carcept-evolutio
 def test_chaque_formule_livree_est_couverte_et_calculee_en_colonnes():
     """The portfolio of the property test reaches every shipped formula, every row equal. Under contracts
     whose constructs are all compiled, most rows are computed in columns (the others: optics and hearing
-    renewals, après-cancer, 004's dental ceiling, errors, a condition the row leaves empty — its
+    renewals, après-cancer, carcept-evolution-sante's dental ceiling, errors, a condition the row leaves empty — its
     beneficiary's year —, and what shares their year's counters): 39 % of them replayed on this portfolio
     when written. The market contracts fall back more (annual dental ceilings across layers, a
     non-responsable layer, per-membership-year counters with an adhesion date): 65 % of their rows, 62 %

@@ -47,9 +47,9 @@ def contrat_livre(ident: str) -> bool:
     return (RACINE / "contrats" / f"{ident}.yaml").is_file()
 
 
-# ------------------------------------------------------------------ one act, the four 000 formulas
+# ------------------------------------------------------------------ one act, the four cabinets-dentaires formulas
 
-def test_quatre_formules_000_un_acte_json():
+def test_quatre_formules_cabinets_dentaires_un_acte_json():
     # Résumé AG2R, « Spécialistes (consultations et visites) — DPTM » : Base 100 % BR ;
     # Option 1 + 120 % BR ; Option 2 + 150 % BR ; Option 3 + 200 % BR.
     # SS : 31,50 × 70 % = 22,05 ; PF 2 € → 20,05. Base : 31,50 − 22,05 = 9,45 (reste 80 − 31,50 = 48,50).
@@ -74,7 +74,7 @@ def test_quatre_formules_000_un_acte_json():
     assert [x["cle"] for x in d] == ["base", "option-1", "option-2", "option-3"]
 
 
-def test_quatre_formules_000_un_acte_table():
+def test_quatre_formules_cabinets_dentaires_un_acte_table():
     r = lancer("comparer", "cabinets-dentaires", "--formules", "base,option-1,option-2,option-3", *ACTE_SPECIALISTE)
     assert r.exit_code == 0, r.stderr
     out = r.stdout
@@ -105,9 +105,9 @@ def test_formules_qualifiees_sans_contrat():
     assert [(x["cle"], x["reste_a_charge"]) for x in d] == [("cabinets-dentaires:option-2", "3.25"), ("cabinets-dentaires:base", "50.50")]
 
 
-@pytest.mark.skipif(not contrat_livre("carcept-evolution-sante"), reason="contrat 004 pas encore livré")
+@pytest.mark.skipif(not contrat_livre("carcept-evolution-sante"), reason="contrat carcept-evolution-sante pas encore livré")
 def test_comparaison_entre_contrats():
-    # 000 option-2 : 3,25 € (ci-dessus).
+    # cabinets-dentaires option-2 : 3,25 € (ci-dessus).
     # Notice d'information CARCEPT Évolution Santé, annexe 1, « Consultations, visites, actes de spécialité — médecin CAS » (CAS = DPTM),
     # F150 : 150 % BR, niveau Sécurité sociale incluse (« Elles intègrent les remboursements de la
     # Sécurité sociale ») : 150 % × 31,50 = 47,25 − 22,05 = 25,20 (reste 57,95) → 25,20.
@@ -272,7 +272,7 @@ def test_barres_proportionnelles():
 # ------------------------------------------------------------------ standard examples
 
 def test_exemples_option_2():
-    # 000, Base + Option 2, exemples-types (liste commune des exemples GAN 07/2025 et APRIL 03/2025,
+    # cabinets-dentaires, Base + Option 2, exemples-types (liste commune des exemples GAN 07/2025 et APRIL 03/2025,
     # exemples/exemples-types.yaml), à partir d'une année vierge :
     # S1 généraliste secteur 1, 30 € = BR : SS 21 − 2 = 19 ; « Généralistes — DPTM » Base 100 % BR :
     #    30 − 21 = 9 ; plus rien à payer → complémentaire 9, RAC 2 (la PF).

@@ -883,8 +883,8 @@ def test_dates_aux_bornes_aucun_debordement():
 def test_invariant_apres_cancer_taux_100():
     """The issue's example (an AssertionError, 90 € paid for 45 € under -O): each payer pays only what is
     left. apres-cancer-bilan, BR = FR = 45, --taux 100, fin de traitement 2025-01-01, soins 2025-03-01:
-    SS = 45 × 100 % = 45,00 ; forfait après cancer = min(45 − 45 left, tarif 45) = 0 ; 000 has no line for
-    the nature: base 0 ; reste à charge 0. Without --taux (no SS rate: not reimbursed by the SS):
+    SS = 45 × 100 % = 45,00 ; forfait après cancer = min(45 − 45 left, tarif 45) = 0 ; cabinets-dentaires
+    has no line for the nature: base 0 ; reste à charge 0. Without --taux (no SS rate: not reimbursed by the SS):
     forfait = min(FR 45, bilan 45 €, budget 180 €) = 45 (arrêté du 24/12/2020). Same under `python -O`."""
     base = ["simuler", "cabinets-dentaires", "--formule", "base", "--nature", "apres-cancer-bilan", "--br", "45", "--frais-reels", "45",
             "--fin-traitement", "2025-01-01", "--date", "2025-03-01", "--format", "json"]
@@ -898,7 +898,7 @@ def test_invariant_apres_cancer_taux_100():
 
 
 def test_trois_aides_auditives_sans_oreille_apres_une_livraison(tmp_path):
-    """Issue 10: an IndexError in the renewal check. 000, option-2 (responsable), 40 years, class II:
+    """Issue 10: an IndexError in the renewal check. cabinets-dentaires, option-2 (responsable), 40 years, class II:
     - 10/01: one aid, right ear, BR 400, FR 1 500: SS 60 % × 400 = 240 ; base 100 % BR SS included → 160 ;
       option « + 300 % BR » = 1 200 within the 1 700 € ceiling SS included (R871-2: 1 700 − 400 = 1 300)
       and what is left (1 500 − 400 = 1 100) → 1 100 ; reste à charge 0;
@@ -1011,7 +1011,7 @@ LIGNES_U8 = "beneficiaire,date,nature,br,frais_reels\nzoé,2025-01-10,biologie,1
 ], ids=["utf-8", "utf-8-bom", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1252", "crlf", "cr-cp1252"])
 def test_encodages_lus(tmp_path, donnees):
     """UTF-8 ± BOM, UTF-16 with BOM, Windows-1252, any line end: read, the accent kept. Biologie BR = FR = 10
-    (000 base, 100 % BR): SS 60 % × 10 = 6 − PF 2 = 4 ; base 10 − 6 = 4 ; reste à charge 2 (the PF).
+    (cabinets-dentaires base, 100 % BR): SS 60 % × 10 = 6 − PF 2 = 4 ; base 10 − 6 = 4 ; reste à charge 2 (the PF).
     The output is UTF-8, with a BOM when the input was not plain UTF-8 (the spreadsheet reads it back)."""
     f = tmp_path / "actes.csv"
     f.write_bytes(donnees)

@@ -98,7 +98,7 @@ def test_monture_inutile_quand_le_resultat_n_en_depend_pas(cd):
 
 def test_monture_inutile_garantie_100_euros_securite_sociale_incluse(tmp_path):
     # L'exemple de l'issue : lunettes de classe B à 366 €, garantie « 100 € » Sécurité sociale incluse (le contrat
-    # 000 dont la ligne classe B est remplacée). Monture 0 € : plafond responsable (366 − 0) + min(0, 100) = 366 ;
+    # cabinets-dentaires dont la ligne classe B est remplacée). Monture 0 € : plafond responsable (366 − 0) + min(0, 100) = 366 ;
     # monture 366 € : 0 + min(366, 100) = 100. La ligne paie 100 − 0,09 = 99,91 € dans les deux cas (le plafond de
     # 100 € de la monture ne peut pas la limiter) : la monture n'est pas demandée. Reste 366 − 0,09 − 99,91 = 266.
     from pathlib import Path

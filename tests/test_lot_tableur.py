@@ -1,7 +1,7 @@
 """`simulateur lot` for spreadsheet users (issue 13): .xlsx in and out, totals per beneficiary,
 category or month.
 
-The acts below, on contract 000 (cabinets-dentaires), formula option-2, computed by hand:
+The acts below, on contract cabinets-dentaires, formula option-2, computed by hand:
 - A, 2025-01-10, general practitioner DPTM, BR = FR = 30 € : SS 30 × 70 % = 21 − PF 2 = 19 ; « Généralistes —
   DPTM » Base 100 % BR (SS included) : 30 − 21 = 9 ; Option 2 + 100 % BR, nothing left to pay → 0 ; RAC 2.
 - A, 2025-02-03, specialist DPTM, BR 31,50, FR 80 (docs/calcul.md, the worked example) : SS 20,05 ; Base 9,45 ;

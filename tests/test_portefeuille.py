@@ -1,9 +1,9 @@
 """`simulateur lot --moteur`, Parquet and Arrow, the Python API of portfolios, Dask, and the columnar
 libraries kept off the start-up of `simuler`.
 
-Expected amounts: computed by hand from AG2R's « Résumé de garanties Santé — CCN des
-Cabinets dentaires » (contrat `cabinets-dentaires`)
-where a value is asserted; elsewhere the reference is the line engine, row by row.
+Expected amounts: computed by hand from the table of contract `cabinets-dentaires` (AG2R « Résumé de
+garanties Santé — CCN des Cabinets dentaires ») where a value is asserted; elsewhere the reference is
+the line engine, row by row.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from simulateur.lot import moteurs  # noqa: E402
 
 runner = CliRunner()
 
-# 000, Base + Option 2, specialist DPTM, BR 31,50, FR 80, 2025 (docs CALCUL §6): SS 22,05 − PF 2 = 20,05;
+# cabinets-dentaires, Base + Option 2, specialist DPTM, BR 31,50, FR 80, 2025 (docs/calcul.md §6): SS 22,05 − PF 2 = 20,05;
 # base 100 % BR − SS = 9,45; option + 150 % BR = 47,25; total 76,75; reste à charge 3,25.
 # Biology, Base 100 % BR, BR = FR = 10: SS 6,00 − PF 2 = 4,00; base 10 − 6 = 4,00; option « – » 0; RAC 2,00.
 ACTES = ("beneficiaire,date,nature,br,frais_reels,dptm\n"

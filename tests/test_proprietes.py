@@ -176,12 +176,13 @@ def test_invariants_natures_delicates(cas, kw):
 
 # Chains ordered cell by cell in the documents' guarantee tables (cited at the head of each
 # contrats/*.yaml), checked by reading every row:
-# 000: Base ≤ Base+Option 1 ≤ Base+Option 2 ≤ Base+Option 3 (the options are alternatives, but their
-#      columns happen to be ordered row by row);
-# 004: ECO ≤ F100 ≤ F150 ≤ F200 ≤ F250 (ALEAS is not ordered: « Sécurité sociale » on consultations
-#      but 125 % BR on hospital stays);
-# 001: Socle ≤ Option 1 ≤ Option 2 ≤ Option 3 except rows where a rate or a tier crosses over (a
-#      property of the table, found by the property test and pinned by test_croisements_001):
+# cabinets-dentaires: Base ≤ Base+Option 1 ≤ Base+Option 2 ≤ Base+Option 3 (the options are
+#      alternatives, but their columns happen to be ordered row by row);
+# carcept-evolution-sante: ECO ≤ F100 ≤ F150 ≤ F200 ≤ F250 (ALEAS is not ordered: « Sécurité sociale »
+#      on consultations but 125 % BR on hospital stays);
+# production-agricole: Socle ≤ Option 1 ≤ Option 2 ≤ Option 3 except rows where a rate or a tier
+#      crosses over (a property of the table, found by the property test and pinned by
+#      test_croisements_production_agricole):
 #      - « Prothèses dentaires acceptées » : Option 2 « 210 % BR + 450 €/an » pays more than Option 3
 #        « 690 % BR + 400 €/an » for a BR under ~10,40 €;
 #      - « Frais d'accompagnant » : Option 2 « 35 € / jour » pays more than Option 3 « 50 € / jour
@@ -241,10 +242,10 @@ def test_formule_superieure_jamais_moins(cid, data):
         assert p1 <= p2, f"{cid} : {f1} paie {p1} € mais {f2} seulement {p2} € pour {kw}"
 
 
-def test_croisements_001():
-    """The rows excluded from 001's chain really do cross over (else the exclusion must go)."""
+def test_croisements_production_agricole():
+    """The rows excluded from production-agricole's chain really do cross over (else the exclusion must go)."""
     if "production-agricole" not in CHAINES:
-        pytest.skip("contrat 001 non livré")
+        pytest.skip("contrat production-agricole non livré")
     c = CONTRATS["production-agricole"]
 
     def acte(nature, br, fr, q=1, **kw):
@@ -306,8 +307,9 @@ def test_lot_d_un_acte_egal_simuler(cas, kw):
 # ------------------------------------------------------------------ regressions found on the way
 
 def test_plafond_annuel_atteint_ne_plante_pas():
-    """Found while writing these tests: an act crossing a contract's annual ceiling (004's 2 500 € dental
-    ceiling) raised NameError (`expl` undefined in moteur._plafond_annuel). Fixed in moteur.py since."""
+    """Found while writing these tests: an act crossing a contract's annual ceiling (carcept-evolution-sante's
+    2 500 € dental ceiling) raised NameError (`expl` undefined in moteur._plafond_annuel). Fixed in
+    moteur.py since."""
     from simulateur.contrat import lire_contrat
     c = lire_contrat("""contrat: {id: t, nom: t, source: t, responsable: true}
 niveaux: {f: {libelle: F, convention: inclut-ss}}

@@ -93,7 +93,7 @@ def test_decoupage_rapide_egal_au_module_csv():
 # beneficiary; ids that differ by case or by a quote are distinct ones.
 BASES = ["paul", "Paul", "zoé", 'O"Neil', "d'Artagnan", "a,b", "x y"]
 DECORS = ["", " ", "\u00a0", "\u202f", "\t", "\u200b"]
-NATURES = [  # (nature, br, frais réels choices): envelopes, yearly counts and PF caps of the 000 table, Option 3
+NATURES = [  # (nature, br, frais réels choices): envelopes, yearly counts and PF caps of cabinets-dentaires, Option 3
     ("contraception-non-remboursee", "", ("9.90", "30.00", "45.00")),
     ("medecine-douce", "", ("50.00", "60.00")),
     ("vaccins-non-rembourses", "", ("12.90", "58.00")),

@@ -1,8 +1,8 @@
 """The patient's situation: hors parcours, maternité, ALD, CSS, AT/MP (docs/situations.md).
 
 Each expected amount is computed by hand in the comment, from the rule's source (parametres/situations.yaml
-cites them) and the contract's line. Contract used unless said otherwise: cabinets-dentaires (000,
-responsable; Base « 100 % BR » SS incluse; options « + X % BR » en complément).
+cites them) and the contract's line. Contract used unless said otherwise: cabinets-dentaires
+(responsable; Base « 100 % BR » SS incluse; options « + X % BR » en complément).
 """
 from __future__ import annotations
 

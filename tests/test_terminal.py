@@ -54,7 +54,7 @@ def normal(texte: str) -> str:
 # The act of the issue: a specialist DPTM, BR 31,50 €, FR 80 €, 2025-06-01, on the six CARCEPT formulas.
 CARCEPT = ["comparer", "carcept-evolution-sante", "--formules", "aleas,eco,f100,f150,f200,f250", "--nature",
            "consultation-specialiste", "--dptm", "--br", "31,50", "--frais-reels", "80", "--date", "2025-06-01"]
-# By hand (document 004, annex 1, « Consultations, visites, actes de spécialité — médecin adhérent au CAS
+# By hand (notice CARCEPT Évolution Santé, annex 1, « Consultations, visites, actes de spécialité — médecin adhérent au CAS
 # (DPTM) », levels Sécurité sociale included): SS 31,50 × 70 % = 22,05 − PF 2 € = 20,05 (net).
 #   aleas « Sécurité sociale »  : 0             → total 20,05 ; RAC 59,95
 #   eco, f100 100 % BR          : 31,50 − 22,05 = 9,45  → total 29,50 ; RAC 50,50

@@ -309,9 +309,9 @@ def test_strict_et_format_inconnu():
 
 # ------------------------------------------------------------------ the shipped contracts
 
-# Every shipped contract passes: no violation left, only documented exceptions (001 and 004 predate
-# the 2020-2021 reforms and declare them in contrat.exceptions_responsable) and warnings. Checked at
-# dates around the changes of the dated parameters too.
+# Every shipped contract passes: no violation left, only documented exceptions (production-agricole and
+# carcept-evolution-sante predate the 2020-2021 reforms and declare them in contrat.exceptions_responsable)
+# and warnings. Checked at dates around the changes of the dated parameters too.
 DATES = [JOUR, dt.date(2021, 1, 1), dt.date(2024, 5, 15), dt.date(2026, 3, 1), dt.date(2026, 4, 1)]
 
 

@@ -23,7 +23,7 @@ from .modele import (ANNEES, CONVENTIONS, Colonne, Contrat, DelaiDeStage, Except
 from .modules import FORMULES_ENGENDREES_MAX, engendrer, lire_modules
 
 # Bounds that keep hostile files linear (the "did you mean" suggestions and the overlap check are
-# quadratic); real contracts are far below (000: 4 columns, at most 4 lines per nature).
+# quadratic); real contracts are far below (cabinets-dentaires: 4 columns, at most 4 lines per nature).
 ENTREES_MAX = 100            # niveaux, colonnes, formules
 LIGNES_PAR_NATURE_MAX = 50
 TAILLE_MAX = 2_000_000

@@ -201,8 +201,8 @@ _SOURCES_MOTIFS = [
     # (regex on a normalised term, builder)
     (rf"^{_N} % {_BR}$", lambda m, t: TauxBR(t, taux=Decimal(m[1]))),
     (rf"^{_N} % / {_N} % br$", lambda m, t: SecuriteSociale(t)),
-    # 001 « 65 % à 90 % BR » (cure thermale, socle) : la fourchette des taux du régime de base,
-    # c'est-à-dire rien au-delà de la Sécurité sociale
+    # production-agricole « 65 % à 90 % BR » (cure thermale, socle) : la fourchette des taux du régime
+    # de base, c'est-à-dire rien au-delà de la Sécurité sociale
     (rf"^{_N} % a {_N} % br$", lambda m, t: SecuriteSociale(t)),
     (r"^(securite sociale|rss|remboursement securite sociale)$", lambda m, t: SecuriteSociale(t)),
     (r"^(?:(\d+(?:\.\d+)?) % (?:du |des )?)?(?:le )?(?:ticket moderateur|tm)$",

@@ -87,7 +87,8 @@ class Ligne:
 
 @dataclass(slots=True, eq=False)
 class PlafondAnnuel:
-    """An annual ceiling over several natures (004: 2 500 € of dental prostheses per civil year);
+    """An annual ceiling over several natures (carcept-evolution-sante: 2 500 € of dental prostheses per
+    civil year);
     `au_dela`: what is paid beyond it (`ticket-moderateur` or `rien`).
 
     `paliers`: ((years of membership from which it applies, amount), …) in increasing years — one step

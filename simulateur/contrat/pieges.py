@@ -35,7 +35,8 @@ def _euros_seuls(e) -> bool:
 def _colonnes_avec_dessous(contrat, ligne) -> set:
     """Columns that come, in some formula, above a column that pays this line by a rate (« 100 % BR ») or a
     total: there, an amount in euros alone reads as « en plus ». Above columns that are themselves euros
-    alone (« 25 € / jour » then « 30 € / jour »), the layout of totals per level (001) is consistent."""
+    alone (« 25 € / jour » then « 30 € / jour »), the layout of totals per level (production-agricole) is
+    consistent."""
     out = set()
     for f in contrat.formules.values():
         for k, col in enumerate(f.colonnes[1:], 1):

@@ -13,7 +13,7 @@ Two evaluations:
   applies (class B optics, frame, class II hearing aid, non-DPTM doctors ≤ 100 % BR), a table
   that promises more than the ceiling is reported as a warning (`gravite="avertissement"`):
   the simulated payment is right, but the insurer's table relies on its reference to the
-  regulatory ceilings (000 does, in its footnotes) — or is not responsable at all.
+  regulatory ceilings (cabinets-dentaires does, in its footnotes) — or is not responsable at all.
 
 Known, documented departures are declared in the contract file
 (`contrat.exceptions_responsable`); the findings they cover come back with
@@ -128,7 +128,8 @@ def _indice_ecrit(regle: str) -> str:
 
 def _monture_bornee(ligne: Ligne | None, plafond: Decimal) -> bool:
     """The equipment line states the frame limit itself (« dont au maximum 100 € pour la monture »): the
-    document caps the frame of the whole equipment (000, renvoi 4), so the table as written complies."""
+    document caps the frame of the whole equipment (cabinets-dentaires, renvoi 4), so the table as written
+    complies."""
     from .expressions import ForfaitOptique
     return ligne is not None and any(isinstance(t, ForfaitOptique) and t.monture_max is not None and t.monture_max <= plafond
                                      for cellule in ligne.cellules.values() for t in cellule.termes)

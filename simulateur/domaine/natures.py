@@ -123,7 +123,7 @@ _LISTE = [
     # Audition
     _n("aide-auditive", "Aide auditive (une oreille)", "audition", taux="lpp", renouvellement="aide-auditive"),
     _n("piles-auditives", "Piles et accessoires d'aides auditives", "audition", taux="lpp"),
-    # Après cancer (003)
+    # Après cancer: parcours de soins global après cancer (art. L1415-8 CSP, décret 2020-1665)
     # `forfait`: the regulatory tariff of one consultation within the ARS forfait (moteur._forfait_apres_cancer)
     _n("apres-cancer-bilan", "Parcours après cancer : bilan (1 h)", "apres-cancer", forfait="apres_cancer.bilan"),
     _n("apres-cancer-suivi", "Parcours après cancer : consultation de suivi (30 min)", "apres-cancer", forfait="apres_cancer.suivi"),

@@ -3,7 +3,7 @@
 `valeur_expression` returns the sum of the terms that do not depend on an annual envelope, the
 envelopes with what is left of them this year, and what the act would consume of the per-day and
 per-act counters. `valeur_composee` values an optical equipment from the frame's and the lenses'
-lines (004). Everything is Decimal euros; explanation steps are `Calcul` values.
+lines (carcept-evolution-sante). Everything is Decimal euros; explanation steps are `Calcul` values.
 """
 from __future__ import annotations
 
@@ -187,7 +187,7 @@ def _ancien(t, cal, details) -> bool:
     return anciennete is not None and anciennete >= t.anciennete
 
 
-# ------------------------------------------------------------------ optics composed of frame + lenses (004)
+# ------------------------------------------------------------------ optics composed of frame + lenses (carcept-evolution-sante)
 
 def _composante(contrat, col_id, acte, sous, n, ss_c, inclusif, lire, details, choisir, taux):
     ligne = choisir(contrat, sous, taux)

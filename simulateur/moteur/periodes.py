@@ -1,8 +1,9 @@
 """Rules that depend on earlier dates: renewal periods (optics, hearing aids) and waiting periods.
 
 Renewal (R871-2 3° CSS and the LPP; docs/calcul.md §5): optics, one equipment every 2 years from 16,
-every year before 16 or on a change of sight, the frame and the lenses counted separately (000,
-renvoi (2)); hearing aids, one per ear every 4 years. Waiting period: a contract's `delai_de_stage`.
+every year before 16 or on a change of sight, the frame and the lenses counted separately
+(cabinets-dentaires, renvoi (2)); hearing aids, one per ear every 4 years. Waiting period: a
+contract's `delai_de_stage`.
 Periods of the yearly counters: the civil year or the membership year (`Calendrier`).
 """
 from __future__ import annotations

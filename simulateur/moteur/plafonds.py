@@ -1,5 +1,6 @@
 """Caps that bind several payers at once (docs/calcul.md §3): the contrat responsable ceilings
-(R871-2 CSS), and a contract's annual ceilings (004: 2 500 € of dental prostheses a civil year).
+(R871-2 CSS), and a contract's annual ceilings (carcept-evolution-sante: 2 500 € of dental prostheses
+a civil year).
 
 Each cap is a value: `(amount, Calcul)` — the amount that SS + every layer may reach, and what it
 is, for the explanation.

@@ -60,12 +60,13 @@ class Resultat:
 
     `securite_sociale` is the net payment (after `participation_forfaitaire`, which holds the PF and
     the franchises withheld), `ss_brut` the gross one; `parts` one `Part` per layer of the formula, in
-    order, those paying 0 included; `forfait_apres_cancer` the ARS forfait (003); `total_rembourse` =
-    SS + forfait + parts; `reste_a_charge` = frais réels − total. `consommations` and
-    `renouvellements` are what the act used of the beneficiary's annual state (batches apply them).
-    `acte` is the act as computed (completed from its code and the rules; `domaine.acte.acte_en_dict`
-    gives its JSON echo, which replays the result); `hypotheses` every assumption made (values of
-    `moteur.hypotheses.Hypothese`), `hypotheses_moteur` those the engine made itself.
+    order, those paying 0 included; `forfait_apres_cancer` the ARS forfait of the parcours de soins
+    global après cancer (art. L1415-8 CSP); `total_rembourse` = SS + forfait + parts;
+    `reste_a_charge` = frais réels − total. `consommations` and `renouvellements` are what the act used
+    of the beneficiary's annual state (batches apply them). `acte` is the act as computed (completed
+    from its code and the rules; `domaine.acte.acte_en_dict` gives its JSON echo, which replays the
+    result); `hypotheses` every assumption made (values of `moteur.hypotheses.Hypothese`),
+    `hypotheses_moteur` those the engine made itself.
     """
     __slots__ = ("contrat", "formule", "nature", "date", "frais_reels", "base_remboursement", "taux_securite_sociale",
                  "ss_brut", "securite_sociale", "participation_forfaitaire", "parts", "total_rembourse", "reste_a_charge",

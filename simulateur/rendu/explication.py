@@ -135,7 +135,8 @@ PHRASES = {
                                               "que les actes et consultations des médecins, hors hôpital)"),
     "ss.hors_parcours_mineur": lambda v: f"hors parcours de soins : pas de majoration avant {v['age']} ans",
     # après cancer
-    "apres_cancer.regle": lambda v: "parcours de soins global après cancer (003), financé par l'Assurance Maladie",
+    "apres_cancer.regle": lambda v: "parcours de soins global après cancer (article L1415-8 du code de la santé publique), "
+                                    "financé par l'Assurance Maladie",
     "apres_cancer.avant_fin": lambda v: (f"soins du {v['date'].isoformat()} antérieurs à la fin du traitement "
                                          f"({v['fin'].isoformat()}) : le parcours suit le traitement, le forfait ne paie pas"),
     "apres_cancer.apres_delai": lambda v: (f"soins du {v['date'].isoformat()} au-delà des {v['delai']} mois qui suivent la fin "

@@ -17,9 +17,9 @@ What is compiled is a WHITELIST, each construct implemented and tested against t
 - the contrat responsable ceiling of non-DPTM doctors (R871-2 2°): the only regulatory cap of
   `moteur.plafonds` compiled;
 - NOT compiled (fallback): renewals (optics, hearing aids), composed optics (`composition:`), the
-  frame forfait (`ForfaitOptique`), the après-cancer forfait (003), a contract's annual ceilings
-  across layers (`plafonds_annuels`), waiting periods (an act with `date_adhesion`), any other term
-  class or construct.
+  frame forfait (`ForfaitOptique`), the forfait of the parcours de soins global après cancer
+  (art. L1415-8 CSP), a contract's annual ceilings across layers (`plafonds_annuels`), waiting
+  periods (an act with `date_adhesion`), any other term class or construct.
 
 Money in a plan is in micro-euros (µ, 1 € = 1 000 000 µ) or in cents; rates in basis points (1 % =
 100 bp): a cent amount times a rate in bp is exact in µ (cents × bp = 10⁻⁶ €), so every
