@@ -228,3 +228,34 @@ def test_erreur_interne_du_moteur_en_colonnes_message_et_rien_d_ecrit(tmp_path, 
     r = lot(tmp_path, "--moteur", "colonnes", "--sortie", str(sortie))
     assert r.exit_code == 2 and "erreur interne du moteur colonnes" in r.stderr and "--moteur ligne" in r.stderr
     assert "Traceback" not in r.stderr and sortie.read_text(encoding="utf-8") == "ancien\n"
+
+
+# Malformed rows and amounts the line path refuses, row by row (docs/confiance.md, « Les entrées »): the columnar
+# path must give the same file — each bad row its own error, the good rows their amounts (paul: 20,05 / 9,45 /
+# 47,25, docs/calcul.md §6) — never refuse the whole batch. Polars 1 and 2 signal ragged records differently.
+EN_TETE = "beneficiaire,date,nature,br,frais_reels,dptm\n"
+PAUL = "paul,2025-06-01,consultation-specialiste,31.50,80,oui\n"
+MAL_FORMES = {
+    "cellules-en-trop": EN_TETE + "claire,2025-06-01,consultation-specialiste,31.50,80,oui,en,trop\n" + PAUL,
+    "cellules-manquantes": EN_TETE + "claire,2025-06-02,consultation-generaliste\n" + PAUL,
+    "ligne-d-espaces": EN_TETE + "   \n" + PAUL,
+    "separateur-melange": EN_TETE.replace(",", ";") + "claire,2025-06-01,consultation-specialiste,31.50,80,oui\n"
+                          + PAUL.replace(",", ";"),
+    "montant-30-chiffres": EN_TETE + "claire,2025-06-01,consultation-specialiste,123456789012345678901234567890,80,oui\n" + PAUL,
+    "montant-17-chiffres": EN_TETE + "claire,2025-06-01,consultation-specialiste,31.50,99999999999999999,oui\n" + PAUL,
+}
+
+
+@pytest.mark.parametrize("cas", list(MAL_FORMES))
+def test_lignes_mal_formees_meme_sortie_que_le_moteur_ligne(tmp_path, cas):
+    ref = lot(tmp_path, "--moteur", "ligne", "-s", texte=MAL_FORMES[cas])
+    r = lot(tmp_path, "--moteur", "colonnes", "-s", texte=MAL_FORMES[cas])
+    assert r.exit_code == ref.exit_code and r.exit_code in (0, 1), (r.stderr, ref.stderr)
+    assert r.stdout == ref.stdout
+    sep = ";" if cas == "separateur-melange" else ","
+    paul = [l for l in csv.DictReader(io.StringIO(r.stdout), delimiter=sep) if l["beneficiaire"] == "paul"]
+    virgule = sep == ";"
+    attendu = [x.replace(".", ",") if virgule else x for x in ("20.05", "9.45", "47.25")]
+    assert [(l["securite_sociale"], l["part_base"], l["part_option"]) for l in paul] == [tuple(attendu)]
+    if cas.startswith("montant"):
+        assert "trop grand" in r.stdout

@@ -39,7 +39,8 @@ def _montants_simples(textes: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(cents, is plain) of amount texts written plainly: digits, then `.` or `,` and one or two digits.
     `lire_montant` reads such a text as that exact number (at most 8 digits: below MONTANT_MAX)."""
     simple = textes.str.contains(_MONTANT_SIMPLE)
-    valeurs = textes.str.replace(",", ".", literal=True).str.to_decimal(scale=2)
+    propres = pl.select(pl.when(simple).then(textes)).to_series()     # only plain texts are converted: a
+    valeurs = propres.str.replace(",", ".", literal=True).str.to_decimal(scale=2)   # 30-digit one is the parser's
     cents = (valeurs * 100).cast(pl.Int64)
     return pl.select(pl.when(simple).then(cents)).to_series(), simple
 

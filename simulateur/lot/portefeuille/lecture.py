@@ -300,7 +300,7 @@ def _cellules_bloc(bloc: bytes, brut: pl.Series, entete: Entete, utiles: dict) -
     try:
         df = pl.read_csv(io.BytesIO(bloc), has_header=False, separator=sep, quote_char=None, schema=schema,
                          columns=sorted(set(utiles.values())), infer_schema=False) if bloc else pl.DataFrame(schema=schema)
-    except pl.exceptions.ComputeError:
+    except pl.exceptions.PolarsError:             # ragged records (ComputeError or SchemaError by version)
         df = None
     if df is None or len(df) != len(brut):
         liste = brut.str.split(sep)
@@ -322,7 +322,8 @@ def cellules_csv(brut: pl.Series, entete: Entete, utiles) -> tuple[pl.DataFrame,
         df = pl.read_csv(io.BytesIO(texte), has_header=False, separator=sep, quote_char=None, schema=schema,
                          infer_schema=False) if texte else pl.DataFrame(schema=schema)
         n = None
-    except pl.exceptions.ComputeError:            # a record longer than the header: split line by line
+    except pl.exceptions.PolarsError:             # a record longer or shorter than the header (polars 1: ComputeError,
+                                                  # polars 2: SchemaError): split line by line
         liste = brut.str.split(sep)
         df = pl.DataFrame({f"c{k}": liste.list.get(k, null_on_oob=True) for k in range(largeur)}, schema=schema)
         n = liste.list.len()
