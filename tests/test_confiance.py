@@ -830,6 +830,24 @@ def test_montants_de_toute_taille_et_forme(valeur, message):
     assert lignes[0][-2] == f"ligne 2 : {message}" and lignes[1][-2] == ""
 
 
+@pytest.mark.parametrize("valeur, message", [
+    ("abc", "taux : « abc » n'est pas un pourcentage (exemples valides : 70, 60 %, 30,5, 12.5 %)"),
+    ("-5", "taux « -5 » invalide : un pourcentage entre 0 et 100"),
+    ("150", "taux « 150 » invalide : un pourcentage entre 0 et 100"),
+])
+def test_taux_illisible_parle_de_pourcentage(valeur, message):
+    """`--taux` (and the batch column `taux`) is a percentage: an unreadable one is refused with
+    percentage examples, never « n'est pas un montant (31,50 €…) » (hostile test C15); exit 2, and
+    the row's error in a batch (exit 1) with the same words."""
+    r = lancer(ACTE + ["--frais-reels", "10", "--taux", valeur])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {message}\n"
+    texte = f"beneficiaire,date,nature,br,frais_reels,taux\na,2025-01-10,biologie,10,10,{valeur}\n"
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base", "-s"], entree=texte)
+    assert r.exit_code == 1
+    _entete, lignes = _sortie_csv(r.stdout, ",")
+    assert lignes[0][-2] == f"ligne 2 : {message}"
+
+
 def test_moins_zero_est_zero():
     """`-0` is 0 (never printed `-0.00`): biologie, BR 10, FR -0 → SS 0 (min(BR, FR) × 60 %), RAC 0."""
     r = lancer(ACTE[:4] + ["-n", "biologie", "--br", "10", "--frais-reels", "-0", "--date", "2025-06-01", "--format", "json"])

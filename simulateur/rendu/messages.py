@@ -73,6 +73,23 @@ _MONTANTS = {
 }
 
 
+_POURCENTS = {
+    "flottant": "un nombre à virgule flottante n'est pas accepté, écrivez-le en texte (ex. \"70\")",
+    "illisible": "« {v} » n'est pas un pourcentage (exemples valides : 70, 60 %, 30,5, 12.5 %)",
+    "infini": "« {v} » n'est pas un pourcentage fini (entre 0 et 100)",
+}
+
+
+def texte_pourcentage(raison: str, valeur) -> str:
+    """Why a text is not a percentage (a rate field: `taux`), with the value echoed safely."""
+    from ..domaine.champs import apercu
+    return _POURCENTS.get(raison, "« {v} » n'est pas un pourcentage (entre 0 et 100)").format(v=apercu(valeur))
+
+
+def _pourcentage(raison):
+    return lambda e, ctx: f"{_libelle(e.champ)} : {texte_pourcentage(raison, e.valeur)}"
+
+
 def texte_montant(raison: str, valeur) -> str:
     """Why a text is not an amount (the money parser's `raison`), with the value echoed safely."""
     from ..domaine.champs import apercu
@@ -137,6 +154,8 @@ MESSAGES = {
     "montant-flottant": _montant("flottant"), "montant-illisible": _montant("illisible"), "montant-infini": _montant("infini"),
     "montant-negatif": _montant("negatif"), "montant-decimales": _montant("decimales"),
     "montant-trop-grand": _montant("trop-grand"),
+    "taux-flottant": _pourcentage("flottant"), "taux-illisible": _pourcentage("illisible"),
+    "taux-infini": _pourcentage("infini"),
     "taux-hors-bornes": lambda e, ctx: f"taux « {e.valeur} » invalide : un pourcentage entre 0 et 100",
     "date-illisible": lambda e, ctx: (f"{_libelle(e.champ)} « {e.valeur} » illisible ; écrivez AAAA-MM-JJ (ex. 2025-06-01) "
                                       "ou JJ/MM/AAAA"),
