@@ -632,6 +632,25 @@ def test_sortie_standard_dans_un_autre_encodage(encodage):
     assert r.returncode == 2 and r.stderr.decode(encodage).startswith("erreur : contrat inconnu")
 
 
+@pytest.mark.parametrize("args", [EXEMPLE, EXEMPLE + ["--explique"], EXEMPLE + ["--format", "json"], ["natures"], ["actes"],
+                                  ["contrats"], ["contrat", "cabinets-dentaires"], ["exemples", "cabinets-dentaires"],
+                                  ["comparer", "--formules", "cabinets-dentaires:base,cabinets-dentaires:option-2",
+                                   "-n", "biologie", "--br", "10", "--frais-reels", "10"],
+                                  ["lot", str(FAMILLE), "-c", "cabinets-dentaires", "-f", "option-2", "-s"]])
+def test_lecteur_parti_meme_regle_pour_toutes_les_commandes(args):
+    """A reader that left (`| head -1`; here the pipe's reading end closed before anything is written,
+    so that the first write fails with EPIPE whatever the output's size): no message, exit 0, for every
+    command (docs/confiance.md « La sortie standard aussi est surveillée ») — before, `simuler` exited
+    1 (Rich's and Click's own rule) and `lot` 1 or 0 depending on the output's size (hostile test C16)."""
+    lecture, ecriture = os.pipe()
+    os.close(lecture)
+    try:
+        r = processus(args, stdout=ecriture)
+    finally:
+        os.close(ecriture)
+    assert (r.returncode, r.stderr.decode("utf-8")) == (0, "")
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full absent (pas Linux)")
 @pytest.mark.parametrize("args", [EXEMPLE, EXEMPLE + ["--format", "json"], ["natures"],
                                   ["lot", str(FAMILLE), "-c", "cabinets-dentaires", "-f", "option-2", "-s"]])

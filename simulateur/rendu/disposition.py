@@ -89,16 +89,29 @@ def largeur_imposee() -> int | None:
     return int(v) if v.isdigit() and int(v) > 0 else None
 
 
+def nouvelle_console(**options):
+    """A Rich console whose reader may leave: on a closed pipe (`| head -1`) Rich would end the process
+    itself (`SystemExit(1)`); this one goes quiet and lets `BrokenPipeError` rise to the command line,
+    which ends every command the same way (`cli.environnement.lecteur_parti`)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(32, "le lecteur de la sortie est parti")
+
+    return _Console(**options)
+
+
 def console(stderr: bool = False):
     """The Rich console of a command's output. On a terminal: its width. Not a terminal: `COLUMNS`,
     or no limit; no colour codes unless asked (FORCE_COLOR), no trailing spaces."""
-    from rich.console import Console
     _coupures_francaises()
     flux = sys.stderr if stderr else sys.stdout
     if est_terminal(flux):          # emoji=False: no `:code:` in a contract's text becomes a picture (and no import)
-        return Console(stderr=stderr, highlight=False, emoji=False)
-    return Console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
-                   soft_wrap=False, emoji=False)
+        return nouvelle_console(stderr=stderr, highlight=False, emoji=False)
+    return nouvelle_console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
+                            soft_wrap=False, emoji=False)
 
 
 # ------------------------------------------------------------------ fitting a table
