@@ -273,3 +273,26 @@ def test_lot_sans_colonnes_nature_ni_br_avec_la_colonne_acte(tmp_path):
     f.write_text("beneficiaire,date,frais_reels\nx,2025-06-01,30\n", encoding="utf-8")
     r = lancer("lot", str(f), "-c", "cabinets-dentaires", "-f", "base")
     assert r.exit_code == 2 and "nature" in r.stderr
+
+
+@pytest.mark.parametrize("commande", ["actes", "natures"])
+def test_recherche_sans_resultat_code_1(commande):
+    """Nothing found is exit 1 for both catalogue searches (docs/interface.md « Codes de sortie »;
+    hostile test C9: `actes zzzz` exited 0, `natures zzzz` 1), in every format (JSON: an empty list)."""
+    r = lancer(commande, "zzzz")
+    assert r.exit_code == 1 and r.stdout == ""
+    attendu = "aucun code d'acte" if commande == "actes" else "aucune nature"
+    assert r.stderr == f"{attendu} ne correspond à « zzzz » ; la liste complète : simulateur {commande}\n"
+    r = lancer(commande, "zzzz", "--format", "json")
+    assert r.exit_code == 1 and json.loads(r.stdout) == []
+
+
+@pytest.mark.parametrize("commande", ["actes", "natures"])
+@pytest.mark.parametrize("texte", ["[", ".*", "%%", "٣"])
+def test_recherche_sans_mot_refusee(commande, texte):
+    """A search with no letter or digit to look for (`[`, `.*`) used to list the whole catalogue (89
+    codes): it is refused, exit 2 (no text at all still lists everything)."""
+    r = lancer(commande, texte)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.startswith(f"erreur : « {texte} » : aucun mot à chercher (lettres ou chiffres")
+    assert lancer(commande).exit_code == 0

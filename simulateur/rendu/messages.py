@@ -203,6 +203,23 @@ MESSAGES = {
 }
 
 
+_CATALOGUES = {"actes": "aucun code d'acte", "natures": "aucune nature"}
+
+
+def recherche_sans_mot(commande: str, texte: str) -> str:
+    """`simulateur actes '['` / `natures '.*'`: a search text with no word to look for (exit 2)."""
+    from ..domaine.champs import apercu
+    return (f"« {apercu(texte)} » : aucun mot à chercher (lettres ou chiffres ; les caractères spéciaux ne sont "
+            f"pas des motifs) ; sans texte, la commande montre tout le catalogue : simulateur {commande}")
+
+
+def recherche_vide(commande: str, texte: str) -> str:
+    """`simulateur actes zzzz` / `natures zzzz`: nothing matches (exit 1)."""
+    from ..domaine.champs import apercu
+    return (f"{_CATALOGUES.get(commande, 'rien')} ne correspond à « {apercu(texte)} » ; "
+            f"la liste complète : simulateur {commande}")
+
+
 def montant_invalide(e, quoi: str) -> str:
     """A MontantInvalide (money parser) worded for the value `quoi` (« cotisation mensuelle de base »)."""
     return f"{quoi} : {texte_montant(e.raison, e.texte)}"
