@@ -60,12 +60,19 @@ _TAG_DATE = "tag:yaml.org,2002:timestamp"
 
 
 class ParametreIndisponible(LookupError):
-    """Aucune valeur du paramètre à la date demandée, ou paramètre inconnu."""
+    """Aucune valeur du paramètre à la date demandée, ou paramètre inconnu.
 
-    def __init__(self, message: str, nom: str, date: dt.date | None = None) -> None:
+    As a value for the renderers (`rendu.messages`): `nom` (the key), `date`, and when the series
+    exists `description` (its `description:` line) and `periodes` ((debut, fin or None), …: the dates
+    it covers, merged). `str(e)` stays a plain sentence for Python callers."""
+
+    def __init__(self, message: str, nom: str, date: dt.date | None = None, description: str = "",
+                 periodes: tuple = ()) -> None:
         super().__init__(message)
         self.nom = nom
         self.date = date
+        self.description = description
+        self.periodes = tuple(periodes)
 
 
 class ReconductionRefusee(ParametreIndisponible):
@@ -111,8 +118,8 @@ def _texte_date(date: dt.date) -> str:
     return date.isoformat()
 
 
-def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
-    """Les périodes couvertes, fusionnées quand elles se touchent : « du X au Y », « depuis le X »."""
+def periodes_couvertes(valeurs: tuple[ValeurDatee, ...]) -> tuple:
+    """The periods a series covers, merged when they touch: ((debut, fin or None), …)."""
     blocs: list[list[dt.date | None]] = []
     for v in valeurs:
         if blocs:
@@ -121,6 +128,12 @@ def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
                 blocs[-1][1] = v.jusqu_au
                 continue
         blocs.append([v.depuis, v.jusqu_au])
+    return tuple((d, f) for d, f in blocs)
+
+
+def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
+    """Les périodes couvertes, fusionnées quand elles se touchent : « du X au Y », « depuis le X »."""
+    blocs = periodes_couvertes(valeurs)
     morceaux = [
         f"depuis le {_texte_date(d)}" if f is None else f"du {_texte_date(d)} au {_texte_date(f)}"
         for d, f in blocs
@@ -201,6 +214,8 @@ class Parametres:
             f"(valeurs connues {_periodes_connues(serie.valeurs)})",
             nom=nom,
             date=date,
+            description=serie.description,
+            periodes=periodes_couvertes(serie.valeurs),
         )
 
     def noms(self) -> list[str]:

@@ -220,6 +220,23 @@ def recherche_vide(commande: str, texte: str) -> str:
             f"la liste complète : simulateur {commande}")
 
 
+def parametre_indisponible(e) -> str:
+    """A regulatory parameter with no value at the date of the care (`parametres.ParametreIndisponible`
+    with its `periodes`): named by its description, the key in parentheses; before the first value,
+    the first date it is known and that earlier care cannot be simulated; in a gap or after a bounded
+    value, the periods known."""
+    from ..domaine.erreurs import apercu
+    quoi = f"« {apercu(e.description, 200)} » ({e.nom})" if e.description else f"« {e.nom} »"
+    debut = e.periodes[0][0]
+    if e.date < debut:
+        return (f"date des soins {_date(e.date)} trop ancienne : le paramètre réglementaire {quoi} n'est connu qu'à "
+                f"partir du {_date(debut)} ; des soins antérieurs ne peuvent pas être simulés ; donnez une date des "
+                f"soins à partir du {_date(debut)}")
+    connues = " ; ".join(f"du {_date(d)} au {_date(f)}" if f else f"depuis le {_date(d)}" for d, f in e.periodes)
+    return (f"le paramètre réglementaire {quoi} n'a pas de valeur au {_date(e.date)} (valeurs connues : "
+            f"{connues}) ; vérifiez la date des soins")
+
+
 def montant_invalide(e, quoi: str) -> str:
     """A MontantInvalide (money parser) worded for the value `quoi` (« cotisation mensuelle de base »)."""
     return f"{quoi} : {texte_montant(e.raison, e.texte)}"
@@ -253,6 +270,8 @@ def _message(erreur, contexte: str) -> str:
                 f"{_proches(proches(erreur.formule, erreur.formules))} (formules : {', '.join(erreur.formules)})")
     if isinstance(erreur, ErreurDansFormule):
         return f"formule {apercu(erreur.cle)} : {_message(erreur.cause, contexte)}"
+    if getattr(erreur, "periodes", None) and getattr(erreur, "date", None) is not None:
+        return parametre_indisponible(erreur)
     if not isinstance(getattr(erreur, "details", None), dict):
         return str(erreur)           # an error of another kind (ParametreIndisponible…): its own words
     f = MESSAGES.get(getattr(erreur, "code", ""))
