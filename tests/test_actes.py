@@ -207,6 +207,13 @@ def test_catalogue_refuse_un_nombre_non_quote(tmp_path):
     assert len(lire_catalogue(_ecrire(tmp_path, ENTREE.format(valeur='"28.92"')))) == 1
 
 
+def test_catalogue_refuse_une_base_negative(tmp_path):
+    """A BR (or HLF / PLV) is euros ≥ 0 like every euro parameter: « -28.92 » refused at its `valeur:` line (8)."""
+    with pytest.raises(ErreurParametres) as e:
+        lire_catalogue(_ecrire(tmp_path, ENTREE.format(valeur='"-28.92"')))
+    assert "a.yaml:8: actes.X1.base_remboursement : un montant en euros est positif ou nul" in str(e.value)
+
+
 @pytest.mark.parametrize("remplacer, mot", [
     (("groupe_taux: dentaire", "groupe_taux: medecins"), "groupe de taux"),
     (("nature: dentaire-soins", "nature: dentaire-soin"), "nature « dentaire-soin » inconnue"),
