@@ -109,10 +109,15 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
     echo replays it) and every assumption (`hypotheses`).
 
     Raises ActeInvalide (an input the act lacks for this contract, named by its field; a date past the
-    horizon of the parameters), FormuleInconnue, ParametreIndisponible (no value at that date;
+    horizon of the parameters; care before `date_adhesion`, `soins-avant-adhesion`, for every contract), FormuleInconnue, ParametreIndisponible (no value at that date;
     ReconductionRefusee in strict mode).
     """
     params = parametres or charger_parametres()
+    if acte.date_adhesion is not None and acte.date < acte.date_adhesion:
+        # One rule for every contract (docs/format-contrat.md, « Délai de stage »): a contract covers
+        # nothing before the member joined, with or without a waiting period.
+        raise ActeInvalide("soins-avant-adhesion", "date_adhesion", date=acte.date, adhesion=acte.date_adhesion,
+                           contrat=contrat.id)
     avant = horizon(acte, params) if acte.date > params.connus_jusqu_au else []
 
     def calculer(a):

@@ -188,7 +188,9 @@ MESSAGES = {
     "forfait-absent": lambda e, ctx: (f"« {e.details.get('garantie', '')} » : la nature {e.details.get('nature', '')} "
                                       "n'a pas de forfait réglementaire"),
     "soins-avant-adhesion": lambda e, ctx: (f"soins du {_date(e.details['date'])} antérieurs à la date d'adhésion "
-                                            f"{_date(e.details['adhesion'])} : le contrat {e.details['contrat']} ne les couvre pas"),
+                                            f"{_date(e.details['adhesion'])} : le contrat {e.details['contrat']} ne les couvre pas "
+                                            f"(aucun contrat ne couvre des soins d'avant l'adhésion) ; vérifiez la date des "
+                                            f"soins et {surface('date_adhesion', ctx)}"),
     "quantite-invalide": lambda e, ctx: f"quantité {e.valeur} invalide : au moins 1 (jours, séances, boîtes)",
     "acte-illisible": lambda e, ctx: (f"code d'acte « {e.valeur} » illisible : 1 à 40 caractères, ex. G, CS+MPC+MCS, HBJD001, "
                                       "AMS 8,4 (liste : simulateur actes)"),
