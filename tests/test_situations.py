@@ -190,6 +190,45 @@ def test_css_depassement_signale(cd):
     assert len(h) == 1 and h[0].valeur == D("20.00")
 
 
+@pytest.mark.parametrize("formule, frais, paye, reste, fin", [
+    # cabinets-dentaires, G (BR 30), DPTM, 2025-06-01, CSS: SS 70 % × 30 = 21,00 (no PF with the CSS, art. L160-15
+    # CSS); Base 100 % BR pays the TM 9,00; the overrun is FR − 30.
+    # Base alone: nothing above the BR → the 20,00 € overrun stays with the patient (RAC 20,00).
+    ("base", "50", "0.00", "20.00", " ; il reste à sa charge"),
+    # Option 2 (+ 100 % BR = 30,00 above the base, AG2R « Résumé de garanties », Option 2): pays the 20,00 € overrun
+    # whole (RAC 0) — the assumption used to say « il reste à sa charge » (hostile test C2).
+    ("option-2", "50", "20.00", "0.00", " ; s'il est facturé, le contrat le paie ici en entier (20,00 €)"),
+    # FR 80: overrun 50,00, Option 2 pays 30,00 of it, 20,00 stay with the patient (RAC 80 − 21 − 9 − 30 = 20,00).
+    ("option-2", "80", "30.00", "20.00", " ; s'il est facturé, le contrat en paie ici 30,00 € et 20,00 € restent à sa charge"),
+])
+def test_css_depassement_suit_le_resultat(cd, formule, frais, paye, reste, fin):
+    from simulateur.rendu.hypotheses import phrase
+    r = _r(cd, formule, nature="consultation-generaliste", br="30", frais_reels=frais, css=True, dptm=True, date="2025-06-01")
+    assert r.reste_a_charge == D(reste)
+    h = [x for x in r.hypotheses if x.raison == "css.depassement"][0]
+    assert (h.details["paye"], h.details["reste"]) == (D(paye), D(reste))
+    assert phrase(h).endswith(fin)
+
+
+@pytest.mark.parametrize("situation, pf, texte", [
+    # no situation: PF 2,00 € withheld (décret 2024-113, since 2024-05-15) → « dues »
+    ({}, "2.00", "âge non précisé : adulte (18 ans ou plus, participation forfaitaire et franchises dues)"),
+    # CSS, maternité: neither PF nor franchise (situations.yaml, exoneration.css / exoneration.maternite) → not « dues »
+    ({"css": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation forfaitaire ni franchise "
+                            "retenue pour un bénéficiaire de la complémentaire santé solidaire)"),
+    ({"maternite": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation forfaitaire ni "
+                                  "franchise retenue en période de maternité)"),
+])
+def test_hypothese_adulte_suit_la_participation_retenue(cd, situation, pf, texte):
+    """The adult assumption said « participation forfaitaire et franchises dues » with --css or --maternite
+    while the PF was 0,00 (hostile test C2): it now says what the result withheld."""
+    from simulateur.rendu.hypotheses import phrase
+    r = _r(cd, "option-2", nature="consultation-generaliste", br="30", frais_reels="30", dptm=True, date="2025-06-01",
+           **situation)
+    assert r.participation_forfaitaire == D(pf)
+    assert [phrase(h) for h in r.hypotheses if h.raison == "age.adulte"] == [texte]
+
+
 def test_situations_sont_des_parametres_dates_et_sources():
     p = charger_parametres()
     import datetime as dt

@@ -131,7 +131,7 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
         lire = LectureParametres(params, complet.date, expliquer, strict)
         r = _simuler(contrat, formule, complet, etat, lire, expliquer)
         if complet.css or lus or lire.reconduits:
-            hyps = list(hyps) + (avertissements(complet) if complet.css else [])
+            hyps = list(hyps) + (avertissements(complet, r) if complet.css else [])
             if lus or lire.reconduits:
                 hyps += reconduits({v.nom: v for v in list(lus) + lire.reconduits}.values(), complet.date, params)
         r.acte, r.hypotheses_moteur = complet, hyps
