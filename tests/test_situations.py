@@ -42,7 +42,9 @@ def test_hors_parcours_exemple_publie(cd):
     # jamais la majoration de 40 points (10,60 €). Reste à charge 26,50 − 5,95 − 7,95 = 12,60 € (10,60 + PF 2).
     r = _r(cd, "base", nature="consultation-generaliste", br="26.50", frais_reels="26.50", parcours="hors",
            date="2024-06-01", dptm=True)
-    assert r.taux_securite_sociale == 30
+    # taux_securite_sociale is the rate applied to the BR (70 %), the majoration (40 % × 26,50 = 10,60 €, equal to
+    # the cap) deducted after it: 26,50 × 70 % − 10,60 = 7,95 = 26,50 × 30 % (docs/situations.md)
+    assert (r.taux_securite_sociale, r.majoration_hors_parcours) == (70, D("10.60"))
     assert (r.securite_sociale, r.participation_forfaitaire) == (D("5.95"), D("2.00"))
     assert _parts(r) == [D("7.95")]
     assert r.reste_a_charge == D("12.60")
@@ -78,6 +80,26 @@ def test_hors_parcours_majoration_plafonnee(cd):
     r = _r(cd, "base", acte="G", frais_reels="30", parcours="hors", date="2025-06-01")
     assert (r.ss_brut, r.securite_sociale) == (D("10.40"), D("8.40"))
     assert _parts(r) == [D("9.00")] and r.reste_a_charge == D("12.60")
+    assert (r.taux_securite_sociale, r.majoration_hors_parcours) == (70, D("10.60"))
+
+
+def test_hors_parcours_le_libelle_dit_ce_qui_est_calcule():
+    """Hostile test C3: the table said « 30 % × BR » and the JSON `taux_securite_sociale: "30"` while the SS paid
+    8,40 € on a 30 € G (30 % × 30 − 2 would be 7,00). What was computed (docs/situations.md, G at 30 € on
+    2025-06-01): 70 % × 30 = 21,00 − majoration 10,60 (12,00 capped, R322-1-1) = 10,40 − PF 2 = 8,40 €."""
+    import json
+    from typer.testing import CliRunner
+    from simulateur.cli import app
+    args = ["simuler", "cabinets-dentaires", "-f", "base", "--acte", "G", "--frais-reels", "30", "--parcours", "hors",
+            "--date", "2025-06-01"]
+    r = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    ligne = next(l for l in r.stdout.splitlines() if "Sécurité sociale" in l)
+    assert "70 % × BR − majoration hors parcours 10,60 €, dont 2,00 € retenus" in ligne and ligne.endswith("8,40 €")
+    d = json.loads(CliRunner().invoke(app, args + ["--format", "json"]).stdout)
+    assert (d["taux_securite_sociale"], d["securite_sociale"], d["participation_forfaitaire"]) == ("70", "8.40", "2.00")
+    r = CliRunner().invoke(app, args + ["--explique"], env={"COLUMNS": "300"})
+    assert ("hors parcours de soins : taux réduit de 40 points, soit une majoration de 12,00 €, plafonnée à 10,60 € par "
+            "acte — 21,00 € − 10,60 € = 10,40 €") in r.stdout
 
 
 def test_hors_parcours_avant_16_ans_sans_majoration(cd):

@@ -170,4 +170,4 @@ def _simuler(contrat, formule: str, acte: Acte, etat, lire: LectureParametres, e
             renouvellements.extend([(cle, acte.date)] * livre)
     total = ss.rss + forfait_ac + a.verse_avant
     return Resultat(contrat.id, form.id, acte.nature, acte.date, fr, acte.br, ss.taux, ss.ss_brut, ss.rss, ss.pf + ss.franchise,
-                    parts, total, fr - total, forfait_ac, explication, a.consommations, renouvellements)
+                    parts, total, fr - total, forfait_ac, explication, a.consommations, renouvellements, ss.majoration)
