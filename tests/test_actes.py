@@ -207,6 +207,13 @@ def test_catalogue_refuse_un_nombre_non_quote(tmp_path):
     assert len(lire_catalogue(_ecrire(tmp_path, ENTREE.format(valeur='"28.92"')))) == 1
 
 
+def test_catalogue_refuse_une_base_negative(tmp_path):
+    """A BR (or HLF / PLV) is euros ≥ 0 like every euro parameter: « -28.92 » refused at its `valeur:` line (8)."""
+    with pytest.raises(ErreurParametres) as e:
+        lire_catalogue(_ecrire(tmp_path, ENTREE.format(valeur='"-28.92"')))
+    assert "a.yaml:8: actes.X1.base_remboursement : un montant en euros est positif ou nul" in str(e.value)
+
+
 @pytest.mark.parametrize("remplacer, mot", [
     (("groupe_taux: dentaire", "groupe_taux: medecins"), "groupe de taux"),
     (("nature: dentaire-soins", "nature: dentaire-soin"), "nature « dentaire-soin » inconnue"),
@@ -273,3 +280,26 @@ def test_lot_sans_colonnes_nature_ni_br_avec_la_colonne_acte(tmp_path):
     f.write_text("beneficiaire,date,frais_reels\nx,2025-06-01,30\n", encoding="utf-8")
     r = lancer("lot", str(f), "-c", "cabinets-dentaires", "-f", "base")
     assert r.exit_code == 2 and "nature" in r.stderr
+
+
+@pytest.mark.parametrize("commande", ["actes", "natures"])
+def test_recherche_sans_resultat_code_1(commande):
+    """Nothing found is exit 1 for both catalogue searches (docs/interface.md « Codes de sortie »;
+    hostile test C9: `actes zzzz` exited 0, `natures zzzz` 1), in every format (JSON: an empty list)."""
+    r = lancer(commande, "zzzz")
+    assert r.exit_code == 1 and r.stdout == ""
+    attendu = "aucun code d'acte" if commande == "actes" else "aucune nature"
+    assert r.stderr == f"{attendu} ne correspond à « zzzz » ; la liste complète : simulateur {commande}\n"
+    r = lancer(commande, "zzzz", "--format", "json")
+    assert r.exit_code == 1 and json.loads(r.stdout) == []
+
+
+@pytest.mark.parametrize("commande", ["actes", "natures"])
+@pytest.mark.parametrize("texte", ["[", ".*", "%%", "٣"])
+def test_recherche_sans_mot_refusee(commande, texte):
+    """A search with no letter or digit to look for (`[`, `.*`) used to list the whole catalogue (89
+    codes): it is refused, exit 2 (no text at all still lists everything)."""
+    r = lancer(commande, texte)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.startswith(f"erreur : « {texte} » : aucun mot à chercher (lettres ou chiffres")
+    assert lancer(commande).exit_code == 0

@@ -53,7 +53,7 @@ def test_contrats_table():
 
 
 def test_comparer_entre_contrats_du_marche():
-    # spécialiste DPTAM, BR 31,50, frais 54, 01/04/2026, adulte : SS 22,05 − 2 = 20,05
+    # spécialiste DPTM, BR 31,50, frais 54, 01/04/2026, adulte : SS 22,05 − 2 = 20,05
     # april-senior-gan n1 125 % : 39,375 − 22,05 = 17,325 → 17,33 ; mcci-flexia premium 300 % : 94,50 − 22,05, borné aux
     # frais restants 54 − 22,05 = 31,95 ; april-sante-mix hospi-3+soins-3 150 % : 47,25 − 22,05 = 25,20
     r = lancer("comparer", "--formules", "april-senior-gan:n1,mcci-flexia:premium,april-sante-mix:hospi-3+soins-3",
@@ -80,6 +80,8 @@ def test_contrat_nouveau(tmp_path):
     assert r.exit_code == 0, r.stderr
     texte = cible.read_text(encoding="utf-8")
     assert "id: mon-assureur" in texte and "convention: inclut-ss" in texte and "# " in texte
+    # le programme dit partout « DPTM » (médecin adhérent à l'OPTAM / OPTAM-CO) : le squelette aussi
+    assert "DPTAM" not in texte and "médecins DPTM" in texte
     c = lire_contrat(texte, str(cible))
     assert [p for p in valider_contrat(c) if p.gravite in ("erreur", "regle")] == []
     r = lancer("contrat", "nouveau", str(cible))

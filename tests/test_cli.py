@@ -160,3 +160,27 @@ def test_options_colonnes_et_mots_cles_viennent_de_la_table():
     for c in CHAMPS:
         assert c.option in aide_s and c.option in aide_c, c.nom
         assert c.nom in r["acte"], c.nom
+
+
+@pytest.mark.parametrize("contrat, formule, nature", [
+    ("cabinets-dentaires", "option-2", "consultation-specialiste"),       # no waiting period (no delai_de_stage)
+    ("carcept-evolution-sante", "f250", "hospitalisation-honoraires"),   # a waiting period (delai_de_stage, art. 5)
+])
+def test_soins_avant_adhesion_refuses_pour_tout_contrat(contrat, formule, nature):
+    """Care dated before the adhesion: one rule for every contract, with or without a waiting period
+    (docs/format-contrat.md « Délai de stage » : « une erreur ») — before, cabinets-dentaires paid 9,00 €
+    silently (hostile test A3). Exit 2 with the same message; in a batch, the row's error, and the row
+    after the adhesion is computed: BR 30, DPTM specialist, 2026-06-01: SS 70 % × 30 = 21 − PF 2 = 19,00."""
+    attendu = (f"soins du 2025-06-01 antérieurs à la date d'adhésion 2026-01-01 : le contrat {contrat} ne les couvre pas "
+               "(aucun contrat ne couvre des soins d'avant l'adhésion) ; vérifiez la date des soins et ")
+    r = lancer("simuler", contrat, "-f", formule, "-n", nature, "--br", "30", "--frais-reels", "30", "--dptm",
+               "--date", "2025-06-01", "--date-adhesion", "2026-01-01")
+    assert r.exit_code == 2 and r.stdout == "" and r.stderr == f"erreur : {attendu}--date-adhesion\n"
+    entree = ("beneficiaire,date,nature,br,frais_reels,dptm,date_adhesion\n"
+              f"a,2025-06-01,{nature},30,30,oui,2026-01-01\na,2026-06-01,{nature},30,30,oui,2026-01-01\n")
+    r = runner.invoke(app, ["lot", "-", "-c", contrat, "-f", formule, "-s", "--format", "json"], input=entree)
+    assert r.exit_code == 1
+    lignes = json.loads(r.stdout)
+    assert lignes[0]["erreur"] == f"ligne 2 : {attendu}la colonne date_adhesion"
+    if nature == "consultation-specialiste":
+        assert lignes[1]["erreur"] in ("", None) and lignes[1]["securite_sociale"] == "19.00"

@@ -632,6 +632,25 @@ def test_sortie_standard_dans_un_autre_encodage(encodage):
     assert r.returncode == 2 and r.stderr.decode(encodage).startswith("erreur : contrat inconnu")
 
 
+@pytest.mark.parametrize("args", [EXEMPLE, EXEMPLE + ["--explique"], EXEMPLE + ["--format", "json"], ["natures"], ["actes"],
+                                  ["contrats"], ["contrat", "cabinets-dentaires"], ["exemples", "cabinets-dentaires"],
+                                  ["comparer", "--formules", "cabinets-dentaires:base,cabinets-dentaires:option-2",
+                                   "-n", "biologie", "--br", "10", "--frais-reels", "10"],
+                                  ["lot", str(FAMILLE), "-c", "cabinets-dentaires", "-f", "option-2", "-s"]])
+def test_lecteur_parti_meme_regle_pour_toutes_les_commandes(args):
+    """A reader that left (`| head -1`; here the pipe's reading end closed before anything is written,
+    so that the first write fails with EPIPE whatever the output's size): no message, exit 0, for every
+    command (docs/confiance.md « La sortie standard aussi est surveillée ») — before, `simuler` exited
+    1 (Rich's and Click's own rule) and `lot` 1 or 0 depending on the output's size (hostile test C16)."""
+    lecture, ecriture = os.pipe()
+    os.close(lecture)
+    try:
+        r = processus(args, stdout=ecriture)
+    finally:
+        os.close(ecriture)
+    assert (r.returncode, r.stderr.decode("utf-8")) == (0, "")
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full absent (pas Linux)")
 @pytest.mark.parametrize("args", [EXEMPLE, EXEMPLE + ["--format", "json"], ["natures"],
                                   ["lot", str(FAMILLE), "-c", "cabinets-dentaires", "-f", "option-2", "-s"]])
@@ -828,6 +847,24 @@ def test_montants_de_toute_taille_et_forme(valeur, message):
     assert r.exit_code == 1
     _entete, lignes = _sortie_csv(r.stdout, ",")
     assert lignes[0][-2] == f"ligne 2 : {message}" and lignes[1][-2] == ""
+
+
+@pytest.mark.parametrize("valeur, message", [
+    ("abc", "taux : « abc » n'est pas un pourcentage (exemples valides : 70, 60 %, 30,5, 12.5 %)"),
+    ("-5", "taux « -5 » invalide : un pourcentage entre 0 et 100"),
+    ("150", "taux « 150 » invalide : un pourcentage entre 0 et 100"),
+])
+def test_taux_illisible_parle_de_pourcentage(valeur, message):
+    """`--taux` (and the batch column `taux`) is a percentage: an unreadable one is refused with
+    percentage examples, never « n'est pas un montant (31,50 €…) » (hostile test C15); exit 2, and
+    the row's error in a batch (exit 1) with the same words."""
+    r = lancer(ACTE + ["--frais-reels", "10", "--taux", valeur])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {message}\n"
+    texte = f"beneficiaire,date,nature,br,frais_reels,taux\na,2025-01-10,biologie,10,10,{valeur}\n"
+    r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base", "-s"], entree=texte)
+    assert r.exit_code == 1
+    _entete, lignes = _sortie_csv(r.stdout, ",")
+    assert lignes[0][-2] == f"ligne 2 : {message}"
 
 
 def test_moins_zero_est_zero():

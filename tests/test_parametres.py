@@ -128,6 +128,40 @@ def test_avant_la_premiere_valeur_est_une_erreur(p):
         p.valeur("taux_ss.general.psychologue", D(2022, 4, 4))
 
 
+def test_message_avant_la_premiere_valeur_dit_quoi_faire(p):
+    """Care before the first value (hostile test C5: « aucune valeur du paramètre « taux_ss.general.medecins »
+    au 1990-06-01 », no hint): the parameter by its description, the key in parentheses, its first date
+    (2018-01-01: taux_ss.yaml, first value of taux_ss.general.medecins) and that earlier care cannot be
+    simulated — the same words on the command line and on a batch row."""
+    from simulateur.rendu.messages import message
+    with pytest.raises(ParametreIndisponible) as exc:
+        p.valeur("taux_ss.general.medecins", D(1990, 6, 1))
+    attendu = ("date des soins 1990-06-01 trop ancienne : le paramètre réglementaire « Taux SS des honoraires médicaux "
+               "(consultations, visites, actes techniques, imagerie) dans le parcours de soins » (taux_ss.general.medecins) "
+               "n'est connu qu'à partir du 2018-01-01 ; des soins antérieurs ne peuvent pas être simulés ; donnez une date "
+               "des soins à partir du 2018-01-01")
+    assert message(exc.value, "cli") == attendu
+    from typer.testing import CliRunner
+    from simulateur.cli import app
+    r = CliRunner().invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste",
+                                 "--br", "30", "--frais-reels", "30", "--date", "1990-06-01"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {attendu}\n"
+    r = CliRunner().invoke(app, ["lot", "-", "-c", "cabinets-dentaires", "-f", "option-2", "-s"],
+                           input="beneficiaire,date,nature,br,frais_reels\na,1990-06-01,consultation-specialiste,30,30\n")
+    assert r.exit_code == 1 and f"ligne 2 : {attendu}" in r.stdout
+
+
+def test_message_apres_une_valeur_bornee_donne_les_periodes(p):
+    """The PMSS is bounded to its year (pmss.yaml: 2026 = 4 005 €, jusqu'au 2026-12-31): in 2027 the
+    message names it by description and gives the periods known, from 2018 (first value) to 2026."""
+    from simulateur.rendu.messages import message
+    with pytest.raises(ParametreIndisponible) as exc:
+        p.valeur("pmss", D(2027, 3, 1))
+    texte = message(exc.value, "cli")
+    assert texte.startswith(f"le paramètre réglementaire « {p.description('pmss')} » (pmss) n'a pas de valeur au "
+                            "2027-03-01 (valeurs connues : du 2018-01-01 au 2026-12-31) ; vérifiez la date des soins")
+
+
 # --------------------------------------------- participations (sources : parametres/participations.yaml)
 
 def test_participation_forfaitaire_passe_a_2_euros_le_15_mai_2024(p):

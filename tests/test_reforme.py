@@ -64,6 +64,59 @@ def test_fichier_verifie_comme_les_parametres_livres(tmp_path):
     assert "casse.yaml:1" in str(e.value) and "« participation_forfaitaire.montant »" in str(e.value)
 
 
+def _serie(nom: str, unite: str, valeur: str) -> str:
+    return (f"{nom}:\n  description: scénario\n  unite: {unite}\n  valeurs:\n    - depuis: 2018-01-01\n"
+            f"      valeur: \"{valeur}\"\n      reference: \"scénario\"\n      source: \"test\"\n")
+
+
+@pytest.mark.parametrize("nom, unite, valeur, message", [
+    # a rate: 0 to 100 % (taux_ss.yaml, unite pourcent) — « -10 » made the SS pay -3,15 € on a BR of 31,50
+    ("taux_ss.general.medecins", "pourcent", "-10", 'un taux est un pourcentage entre "0" et "100" ; reçu « -10 »'),
+    ("taux_ss.general.medecins", "pourcent", "150", 'un taux est un pourcentage entre "0" et "100" ; reçu « 150 »'),
+    ("situation.maternite.taux", "pourcent", "100.5", 'un taux est un pourcentage entre "0" et "100" ; reçu « 100.5 »'),
+    # euros: ≥ 0, to the cent
+    ("participation_forfaitaire.montant", "euro", "-2", "un montant en euros est positif ou nul, au centime (ex. \"22.50\") ; "
+                                                        "reçu « -2 »"),
+    ("participation_forfaitaire.montant", "euro", "2.001", "un montant en euros est positif ou nul, au centime "
+                                                           "(ex. \"22.50\") ; reçu « 2.001 »"),
+    # the PMSS: strictly positive (the base of « % PMSS » guarantees)
+    ("pmss", "euro", "0", "le plafond mensuel de la Sécurité sociale est strictement positif"),
+    ("pmss", "euro", "-5", "le plafond mensuel de la Sécurité sociale est strictement positif"),
+    # ages, durations, counts: whole numbers ≥ 0
+    ("participation_forfaitaire.age_exoneration", "annees", "-1", "un nombre d'années (âge, délai) est un entier positif "
+                                                                  "ou nul ; reçu « -1 »"),
+    ("renouvellement.optique.adulte_annees", "annees", "1.5", "un nombre d'années (âge, délai) est un entier positif ou "
+                                                              "nul ; reçu « 1.5 »"),
+    ("apres_cancer.delai_mois", "mois", "-12", "un nombre de mois est un entier positif ou nul ; reçu « -12 »"),
+    ("apres_cancer.max_bilans", "nombre", "-1", "un nombre (d'actes, de séances) est un entier positif ou nul ; reçu « -1 »"),
+    ("exoneration.css.franchises", "booleen", "2", 'unité booleen : la valeur est "1" (oui) ou "0" (non) ; reçu « 2 »'),
+])
+def test_valeur_hors_bornes_refusee(tmp_path, nom, unite, valeur, message):
+    """Each kind of value has its range, checked by the one parameter reader (hostile test A2: a scenario
+    with a rate of -10 % or 150 %, a PMSS of -5 or 0, was accepted and the SS paid -3,15 € or 45,25 € on a
+    BR of 31,50 €): refused with `fichier:ligne` (line 6, the `valeur:` line), exit 2 on the command line."""
+    f = tmp_path / "bornes.yaml"
+    f.write_text(_serie(nom, unite, valeur), encoding="utf-8")
+    with pytest.raises(ErreurParametres) as e:
+        lire_fichier_parametres(f)
+    assert e.value.erreurs[0].startswith(f"bornes.yaml:6: {nom} : {message}")
+    r = runner.invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br",
+                            "31,50", "--frais-reels", "80", "--date", "2025-06-01", "--parametres", str(f)])
+    assert r.exit_code == 2 and f"bornes.yaml:6: {nom} : {message}" in r.stderr and r.stdout == ""
+
+
+def test_bornes_atteintes_acceptees(tmp_path):
+    """The ends of each range are accepted (a rate of 0 % and of 100 %, a PF of 0 €, an age of 0) and read
+    back unchanged."""
+    import datetime as dt
+    for nom, unite, valeur in [("taux_ss.general.medecins", "pourcent", "0"), ("taux_ss.general.medecins", "pourcent", "100"),
+                               ("participation_forfaitaire.montant", "euro", "0"),
+                               ("participation_forfaitaire.age_exoneration", "annees", "0")]:
+        f = tmp_path / "bornes.yaml"
+        f.write_text(_serie(nom, unite, valeur), encoding="utf-8")
+        assert lire_fichier_parametres(f).valeur(nom, dt.date(2025, 6, 1)).valeur == Decimal(valeur)
+
+
 def test_simuler_et_comparer_avec_un_scenario(tmp_path):
     """000 Base + Option 2, specialist DPTM, BR 31,50, FR 80, 2025-06-01 (docs, worked example) with a PF of 4 €:
     SS 31,50 × 70 % = 22,05 − 4 = 18,05; base 31,50 − 22,05 = 9,45; option 150 % × 31,50 = 47,25;

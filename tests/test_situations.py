@@ -42,7 +42,9 @@ def test_hors_parcours_exemple_publie(cd):
     # jamais la majoration de 40 points (10,60 €). Reste à charge 26,50 − 5,95 − 7,95 = 12,60 € (10,60 + PF 2).
     r = _r(cd, "base", nature="consultation-generaliste", br="26.50", frais_reels="26.50", parcours="hors",
            date="2024-06-01", dptm=True)
-    assert r.taux_securite_sociale == 30
+    # taux_securite_sociale is the rate applied to the BR (70 %), the majoration (40 % × 26,50 = 10,60 €, equal to
+    # the cap) deducted after it: 26,50 × 70 % − 10,60 = 7,95 = 26,50 × 30 % (docs/situations.md)
+    assert (r.taux_securite_sociale, r.majoration_hors_parcours) == (70, D("10.60"))
     assert (r.securite_sociale, r.participation_forfaitaire) == (D("5.95"), D("2.00"))
     assert _parts(r) == [D("7.95")]
     assert r.reste_a_charge == D("12.60")
@@ -78,6 +80,26 @@ def test_hors_parcours_majoration_plafonnee(cd):
     r = _r(cd, "base", acte="G", frais_reels="30", parcours="hors", date="2025-06-01")
     assert (r.ss_brut, r.securite_sociale) == (D("10.40"), D("8.40"))
     assert _parts(r) == [D("9.00")] and r.reste_a_charge == D("12.60")
+    assert (r.taux_securite_sociale, r.majoration_hors_parcours) == (70, D("10.60"))
+
+
+def test_hors_parcours_le_libelle_dit_ce_qui_est_calcule():
+    """Hostile test C3: the table said « 30 % × BR » and the JSON `taux_securite_sociale: "30"` while the SS paid
+    8,40 € on a 30 € G (30 % × 30 − 2 would be 7,00). What was computed (docs/situations.md, G at 30 € on
+    2025-06-01): 70 % × 30 = 21,00 − majoration 10,60 (12,00 capped, R322-1-1) = 10,40 − PF 2 = 8,40 €."""
+    import json
+    from typer.testing import CliRunner
+    from simulateur.cli import app
+    args = ["simuler", "cabinets-dentaires", "-f", "base", "--acte", "G", "--frais-reels", "30", "--parcours", "hors",
+            "--date", "2025-06-01"]
+    r = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    ligne = next(l for l in r.stdout.splitlines() if "Sécurité sociale" in l)
+    assert "70 % × BR − majoration hors parcours 10,60 €, dont 2,00 € retenus" in ligne and ligne.endswith("8,40 €")
+    d = json.loads(CliRunner().invoke(app, args + ["--format", "json"]).stdout)
+    assert (d["taux_securite_sociale"], d["securite_sociale"], d["participation_forfaitaire"]) == ("70", "8.40", "2.00")
+    r = CliRunner().invoke(app, args + ["--explique"], env={"COLUMNS": "300"})
+    assert ("hors parcours de soins : taux réduit de 40 points, soit une majoration de 12,00 €, plafonnée à 10,60 € par "
+            "acte — 21,00 € − 10,60 € = 10,40 €") in r.stdout
 
 
 def test_hors_parcours_avant_16_ans_sans_majoration(cd):
@@ -188,6 +210,45 @@ def test_css_depassement_signale(cd):
     r = _r(cd, "base", acte="CS+MPC+MCS", frais_reels="51.50", css=True, dptm=True, date="2025-06-01")
     h = [x for x in r.hypotheses if x.raison == "css.depassement"]
     assert len(h) == 1 and h[0].valeur == D("20.00")
+
+
+@pytest.mark.parametrize("formule, frais, paye, reste, fin", [
+    # cabinets-dentaires, G (BR 30), DPTM, 2025-06-01, CSS: SS 70 % × 30 = 21,00 (no PF with the CSS, art. L160-15
+    # CSS); Base 100 % BR pays the TM 9,00; the overrun is FR − 30.
+    # Base alone: nothing above the BR → the 20,00 € overrun stays with the patient (RAC 20,00).
+    ("base", "50", "0.00", "20.00", " ; il reste à sa charge"),
+    # Option 2 (+ 100 % BR = 30,00 above the base, AG2R « Résumé de garanties », Option 2): pays the 20,00 € overrun
+    # whole (RAC 0) — the assumption used to say « il reste à sa charge » (hostile test C2).
+    ("option-2", "50", "20.00", "0.00", " ; s'il est facturé, le contrat le paie ici en entier (20,00 €)"),
+    # FR 80: overrun 50,00, Option 2 pays 30,00 of it, 20,00 stay with the patient (RAC 80 − 21 − 9 − 30 = 20,00).
+    ("option-2", "80", "30.00", "20.00", " ; s'il est facturé, le contrat en paie ici 30,00 € et 20,00 € restent à sa charge"),
+])
+def test_css_depassement_suit_le_resultat(cd, formule, frais, paye, reste, fin):
+    from simulateur.rendu.hypotheses import phrase
+    r = _r(cd, formule, nature="consultation-generaliste", br="30", frais_reels=frais, css=True, dptm=True, date="2025-06-01")
+    assert r.reste_a_charge == D(reste)
+    h = [x for x in r.hypotheses if x.raison == "css.depassement"][0]
+    assert (h.details["paye"], h.details["reste"]) == (D(paye), D(reste))
+    assert phrase(h).endswith(fin)
+
+
+@pytest.mark.parametrize("situation, pf, texte", [
+    # no situation: PF 2,00 € withheld (décret 2024-113, since 2024-05-15) → « dues »
+    ({}, "2.00", "âge non précisé : adulte (18 ans ou plus, participation forfaitaire et franchises dues)"),
+    # CSS, maternité: neither PF nor franchise (situations.yaml, exoneration.css / exoneration.maternite) → not « dues »
+    ({"css": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation forfaitaire ni franchise "
+                            "retenue pour un bénéficiaire de la complémentaire santé solidaire)"),
+    ({"maternite": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation forfaitaire ni "
+                                  "franchise retenue en période de maternité)"),
+])
+def test_hypothese_adulte_suit_la_participation_retenue(cd, situation, pf, texte):
+    """The adult assumption said « participation forfaitaire et franchises dues » with --css or --maternite
+    while the PF was 0,00 (hostile test C2): it now says what the result withheld."""
+    from simulateur.rendu.hypotheses import phrase
+    r = _r(cd, "option-2", nature="consultation-generaliste", br="30", frais_reels="30", dptm=True, date="2025-06-01",
+           **situation)
+    assert r.participation_forfaitaire == D(pf)
+    assert [phrase(h) for h in r.hypotheses if h.raison == "age.adulte"] == [texte]
 
 
 def test_situations_sont_des_parametres_dates_et_sources():

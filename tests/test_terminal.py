@@ -463,3 +463,57 @@ def test_verifier_toutes_les_largeurs(monkeypatch):
         assert all(re.search(rf"(^|\s){n}(\s|$)", r.stdout, re.M) for n in natures), largeur
         for m in ("-96,75", "+27,00", "145,13", "48,38", "193,50"):
             assert m in r.stdout, (m, largeur)
+
+
+# ------------------------------------------------------------------ narrower than the narrowest layout
+
+# The largest amount an act may have (domaine.montant: 100 000 000 € excluded): 99 999 999,99 €. By hand,
+# cabinets-dentaires Option 2, specialist DPTM, BR 31,50, 2025-06-01 (docs/calcul.md §6): SS 20,05, base 9,45,
+# option 47,25, total 76,75 → reste à charge 99 999 999,99 − 76,75 = 99 999 923,24 €.
+GEANT = ["--nature", "consultation-specialiste", "--dptm", "--br", "31,50", "--frais-reels", "99999999,99", "--date",
+         "2025-06-01"]
+ETROITS = {
+    "simuler": ["simuler", "cabinets-dentaires", "-f", "option-2", *GEANT],
+    "comparer": ["comparer", "cabinets-dentaires", *GEANT],
+    "exemples": CAS["exemples"],
+    "contrats": ["contrats"],
+    "contrat": ["contrat", "cabinets-dentaires"],
+    "natures": ["natures"],
+    "actes": ["actes", "couronne", "--date", "2025-06-01"],
+    "verifier": ["verifier", "{releves}", "-c", "cabinets-dentaires", "-f", "option-2"],
+}
+MOT_CODE = r"[A-Za-z0-9]+(?:[-:][A-Za-z0-9]+)+|[A-Z]{3,4}\d{3}"
+
+
+@pytest.mark.parametrize("cas", list(ETROITS))
+def test_plus_etroit_que_40_rien_n_est_coupe(cas, monkeypatch, tmp_path):
+    """Hostile test A1: at COLUMNS=10 the table showed `12 345` for 12 345 678,90 €, at 5 `8` for 80,00 €. Below
+    40 columns (the narrowest layout, disposition.LARGEUR_MIN) every command lays its output out at 40 and
+    lets the terminal wrap: at every width from 1 to 39 the output is the 40-column one, and every amount and
+    every code of the piped output (no width limit) is there whole — 99 999 999,99 € and 99 999 923,24 € too."""
+    monkeypatch.chdir(RACINE)
+    releves = tmp_path / "releves.csv"
+    # one statement of the same act: SS said paid 99 999 999,99 (expected 20,05: écart +99 999 979,94, a
+    # trop-perçu, exit 1), complementary 9,45 + 47,25 = 56,70
+    releves.write_text("beneficiaire;date;nature;br;frais_reels;dptm;ss_verse;complementaire_verse\n"
+                       "A;2025-06-01;consultation-specialiste;31,50;99999999,99;oui;99999999,99;56,70\n", encoding="utf-8")
+    args = [a.replace("{releves}", str(releves)) for a in ETROITS[cas]]
+    tube = normal(lancer(None, *args).stdout)
+    montants = set(re.findall(r"\d{1,3}(?: \d{3})*,\d\d", tube))
+    codes = set(re.findall(MOT_CODE, tube))
+    if cas in ("simuler", "comparer", "verifier"):
+        assert "99 999 999,99" in montants
+    if cas == "simuler":
+        assert "99 999 923,24" in montants
+    if cas == "verifier":
+        assert "99 999 979,94" in montants
+    a_40 = lancer(40, *args)
+    assert a_40.exit_code == (1 if cas == "verifier" else 0), a_40.stderr
+    verifier_lignes(a_40.stdout, 40)
+    texte = normal(a_40.stdout)
+    for m in montants:
+        assert m in texte, (cas, m)
+    manquants = codes - set(re.findall(MOT_CODE, texte))
+    assert not manquants, (cas, manquants)
+    for largeur in range(1, 40):
+        assert lancer(largeur, *args).stdout == a_40.stdout, (cas, largeur)

@@ -334,3 +334,45 @@ def test_contrats_livres_en_ligne_de_commande():
     assert f"{len(chemins)} fichiers : {len(chemins)} valide(s)" in r.stdout or len(chemins) == 1
     r = lancer("valider", "cabinets-dentaires", "--date", JOUR.isoformat())
     assert r.exit_code == 0 and "contrats/cabinets-dentaires.yaml : valide" in r.stdout
+
+
+# libyaml's English problems, in French with the line:column of libyaml's mark and a hint of their own
+# (hostile test C4: « syntaxe YAML invalide : found a tab character that violates indentation »).
+@pytest.mark.parametrize("texte, ou, debut", [
+    ("a:\n  b: 1\n\t c: 2\n", "3:1", "tabulation dans l'indentation"),
+    ("a:\n\tb: 1\n", "2:1", "tabulation dans l'indentation"),                 # libyaml: « cannot start any token »
+    ("a: b: c\n", "1:5", "deux-points inattendu : une valeur contient « : » sans guillemets"),
+    ("a: \"abc\n", "2:1", "fin de fichier inattendue : un guillemet, un crochet ou une accolade n'est pas fermé"),
+    ("a: @x\n", "1:4", "caractère qui ne peut pas commencer une valeur"),
+    ("a:\n  b: 1\n c: 2\n", "3:2", "clé attendue : la ligne n'est pas alignée sur les clés de son bloc"),
+    ("[" * 2000 + "]" * 2000, "1:1001", "imbrication trop profonde"),
+    ("a: [1, 2\n", "2:1", "virgule ou crochet fermant attendu dans la liste [ … ]"),
+    ("- a\nb: 1\n", "2:1", "élément de liste « - » attendu"),
+    ("a: 1\n---\nb: 2\n", "2:1", "un seul document attendu"),
+    ("a: b\nc: \x07\n", "2:4", "caractère de contrôle U+0007 interdit dans un fichier YAML"),
+])
+def test_syntaxe_yaml_en_francais(texte, ou, debut):
+    from simulateur.fichiers.yaml_strict import composer
+    with pytest.raises(ContratInvalide) as e:
+        composer(texte, "f.yaml")
+    p = e.value.problemes[0]
+    message, indice = str(p).split("\n  indice : ")
+    assert message.startswith(f"f.yaml:{ou}: ") and debut in message
+    assert indice and not any(m in message + indice for m in ("found", "expected", "character", "nesting", "allowed"))
+
+
+def test_syntaxe_yaml_inconnue_garde_le_texte_de_libyaml():
+    """A libyaml problem the table does not know keeps its own words after the French prefix (never lost)."""
+    from simulateur.fichiers.yaml_strict import traduire, INDICE_SYNTAXE
+    assert traduire("found something new") == ("found something new", INDICE_SYNTAXE)
+
+
+def test_tabulation_dans_un_contrat_et_des_parametres(tmp_path):
+    """The same words for a contract (`valider`, exit 2) and a parameter scenario (the same reader)."""
+    f = tmp_path / "tab.yaml"
+    f.write_text("id: tab\nnom: x\ncontrat:\n  a: 1\n\t b: 2\n", encoding="utf-8")
+    r = lancer("valider", str(f))
+    assert r.exit_code == 2 and "tab.yaml:5:1: erreur : syntaxe YAML invalide : tabulation dans l'indentation" in r.stdout + r.stderr
+    r = lancer("simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10",
+               "--parametres", str(f))
+    assert r.exit_code == 2 and "tab.yaml:5:1: syntaxe YAML invalide : tabulation dans l'indentation" in r.stderr

@@ -2,6 +2,7 @@
 
 Data on stdout, messages on stderr. Exit codes: 0 success; 1 the run finished but rows or checks
 failed; 2 bad usage or input (a French message, no traceback unless --debug); 130 interrupted.
+A reader that left (`| head -1`) ends every command with 0 (`environnement.lecteur_parti`).
 One module per command group: `simuler`, `catalogue` (contrats, contrat, natures), `actes`, `lot`,
 `comparer`, `exemples`, `valider`, `verifier`; `francais` (the parser in French), `options` (shared
 options), `completion` (values for shell completion), `sortie` (JSON and CSV output).

@@ -2,6 +2,7 @@
 basket, HLF / PLV at a date)."""
 from __future__ import annotations
 
+import sys
 from typing import List, Optional
 
 import typer
@@ -35,9 +36,14 @@ def actes(mots: Optional[List[str]] = typer.Argument(None, metavar="[TEXTE]...",
                                                      "tout le catalogue."),
           date: Optional[str] = typer.Option(None, "--date", metavar="AAAA-MM-JJ", help="Date des tarifs (défaut : aujourd'hui)."),
           format: str = option_format()):
-    """Cherche dans le catalogue daté des actes (NGAP, CCAM, LPP) : code, libellé, BR, taux, panier, HLF / PLV."""
-    from . import proteger
+    """Cherche dans le catalogue daté des actes (NGAP, CCAM, LPP) : code, libellé, BR, taux, panier, HLF / PLV.
+    Code de sortie 1 si aucun code ne correspond, 2 si TEXTE n'a aucun mot (lettres ou chiffres)."""
+    from . import erreur, proteger
+    from ..domaine.champs import cle_texte
+    from ..rendu.messages import recherche_sans_mot, recherche_vide
     texte = " ".join(mots) if mots else None
+    if texte is not None and texte.strip() and not cle_texte(texte):
+        erreur(recherche_sans_mot("actes", texte))
 
     def faire():
         import datetime as dt
@@ -52,12 +58,17 @@ def actes(mots: Optional[List[str]] = typer.Argument(None, metavar="[TEXTE]...",
         from ..rendu.actes import actes_json
         donnees = actes_json(liste)
         if format == "json":
-            return ecrire_json(donnees)
-        lignes = [_a_plat(x) for x in donnees]
-        return ecrire_csv(colonnes_de(lignes, ("code", "libelle", "nature")), lignes)
-    from ..rendu.actes import afficher_actes
-    from ..rendu.tables import console
-    afficher_actes(console(), liste, d, texte)
+            ecrire_json(donnees)
+        else:
+            lignes = [_a_plat(x) for x in donnees]
+            ecrire_csv(colonnes_de(lignes, ("code", "libelle", "nature")), lignes)
+    elif liste:
+        from ..rendu.actes import afficher_actes
+        from ..rendu.tables import console
+        afficher_actes(console(), liste, d, texte)
+    if not liste:                  # like `natures`: nothing found is exit 1 (docs/interface.md)
+        sys.stderr.write(recherche_vide("actes", texte) + "\n")
+        raise typer.Exit(1)
 
 
 def enregistrer(app) -> None:

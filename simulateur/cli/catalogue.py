@@ -118,11 +118,15 @@ def natures(texte: Optional[str] = typer.Argument(None, metavar="[TEXTE]", show_
                                                        "compte des accents ni de la casse ; un début de mot suffit)."),
             format: str = option_format()):
     """Le catalogue des natures d'actes (codes de --nature et de la colonne nature), ou celles qui
-    contiennent TEXTE. Code de sortie 1 si aucune ne correspond.
+    contiennent TEXTE. Code de sortie 1 si aucune ne correspond, 2 si TEXTE n'a aucun mot (lettres ou chiffres).
 
     Partout où une nature est attendue, son libellé et les écritures sans accents sont acceptés aussi
     (« consultation spécialiste » = consultation-specialiste)."""
-    from ..domaine.natures import chercher
+    from ..domaine.natures import chercher, mots
+    from ..rendu.messages import recherche_sans_mot, recherche_vide
+    if texte is not None and texte.strip() and not mots(texte):
+        from . import erreur
+        erreur(recherche_sans_mot("natures", texte))
     trouvees = chercher(texte)
     if format == "json":
         ecrire_json(_natures_json(trouvees))
@@ -135,8 +139,7 @@ def natures(texte: Optional[str] = typer.Argument(None, metavar="[TEXTE]", show_
         titre = "Natures d'actes" + (f" : « {texte} »" if texte else "")
         tables.afficher_natures(tables.console(), trouvees, titre)
     if not trouvees:
-        from ..domaine.champs import apercu
-        sys.stderr.write(f"aucune nature ne correspond à « {apercu(texte)} » ; la liste complète : simulateur natures\n")
+        sys.stderr.write(recherche_vide("natures", texte) + "\n")
         raise typer.Exit(1)
 
 

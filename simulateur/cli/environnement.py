@@ -8,9 +8,11 @@
   same cleanup (an output file is never left half written, `fichiers.ecriture`), one message
   « interrompu », exit code 130;
 - an error of the environment that reaches the top — standard output on a full disk (`> /dev/full`),
-  a closed pipe — is one French message and exit code 2 (1 for a reader that left: `| head`), never a
-  traceback; standard output is flushed here, so that a write error is reported rather than lost in
-  the interpreter's shutdown;
+  a closed pipe — is one French message and exit code 2, never a traceback; standard output is
+  flushed here, so that a write error is reported rather than lost in the interpreter's shutdown;
+- a reader that left (`simulateur … | head -1`: EPIPE, `BrokenPipeError`) ends every command the same
+  way (`lecteur_parti`): no message, exit code 0 — the reader took what it wanted; code 1 keeps its
+  documented meaning (rows in error, nothing found);
 - any other exception is a defect of the program: one line « erreur interne (…) », exit code 2, the
   trace only with `--debug`.
 """
@@ -21,7 +23,7 @@ import os
 import signal
 import sys
 
-EXIT_USAGE, EXIT_ECHECS, EXIT_INTERRUPTION = 2, 1, 130
+EXIT_OK, EXIT_USAGE, EXIT_ECHECS, EXIT_INTERRUPTION = 0, 2, 1, 130
 _ETAT = {"interruption_dite": False}
 
 
@@ -78,11 +80,18 @@ def _taire_stdout() -> None:
         pass
 
 
+def lecteur_parti() -> int:
+    """THE rule of a reader that left (`| head`), for every command: standard output pointed at
+    /dev/null (nothing more can fail on it), no message, and the exit code to use: 0. Documented in
+    docs/confiance.md (« La sortie standard aussi est surveillée »)."""
+    _taire_stdout()
+    return EXIT_OK
+
+
 def _erreur_systeme(e: OSError) -> int:
     from ..domaine.erreurs import apercu, raison_systeme
     if e.errno == errno.EPIPE:
-        _taire_stdout()
-        return EXIT_ECHECS
+        return lecteur_parti()
     quoi = apercu(e.filename, 200) if getattr(e, "filename", None) else "écriture impossible sur la sortie standard"
     _ecrire_erreur(f"erreur : {quoi} : {raison_systeme(e)}\n")
     _taire_stdout()

@@ -287,6 +287,19 @@ class GroupeFr(_Francais, TyperGroup):
                 texte += " ; vouliez-vous dire " + " ou ".join(f"« {p} »" for p in proches) + " ?"
             raise _click.exceptions.UsageError(texte + f" (liste : {ctx.command_path} --help)", ctx) from e
 
+    def invoke(self, ctx):
+        """Runs the command; a reader that left (`simulateur … | head -1`: EPIPE) ends every command by
+        THE one rule (`environnement.lecteur_parti`: no message, exit 0) — Click would exit 1, the code
+        of rows in error."""
+        import errno
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            if e.errno != errno.EPIPE:
+                raise
+            from .environnement import lecteur_parti
+            raise typer.Exit(lecteur_parti()) from None
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Click's main, the errors worded here: `erreur : …` on stderr and exit code 2."""
         try:

@@ -208,9 +208,8 @@ def enregistrer(app) -> None:
             dire_interrompu(sortie)
             raise typer.Exit(EXIT_INTERRUPTION)
         except BrokenPipeError:          # `simulateur lot … | head`: the reader left, nothing more to say
-            import os
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(EXIT_ECHECS)
+            from .environnement import lecteur_parti
+            raise typer.Exit(lecteur_parti())
         if not silencieux:
             _resume(bilan, sortie)
         if resume is not None:

@@ -131,9 +131,8 @@ def enregistrer(app) -> None:
             sys.stderr.write("interrompu" + (f" : {sortie} n'a pas été écrit" if sortie else "") + "\n")
             raise typer.Exit(EXIT_INTERRUPTION)
         except BrokenPipeError:
-            import os
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(EXIT_ECHECS)
+            from .environnement import lecteur_parti
+            raise typer.Exit(lecteur_parti())
         if not silencieux:
             from ..rendu.verification import resume
             sys.stderr.write(resume(bilan, sortie))

@@ -115,8 +115,8 @@ def _taux(c: Champ, texte):
     t = texte if isinstance(texte, (int, Decimal)) and not isinstance(texte, bool) else str(texte).replace("%", "")
     try:
         v = lire_decimal(t)
-    except MontantInvalide as e:
-        raise ActeInvalide("montant-" + e.raison, c.nom, apercu(texte)) from None
+    except MontantInvalide as e:           # a percentage, not an amount: its own codes and wording
+        raise ActeInvalide("taux-" + e.raison, c.nom, apercu(texte)) from None
     if not 0 <= v <= CENT:
         raise ActeInvalide("taux-hors-bornes", c.nom, apercu(texte))
     return v + 0 if v else Decimal(0)

@@ -35,42 +35,94 @@ def composer(texte: str, fichier: str, *, taille_max: int = TAILLE_MAX, indice_v
         noeud = yaml.compose(texte, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        quoi = _traduire((e.problem or e.context or "erreur de syntaxe").strip())
+        probleme = (e.problem or e.context or "erreur de syntaxe").strip()
+        if mark is not None and texte[mark.index:mark.index + 1] == "\t":
+            probleme = "found a tab character that violates indentation"     # libyaml: « cannot start any token »
+        quoi, indice = traduire(probleme)
         raise ContratInvalide([Probleme(fichier, mark.line + 1 if mark else None, f"syntaxe YAML invalide : {quoi}",
-                                        colonne=mark.column + 1 if mark else None, indice=INDICE_SYNTAXE)],
+                                        colonne=mark.column + 1 if mark else None, indice=indice)],
                               illisible=True) from None
+    except yaml.reader.ReaderError as e:
+        ligne, colonne = _position(texte, e.position)
+        raise ContratInvalide([Probleme(fichier, ligne, f"caractère de contrôle U+{e.character:04X} interdit dans un "
+                                        "fichier YAML", colonne=colonne, indice="retirez ce caractère invisible (souvent "
+                                        "collé depuis un PDF ou un traitement de texte)")], illisible=True) from None
     except (yaml.YAMLError, ValueError, RecursionError) as e:
-        raise ContratInvalide([Probleme(fichier, None, f"YAML illisible : {_traduire(str(e))[:200]}")], illisible=True) from None
+        raise ContratInvalide([Probleme(fichier, None, f"YAML illisible : {traduire(str(e))[0][:200]}")], illisible=True) from None
     if noeud is None:
         raise ContratInvalide([Probleme(fichier, None, "fichier vide", indice=indice_vide)], illisible=True)
     return noeud
 
 
-_TRADUCTIONS = (
-    ("mapping values are not allowed here", "deux-points inattendu (une valeur contient-elle « : » sans guillemets ?)"),
-    ("mapping values are not allowed in this context", "deux-points inattendu (une valeur contient-elle « : » sans guillemets ?)"),
-    ("could not find expected ':'", "deux-points attendu"),
-    ("found character that cannot start any token", "caractère qui ne peut pas commencer une valeur (tabulation ?)"),
-    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
-    ("expected <block end>, but found", "indentation incohérente"),
-    ("did not find expected key", "clé attendue (indentation ?)"),
-    ("did not find expected ',' or ']'", "virgule ou crochet fermant attendu"),
-    ("did not find expected ',' or '}'", "virgule ou accolade fermante attendue"),
-    ("found undefined alias", "alias non défini"),
-    ("found duplicate anchor", "ancre en double"),
-    ("special characters are not allowed", "caractères spéciaux interdits"),
-    ("unacceptable character", "caractère non accepté"),
-    ("found unknown escape character", "séquence d'échappement inconnue"),
-    ("while scanning", "en lisant"),
+def _position(texte: str, position: int) -> tuple[int, int]:
+    """(line, column), from 1, of a character position in `texte`."""
+    avant = texte[:position]
+    return avant.count("\n") + 1, position - (avant.rfind("\n") + 1) + 1
+
+
+_DEUX_POINTS = ("deux-points inattendu : une valeur contient « : » sans guillemets, ou la ligne est mal indentée",
+                "mettez la valeur entre guillemets (\"14:30\", \"note : …\") ou alignez la clé sur ses voisines")
+# libyaml's problems (English), each in French with a hint; the position (fichier:ligne:colonne) is the
+# Probleme's. A problem not listed here keeps libyaml's words after the French prefix.
+TRADUCTIONS = (
+    ("found a tab character that violates indentation",
+     "tabulation dans l'indentation", "YAML n'accepte que des espaces pour indenter : remplacez la tabulation par des espaces"),
+    ("found a tab character where an indentation space is expected",
+     "tabulation dans l'indentation", "YAML n'accepte que des espaces pour indenter : remplacez la tabulation par des espaces"),
+    ("found character that cannot start any token",
+     "caractère qui ne peut pas commencer une valeur (tabulation, @ ou ` en tête de valeur ?)",
+     "indentez avec des espaces, jamais des tabulations ; une valeur qui commence par @ ou ` s'écrit entre guillemets"),
+    ("mapping values are not allowed", *_DEUX_POINTS),
+    ("could not find expected ':'", "deux-points attendu après la clé",
+     "écrivez « clé: valeur » ; une valeur sur plusieurs lignes s'écrit entre guillemets ou après « | »"),
+    ("found unexpected end of stream", "fin de fichier inattendue : un guillemet, un crochet ou une accolade n'est pas fermé",
+     "fermez le guillemet (ou le crochet) ouvert sur cette ligne ou une ligne au-dessus"),
+    ("found unexpected document indicator", "« --- » ou « ... » à l'intérieur d'un texte entre guillemets",
+     "fermez le guillemet ouvert avant cette ligne"),
+    ("did not find expected key", "clé attendue : la ligne n'est pas alignée sur les clés de son bloc",
+     "alignez-la (mêmes espaces que les clés voisines) ; un texte après une valeur entre guillemets doit être dans les guillemets"),
+    ("did not find expected '-' indicator", "élément de liste « - » attendu : la ligne n'est pas alignée sur la liste",
+     "alignez-la sur les « - » de la liste, ou indentez-la davantage si elle appartient à l'élément précédent"),
+    ("did not find expected node content", "valeur attendue (une virgule en trop dans une liste [ … ] ?)",
+     "retirez la virgule en trop, ou écrivez la valeur"),
+    ("expected <block end>, but found", "indentation incohérente", "alignez la ligne sur les clés de son bloc"),
+    ("did not find expected ',' or ']'", "virgule ou crochet fermant attendu dans la liste [ … ]",
+     "fermez la liste par « ] » et séparez ses éléments par des virgules"),
+    ("did not find expected ',' or '}'", "virgule ou accolade fermante attendue dans { … }",
+     "fermez par « } » et séparez les paires « clé: valeur » par des virgules"),
+    ("exceeded maximum nesting depth", "imbrication trop profonde (listes ou blocs imbriqués sur des centaines de niveaux)",
+     "un contrat ou des paramètres n'ont que quelques niveaux : vérifiez l'indentation ou les crochets ouverts"),
+    ("found undefined alias", "alias « * » non défini", "définissez l'ancre « &nom » avant l'alias, ou retirez l'étoile"),
+    ("second occurrence", "ancre « & » définie deux fois", "donnez à chaque ancre un nom différent"),
+    ("found duplicate anchor", "ancre « & » définie deux fois", "donnez à chaque ancre un nom différent"),
+    ("but found another document", "un seul document attendu, or le fichier en contient plusieurs (« --- »)",
+     "un fichier, un document : retirez la ligne « --- » et ce qui la suit, ou faites-en un autre fichier"),
+    ("did not find expected <document start>", "début de document « --- » attendu après une directive « % »",
+     "retirez la ligne « %… » (inutile) ou ajoutez « --- » après"),
+    ("found unknown escape character", "séquence d'échappement inconnue (« \\ » suivi d'une lettre) entre guillemets",
+     "entre guillemets doubles, écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples"),
+    ("did not find expected hexdecimal number", "séquence d'échappement \\x, \\u ou \\U sans chiffres hexadécimaux",
+     "écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples"),
+    ("did not find expected alphabetic or numeric character", "nom d'ancre ou d'alias vide après « & » ou « * »",
+     "une valeur qui commence par & ou * s'écrit entre guillemets"),
+    ("found undefined tag handle", "balise « ! » inconnue", "une valeur qui commence par ! s'écrit entre guillemets"),
+    ("found an indentation indicator equal to 0", "indicateur d'indentation 0 après « | » ou « > »",
+     "écrivez « | » seul (ou un chiffre de 1 à 9)"),
+    ("found duplicate %YAML directive", "directive %YAML en double", "retirez les lignes « %… » (inutiles)"),
+    ("did not find the expected '>'", "balise « !<… » non fermée", "une valeur qui commence par ! s'écrit entre guillemets"),
+    ("special characters are not allowed", "caractères spéciaux interdits", "retirez les caractères invisibles ou de contrôle"),
+    ("unacceptable character", "caractère non accepté", "retirez les caractères invisibles ou de contrôle"),
+    ("while scanning", "en lisant", INDICE_SYNTAXE),
 )
 
 
-def _traduire(message: str) -> str:
-    """libyaml speaks English: the common messages in French (an unknown one is kept, after the French prefix)."""
-    for anglais, francais in _TRADUCTIONS:
+def traduire(message: str) -> tuple[str, str]:
+    """(problem, hint) in French for one of libyaml's messages (`TRADUCTIONS`, matched on its start);
+    an unknown one keeps its words, with the generic hint `INDICE_SYNTAXE`."""
+    for anglais, francais, indice in TRADUCTIONS:
         if message.startswith(anglais):
-            return francais
-    return message
+            return francais, indice
+    return message, INDICE_SYNTAXE
 
 
 class LecteurYaml:

@@ -109,10 +109,15 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
     echo replays it) and every assumption (`hypotheses`).
 
     Raises ActeInvalide (an input the act lacks for this contract, named by its field; a date past the
-    horizon of the parameters), FormuleInconnue, ParametreIndisponible (no value at that date;
+    horizon of the parameters; care before `date_adhesion`, `soins-avant-adhesion`, for every contract), FormuleInconnue, ParametreIndisponible (no value at that date;
     ReconductionRefusee in strict mode).
     """
     params = parametres or charger_parametres()
+    if acte.date_adhesion is not None and acte.date < acte.date_adhesion:
+        # One rule for every contract (docs/format-contrat.md, « Délai de stage »): a contract covers
+        # nothing before the member joined, with or without a waiting period.
+        raise ActeInvalide("soins-avant-adhesion", "date_adhesion", date=acte.date, adhesion=acte.date_adhesion,
+                           contrat=contrat.id)
     avant = horizon(acte, params) if acte.date > params.connus_jusqu_au else []
 
     def calculer(a):
@@ -126,7 +131,7 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
         lire = LectureParametres(params, complet.date, expliquer, strict)
         r = _simuler(contrat, formule, complet, etat, lire, expliquer)
         if complet.css or lus or lire.reconduits:
-            hyps = list(hyps) + (avertissements(complet) if complet.css else [])
+            hyps = list(hyps) + (avertissements(complet, r) if complet.css else [])
             if lus or lire.reconduits:
                 hyps += reconduits({v.nom: v for v in list(lus) + lire.reconduits}.values(), complet.date, params)
         r.acte, r.hypotheses_moteur = complet, hyps
@@ -165,4 +170,4 @@ def _simuler(contrat, formule: str, acte: Acte, etat, lire: LectureParametres, e
             renouvellements.extend([(cle, acte.date)] * livre)
     total = ss.rss + forfait_ac + a.verse_avant
     return Resultat(contrat.id, form.id, acte.nature, acte.date, fr, acte.br, ss.taux, ss.ss_brut, ss.rss, ss.pf + ss.franchise,
-                    parts, total, fr - total, forfait_ac, explication, a.consommations, renouvellements)
+                    parts, total, fr - total, forfait_ac, explication, a.consommations, renouvellements, ss.majoration)

@@ -171,12 +171,20 @@ def _limite_100_sante(acte, lire, hyps: list):
     return dataclasses.replace(acte, limite=v.valeur)
 
 
-def avertissements(acte) -> list:
-    """Facts of the act worth a warning: an overrun billed to a CSS beneficiary by a doctor or an auxiliary."""
+def avertissements(acte, resultat=None) -> list:
+    """Facts of the act worth a warning: an overrun billed to a CSS beneficiary by a doctor or an auxiliary.
+
+    The warning follows what was computed (`resultat`, the act's Resultat): `details["reste"]` is the part
+    of the overrun left to the patient, min(overrun, reste_a_charge) — with the CSS neither participation
+    forfaitaire nor franchise is withheld, so what the patient keeps is unpaid overrun first — and
+    `details["paye"]` the part the contract paid (euros, Decimal)."""
     if acte.css and acte.frais_reels > acte.br:
         nat = NATURES.get(acte.nature)
         if nat is not None and nat.taux in ("medecins", "auxiliaires", "sage-femme") and not nat.hospitalier:
-            return [Hypothese("css", acte.frais_reels - acte.br, "css.depassement", br=acte.br, frais_reels=acte.frais_reels)]
+            depassement = acte.frais_reels - acte.br
+            reste = depassement if resultat is None else min(depassement, max(resultat.reste_a_charge, ZERO))
+            return [Hypothese("css", depassement, "css.depassement", br=acte.br, frais_reels=acte.frais_reels,
+                              reste=reste, paye=depassement - reste)]
     return []
 
 
@@ -266,16 +274,21 @@ def _donne(acte, nom: str) -> bool:
     return getattr(acte, nom) != PAR_NOM[nom].defaut
 
 
-def par_defaut(acte, deja: set, nature: str | None = None) -> list:
+def par_defaut(acte, deja: set, nature: str | None = None, retenu=None) -> list:
     """The inputs left at their ordinary value that the rules read: date, age, parcours, régime, situation.
-    `nature`: the act's nature as computed (an act given by its code has none of its own)."""
+    `nature`: the act's nature as computed (an act given by its code has none of its own); `retenu`: the
+    participation forfaitaire and franchises the result withheld (euros; None: unknown), so that the
+    adult assumption says « dues » only when some were (not with --css or --maternite, which exempt)."""
     out = []
     nat = NATURES.get(nature or acte.nature)
     rembourse = nat is not None and (nat.taux is not None or nat.forfait is not None)
     if acte.donnes is not None and "date" not in acte.donnes:
         out.append(Hypothese("date", acte.date, "date.aujourdhui"))
     if acte.age is None and "age" not in deja:
-        out.append(Hypothese("age", None, "age.adulte", pf=bool(nat and (nat.pf or nat.franchise))))
+        soumis = bool(nat and (nat.pf or nat.franchise))
+        out.append(Hypothese("age", None, "age.adulte", pf=soumis and (retenu is None or retenu > 0),
+                             exonere=soumis and retenu is not None and retenu == 0,
+                             situations=[x for x in SITUATIONS if getattr(acte, x)]))
     if nat is not None and nat.code in _ETAPES_HORS_PARCOURS and not _donne(acte, "parcours") and acte.parcours == "dans":
         out.append(Hypothese("parcours", "dans", "parcours.dans"))
     if rembourse and not _donne(acte, "regime") and acte.regime == "general":
@@ -292,7 +305,7 @@ def hypotheses(resultat) -> list:
     if resultat.acte is None:
         return propres
     deja = {h.champ for h in propres}
-    return propres + par_defaut(resultat.acte, deja, resultat.nature)
+    return propres + par_defaut(resultat.acte, deja, resultat.nature, resultat.participation_forfaitaire)
 
 
 __all__ = ["Hypothese", "PAIRES_VERRES", "avertissements", "candidats", "completer", "horizon", "hypotheses",

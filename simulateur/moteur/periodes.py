@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..domaine.erreurs import ActeInvalide
 from .etat import ajouter_mois
 from .plafonds import vise_le_panier
 from .resultat import Calcul
@@ -84,9 +83,8 @@ def delai_de_stage(contrat, acte, responsable: bool = True) -> str | None:
     d = contrat.delai_de_stage
     if d is None or acte.date_adhesion is None:
         return None
-    if acte.date < acte.date_adhesion:
-        raise ActeInvalide("soins-avant-adhesion", "date_adhesion", date=acte.date, adhesion=acte.date_adhesion,
-                           contrat=contrat.id)
+    if acte.date < acte.date_adhesion:       # refused before, for every contract (moteur.calcul.simuler)
+        return None
     if d.sauf_certificat and acte.certificat_radiation:
         return None
     if acte.date >= fin_du_delai(d, acte.date_adhesion):

@@ -70,17 +70,20 @@ class Resultat:
     """
     __slots__ = ("contrat", "formule", "nature", "date", "frais_reels", "base_remboursement", "taux_securite_sociale",
                  "ss_brut", "securite_sociale", "participation_forfaitaire", "parts", "total_rembourse", "reste_a_charge",
-                 "forfait_apres_cancer", "explication", "consommations", "renouvellements", "acte", "hypotheses_moteur")
+                 "forfait_apres_cancer", "explication", "consommations", "renouvellements", "acte", "hypotheses_moteur",
+                 "majoration_hors_parcours")
 
     def __init__(self, contrat: str, formule: str, nature: str, date: dt.date, frais_reels: Decimal, base_remboursement: Decimal,
                  taux_securite_sociale: Decimal, ss_brut: Decimal, securite_sociale: Decimal, participation_forfaitaire: Decimal,
                  parts: list, total_rembourse: Decimal, reste_a_charge: Decimal, forfait_apres_cancer: Decimal = ZERO,
-                 explication: list | None = None, consommations: list | None = None, renouvellements: list | None = None):
+                 explication: list | None = None, consommations: list | None = None, renouvellements: list | None = None,
+                 majoration_hors_parcours: Decimal = ZERO):
         self.contrat, self.formule, self.nature, self.date = contrat, formule, nature, date
         self.frais_reels, self.base_remboursement, self.taux_securite_sociale = frais_reels, base_remboursement, taux_securite_sociale
         self.ss_brut, self.securite_sociale, self.participation_forfaitaire = ss_brut, securite_sociale, participation_forfaitaire
         self.parts, self.total_rembourse, self.reste_a_charge = parts, total_rembourse, reste_a_charge
         self.forfait_apres_cancer = forfait_apres_cancer
+        self.majoration_hors_parcours = majoration_hors_parcours
         self.explication = explication if explication is not None else []
         self.consommations = consommations if consommations is not None else []
         self.renouvellements = renouvellements if renouvellements is not None else []

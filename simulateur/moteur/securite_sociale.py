@@ -31,9 +31,10 @@ _NOMS_TAUX: dict = {}
 
 
 class PartSS:
-    """The Sécurité sociale of one act: `taux` (points), `ss_brut`, `pf` and `franchise` withheld,
-    `rss` = net payment; `consommations` of the PF / franchise counters; `etape` (or None).
-    Hors parcours: `taux_normal` and `ss_brut_normal` (in the pathway), `majoration` (their difference)."""
+    """The Sécurité sociale of one act: `taux` (points, the rate applied to the BR), `ss_brut`, `pf` and
+    `franchise` withheld, `rss` = net payment; `consommations` of the PF / franchise counters; `etape`
+    (or None). Hors parcours: `taux_normal` (= `taux`) and `ss_brut_normal` (in the pathway),
+    `majoration` (euros deducted: `ss_brut` = `ss_brut_normal` − `majoration`, capped per act)."""
     __slots__ = ("taux", "ss_brut", "pf", "franchise", "rss", "consommations", "etape", "taux_normal", "ss_brut_normal",
                  "majoration")
 
@@ -214,10 +215,11 @@ def _hors_parcours(s: PartSS, nat: Nature, acte, lire, calcul) -> None:
     majoration = min(max(s.ss_brut_normal - reduit, ZERO), plafond)
     s.majoration = majoration
     s.ss_brut = s.ss_brut_normal - majoration
-    s.taux = max(s.taux - points, ZERO)
+    # s.taux stays the rate applied to the BR (the pathway's): the majoration is deducted after it, capped,
+    # so that « taux × BR − majoration » is what was computed (30 % × BR only when the cap does not bind).
     calcul is not None and calcul.append(Calcul("ss.hors_parcours", points=points, normal=s.ss_brut_normal, majoration=majoration,
                                                 plafond=plafond, plafonnee=majoration < s.ss_brut_normal - reduit,
-                                                resultat=s.ss_brut))
+                                                sans_plafond=max(s.ss_brut_normal - reduit, ZERO), resultat=s.ss_brut))
 
 
 def securite_sociale(nat: Nature, acte, etat, lire, expliquer: bool) -> PartSS:

@@ -60,12 +60,19 @@ _TAG_DATE = "tag:yaml.org,2002:timestamp"
 
 
 class ParametreIndisponible(LookupError):
-    """Aucune valeur du paramètre à la date demandée, ou paramètre inconnu."""
+    """Aucune valeur du paramètre à la date demandée, ou paramètre inconnu.
 
-    def __init__(self, message: str, nom: str, date: dt.date | None = None) -> None:
+    As a value for the renderers (`rendu.messages`): `nom` (the key), `date`, and when the series
+    exists `description` (its `description:` line) and `periodes` ((debut, fin or None), …: the dates
+    it covers, merged). `str(e)` stays a plain sentence for Python callers."""
+
+    def __init__(self, message: str, nom: str, date: dt.date | None = None, description: str = "",
+                 periodes: tuple = ()) -> None:
         super().__init__(message)
         self.nom = nom
         self.date = date
+        self.description = description
+        self.periodes = tuple(periodes)
 
 
 class ReconductionRefusee(ParametreIndisponible):
@@ -111,8 +118,8 @@ def _texte_date(date: dt.date) -> str:
     return date.isoformat()
 
 
-def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
-    """Les périodes couvertes, fusionnées quand elles se touchent : « du X au Y », « depuis le X »."""
+def periodes_couvertes(valeurs: tuple[ValeurDatee, ...]) -> tuple:
+    """The periods a series covers, merged when they touch: ((debut, fin or None), …)."""
     blocs: list[list[dt.date | None]] = []
     for v in valeurs:
         if blocs:
@@ -121,6 +128,12 @@ def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
                 blocs[-1][1] = v.jusqu_au
                 continue
         blocs.append([v.depuis, v.jusqu_au])
+    return tuple((d, f) for d, f in blocs)
+
+
+def _periodes_connues(valeurs: tuple[ValeurDatee, ...]) -> str:
+    """Les périodes couvertes, fusionnées quand elles se touchent : « du X au Y », « depuis le X »."""
+    blocs = periodes_couvertes(valeurs)
     morceaux = [
         f"depuis le {_texte_date(d)}" if f is None else f"du {_texte_date(d)} au {_texte_date(f)}"
         for d, f in blocs
@@ -201,6 +214,8 @@ class Parametres:
             f"(valeurs connues {_periodes_connues(serie.valeurs)})",
             nom=nom,
             date=date,
+            description=serie.description,
+            periodes=periodes_couvertes(serie.valeurs),
         )
 
     def noms(self) -> list[str]:
@@ -245,6 +260,41 @@ class Parametres:
 
 # --------------------------------------------------------------------------------------------
 # Chargement et validation (le lecteur YAML du projet : simulateur.fichiers.yaml_strict)
+
+
+# The range of each kind of value (`unite`): (minimum, maximum or None, whole number only, what it is).
+# A rate beyond 0–100 % or a negative amount would make the Sécurité sociale pay less than 0 or more
+# than the base: refused when the file is read, never computed.
+BORNES = {
+    "pourcent": (Decimal(0), Decimal(100), False, "un taux est un pourcentage entre \"0\" et \"100\""),
+    "euro": (Decimal(0), None, False, "un montant en euros est positif ou nul, au centime (ex. \"22.50\")"),
+    "annees": (Decimal(0), None, True, "un nombre d'années (âge, délai) est un entier positif ou nul"),
+    "mois": (Decimal(0), None, True, "un nombre de mois est un entier positif ou nul"),
+    "jours": (Decimal(0), None, True, "un nombre de jours est un entier positif ou nul"),
+    "nombre": (Decimal(0), None, True, "un nombre (d'actes, de séances) est un entier positif ou nul"),
+    "booleen": (Decimal(0), Decimal(1), True, "unité booleen : la valeur est \"1\" (oui) ou \"0\" (non)"),
+}
+# Series that must be strictly positive, whatever their unit: the base of other amounts.
+STRICTEMENT_POSITIFS = {
+    "pmss": "le plafond mensuel de la Sécurité sociale est strictement positif : il sert de base aux garanties "
+            "« % PMSS » (arrêté annuel, ex. \"3925\" en 2025)",
+}
+
+
+def hors_bornes(nom: str, unite: str, valeur: Decimal) -> str | None:
+    """Why `valeur` is out of the range of its kind (`BORNES[unite]`, `STRICTEMENT_POSITIFS[nom]`), in
+    French with the value received, or None when it is in range."""
+    if nom in STRICTEMENT_POSITIFS and valeur <= 0:
+        return f"{STRICTEMENT_POSITIFS[nom]} ; reçu « {valeur} »"
+    borne = BORNES.get(unite)
+    if borne is None:
+        return None
+    bas, haut, entier, quoi = borne
+    decimales = -valeur.as_tuple().exponent if valeur.as_tuple().exponent < 0 else 0
+    if (valeur < bas or (haut is not None and valeur > haut) or (entier and valeur != valeur.to_integral_value())
+            or (unite == "euro" and decimales > 2 and valeur != valeur.quantize(Decimal("0.01")))):
+        return f"{quoi} ; reçu « {valeur} »"
+    return None
 
 
 class _LectureFichier:
@@ -309,6 +359,19 @@ class _LectureFichier:
             return None
         return depuis, jusqu_au, montant, reference, source, noeud
 
+    def bornes(self, nom: str, unite: str, brutes: list) -> bool:
+        """Every value within the range of its kind (`BORNES` by `unite`, `STRICTEMENT_POSITIFS` by name):
+        a problem at the value's `fichier:ligne` for each one out of range; True if all are in range.
+        The same check for the shipped files, a `--parametres` scenario and the acts' catalogue."""
+        bon = True
+        for b in brutes:
+            probleme = hors_bornes(nom, unite, b[2])
+            if probleme:
+                noeud = next((v for k, v in getattr(b[5], "value", ()) if getattr(k, "value", None) == "valeur"), b[5])
+                self.pb(noeud, f"{nom} : {probleme}")
+                bon = False
+        return bon
+
     def periodes(self, nom: str, brutes: list) -> list[ValeurDatee] | None:
         """The dated values in order, each period after the previous one; None if they overlap or are unsorted."""
         valeurs: list[ValeurDatee] = []
@@ -351,11 +414,8 @@ class _LectureFichier:
         brutes = [self.valeur(x, f"{nom}.valeurs[{k}]") for k, x in enumerate(liste.value)]
         if description is None or unite is None or None in brutes:
             return None
-        if unite == "booleen":
-            for b in brutes:
-                if b[2] not in (0, 1):
-                    self.pb(b[5], f"{nom} : unité booleen, la valeur est \"1\" (oui) ou \"0\" (non), reçu « {b[2]} »")
-                    return None
+        if not self.bornes(nom, unite, brutes):
+            return None
         valeurs = self.periodes(nom, brutes)
         if valeurs is None:
             return None

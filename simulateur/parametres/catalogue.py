@@ -255,7 +255,7 @@ def _serie(L: _LectureFichier, code: str, quoi: str, noeud, chemin: str) -> tupl
             L.pb(noeud, "une liste non vide de valeurs datées est attendue", chemin)
         return None
     brutes = [L.valeur(x, f"{chemin}[{k}]") for k, x in enumerate(liste)]
-    if None in brutes:
+    if None in brutes or not L.bornes(f"actes.{code}.{quoi}", "euro", brutes):     # BR, HLF / PLV: euros ≥ 0
         return None
     valeurs = L.periodes(f"actes.{code}.{quoi}", brutes)
     return tuple(valeurs) if valeurs is not None else None

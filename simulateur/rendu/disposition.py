@@ -9,7 +9,9 @@ Three rules, for every table the commands print:
 - when the table does not fit, the same cells are printed as blocks (`par_colonne`: one block per
   formula; `par_ligne`: one block per row), one `libellé  valeur` line each;
 - when the standard output is not a terminal (a pipe, a file), the width has no limit (unless
-  `COLUMNS` says otherwise) and no line ends with padding spaces.
+  `COLUMNS` says otherwise) and no line ends with padding spaces;
+- never narrower than LARGEUR_MIN (40 columns): on a narrower terminal the lines are laid out at 40
+  and the terminal wraps them, so that no code and no amount is ever cropped.
 
 Only Rich's public interface is used (columns, cells, rows, `Measurement`).
 """
@@ -20,6 +22,10 @@ import re
 import sys
 
 LARGEUR_ILLIMITEE = 10_000      # "no limit": a table wider than this is not a table anyone reads
+# The narrowest layout: below it (a terminal or `COLUMNS` of 1 to 39), the output is laid out at this
+# width and the terminal wraps the lines — nothing is cropped. At 40 columns every block fits: the longest
+# no-break cell (a nature code of 33 characters, an amount `99 999 999,99 €` of 15) with its indent.
+LARGEUR_MIN = 40
 
 # A word, for wrapping: text between ASCII spaces — a no-break space (` ` before €, the thin no-break
 # space of thousands `1 234,56`) never breaks — and a number stays with its unit (`19,00 €`, `150 %`).
@@ -84,21 +90,41 @@ def est_terminal(flux) -> bool:
 
 
 def largeur_imposee() -> int | None:
-    """`COLUMNS` when set to a number (tests, `COLUMNS=80 simulateur … > f`), else None."""
+    """`COLUMNS` when set to a number (tests, `COLUMNS=80 simulateur … > f`), at least LARGEUR_MIN; else None."""
     v = os.environ.get("COLUMNS", "").strip()
-    return int(v) if v.isdigit() and int(v) > 0 else None
+    return max(int(v), LARGEUR_MIN) if v.isdigit() and int(v) > 0 else None
+
+
+def au_moins(con):
+    """The console laid out at LARGEUR_MIN columns at least (a terminal narrower than that wraps the lines)."""
+    if con.width < LARGEUR_MIN:
+        con.width = LARGEUR_MIN
+    return con
+
+
+def nouvelle_console(**options):
+    """A Rich console whose reader may leave: on a closed pipe (`| head -1`) Rich would end the process
+    itself (`SystemExit(1)`); this one goes quiet and lets `BrokenPipeError` rise to the command line,
+    which ends every command the same way (`cli.environnement.lecteur_parti`)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(32, "le lecteur de la sortie est parti")
+
+    return _Console(**options)
 
 
 def console(stderr: bool = False):
     """The Rich console of a command's output. On a terminal: its width. Not a terminal: `COLUMNS`,
     or no limit; no colour codes unless asked (FORCE_COLOR), no trailing spaces."""
-    from rich.console import Console
     _coupures_francaises()
     flux = sys.stderr if stderr else sys.stdout
     if est_terminal(flux):          # emoji=False: no `:code:` in a contract's text becomes a picture (and no import)
-        return Console(stderr=stderr, highlight=False, emoji=False)
-    return Console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
-                   soft_wrap=False, emoji=False)
+        return au_moins(nouvelle_console(stderr=stderr, highlight=False, emoji=False))
+    return nouvelle_console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
+                            soft_wrap=False, emoji=False)
 
 
 # ------------------------------------------------------------------ fitting a table

@@ -95,8 +95,10 @@ _SITUATIONS = {"maternite": "maternité", "ald": "affection de longue durée", "
 
 
 def _hors_parcours(v):
-    plafond = f", plafonnée à {_e(v['plafond'])}" if v["plafonnee"] else f" (plafond {_e(v['plafond'])})"
-    return (f"hors parcours de soins : taux réduit de {_t(v['points'])} points, majoration {_e(v['majoration'])}{plafond} "
+    sans = v.get("sans_plafond", v["majoration"])
+    plafond = (f"{_e(sans)}, plafonnée à {_e(v['plafond'])} par acte" if v["plafonnee"]
+               else f"{_e(v['majoration'])} (plafond {_e(v['plafond'])} par acte)")
+    return (f"hors parcours de soins : taux réduit de {_t(v['points'])} points, soit une majoration de {plafond} "
             f"— {_e(v['normal'])} − {_e(v['majoration'])} = {_e(v['resultat'])} ; la majoration n'est jamais remboursée par "
             "un contrat responsable")
 

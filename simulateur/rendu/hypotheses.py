@@ -88,9 +88,34 @@ def _au_dela(h) -> str:
             f"après le {d['horizon'].isoformat()} est refusée")
 
 
+_SITUATIONS = {"css": "pour un bénéficiaire de la complémentaire santé solidaire", "maternite": "en période de maternité",
+               "ald": "en affection de longue durée", "at_mp": "pour un accident du travail ou une maladie professionnelle"}
+
+
 def _adulte(h) -> str:
-    return "âge non précisé : adulte (18 ans ou plus" + (", participation forfaitaire et franchises dues)" if h.details.get("pf")
-                                                         else ")")
+    """The adult assumption, as computed: PF and franchises « dues » only when the result withheld some."""
+    if h.details.get("pf"):
+        return "âge non précisé : adulte (18 ans ou plus, participation forfaitaire et franchises dues)"
+    if h.details.get("exonere"):
+        situations = [_SITUATIONS.get(x, x) for x in h.details.get("situations", ())]
+        pourquoi = f" {' et '.join(situations)}" if situations else ""
+        return (f"âge non précisé : adulte (18 ans ou plus ; ici ni participation forfaitaire ni franchise "
+                f"retenue{pourquoi})")
+    return "âge non précisé : adulte (18 ans ou plus)"
+
+
+def _css_depassement(h) -> str:
+    """The overrun billed to a CSS beneficiary, and what became of it in this result (`details["reste"]`,
+    `details["paye"]`: moteur.hypotheses.avertissements)."""
+    d = h.details
+    tete = (f"dépassement de {euros(h.valeur)} facturé à un bénéficiaire de la complémentaire santé solidaire : interdit "
+            "aux médecins et auxiliaires médicaux, sauf exigence particulière du patient")
+    reste, paye = d.get("reste", h.valeur), d.get("paye", Decimal(0))
+    if not paye:
+        return tete + " ; il reste à sa charge"
+    if not reste:
+        return tete + f" ; s'il est facturé, le contrat le paie ici en entier ({euros(paye)})"
+    return tete + f" ; s'il est facturé, le contrat en paie ici {euros(paye)} et {euros(reste)} restent à sa charge"
 
 
 PHRASES = {
@@ -113,9 +138,7 @@ PHRASES = {
     "entree.non_necessaire": _essais,
     "parametre.reconduit": _reconduit,
     "parametres.au_dela": _au_dela,
-    "css.depassement": lambda h: (f"dépassement de {euros(h.valeur)} facturé à un bénéficiaire de la complémentaire santé "
-                                  "solidaire : interdit aux médecins et auxiliaires médicaux, sauf exigence particulière du "
-                                  "patient ; il reste à sa charge"),
+    "css.depassement": _css_depassement,
 }
 
 

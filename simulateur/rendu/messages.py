@@ -73,6 +73,23 @@ _MONTANTS = {
 }
 
 
+_POURCENTS = {
+    "flottant": "un nombre à virgule flottante n'est pas accepté, écrivez-le en texte (ex. \"70\")",
+    "illisible": "« {v} » n'est pas un pourcentage (exemples valides : 70, 60 %, 30,5, 12.5 %)",
+    "infini": "« {v} » n'est pas un pourcentage fini (entre 0 et 100)",
+}
+
+
+def texte_pourcentage(raison: str, valeur) -> str:
+    """Why a text is not a percentage (a rate field: `taux`), with the value echoed safely."""
+    from ..domaine.champs import apercu
+    return _POURCENTS.get(raison, "« {v} » n'est pas un pourcentage (entre 0 et 100)").format(v=apercu(valeur))
+
+
+def _pourcentage(raison):
+    return lambda e, ctx: f"{_libelle(e.champ)} : {texte_pourcentage(raison, e.valeur)}"
+
+
 def texte_montant(raison: str, valeur) -> str:
     """Why a text is not an amount (the money parser's `raison`), with the value echoed safely."""
     from ..domaine.champs import apercu
@@ -137,6 +154,8 @@ MESSAGES = {
     "montant-flottant": _montant("flottant"), "montant-illisible": _montant("illisible"), "montant-infini": _montant("infini"),
     "montant-negatif": _montant("negatif"), "montant-decimales": _montant("decimales"),
     "montant-trop-grand": _montant("trop-grand"),
+    "taux-flottant": _pourcentage("flottant"), "taux-illisible": _pourcentage("illisible"),
+    "taux-infini": _pourcentage("infini"),
     "taux-hors-bornes": lambda e, ctx: f"taux « {e.valeur} » invalide : un pourcentage entre 0 et 100",
     "date-illisible": lambda e, ctx: (f"{_libelle(e.champ)} « {e.valeur} » illisible ; écrivez AAAA-MM-JJ (ex. 2025-06-01) "
                                       "ou JJ/MM/AAAA"),
@@ -169,7 +188,9 @@ MESSAGES = {
     "forfait-absent": lambda e, ctx: (f"« {e.details.get('garantie', '')} » : la nature {e.details.get('nature', '')} "
                                       "n'a pas de forfait réglementaire"),
     "soins-avant-adhesion": lambda e, ctx: (f"soins du {_date(e.details['date'])} antérieurs à la date d'adhésion "
-                                            f"{_date(e.details['adhesion'])} : le contrat {e.details['contrat']} ne les couvre pas"),
+                                            f"{_date(e.details['adhesion'])} : le contrat {e.details['contrat']} ne les couvre pas "
+                                            f"(aucun contrat ne couvre des soins d'avant l'adhésion) ; vérifiez la date des "
+                                            f"soins et {surface('date_adhesion', ctx)}"),
     "quantite-invalide": lambda e, ctx: f"quantité {e.valeur} invalide : au moins 1 (jours, séances, boîtes)",
     "acte-illisible": lambda e, ctx: (f"code d'acte « {e.valeur} » illisible : 1 à 40 caractères, ex. G, CS+MPC+MCS, HBJD001, "
                                       "AMS 8,4 (liste : simulateur actes)"),
@@ -182,6 +203,40 @@ MESSAGES = {
                                    f"résultat aussi : {_donnez('dent', ctx)} (numéro FDI, ex. 36)"),
     "date-hors-horizon": _hors_horizon,
 }
+
+
+_CATALOGUES = {"actes": "aucun code d'acte", "natures": "aucune nature"}
+
+
+def recherche_sans_mot(commande: str, texte: str) -> str:
+    """`simulateur actes '['` / `natures '.*'`: a search text with no word to look for (exit 2)."""
+    from ..domaine.champs import apercu
+    return (f"« {apercu(texte)} » : aucun mot à chercher (lettres ou chiffres ; les caractères spéciaux ne sont "
+            f"pas des motifs) ; sans texte, la commande montre tout le catalogue : simulateur {commande}")
+
+
+def recherche_vide(commande: str, texte: str) -> str:
+    """`simulateur actes zzzz` / `natures zzzz`: nothing matches (exit 1)."""
+    from ..domaine.champs import apercu
+    return (f"{_CATALOGUES.get(commande, 'rien')} ne correspond à « {apercu(texte)} » ; "
+            f"la liste complète : simulateur {commande}")
+
+
+def parametre_indisponible(e) -> str:
+    """A regulatory parameter with no value at the date of the care (`parametres.ParametreIndisponible`
+    with its `periodes`): named by its description, the key in parentheses; before the first value,
+    the first date it is known and that earlier care cannot be simulated; in a gap or after a bounded
+    value, the periods known."""
+    from ..domaine.erreurs import apercu
+    quoi = f"« {apercu(e.description, 200)} » ({e.nom})" if e.description else f"« {e.nom} »"
+    debut = e.periodes[0][0]
+    if e.date < debut:
+        return (f"date des soins {_date(e.date)} trop ancienne : le paramètre réglementaire {quoi} n'est connu qu'à "
+                f"partir du {_date(debut)} ; des soins antérieurs ne peuvent pas être simulés ; donnez une date des "
+                f"soins à partir du {_date(debut)}")
+    connues = " ; ".join(f"du {_date(d)} au {_date(f)}" if f else f"depuis le {_date(d)}" for d, f in e.periodes)
+    return (f"le paramètre réglementaire {quoi} n'a pas de valeur au {_date(e.date)} (valeurs connues : "
+            f"{connues}) ; vérifiez la date des soins")
 
 
 def montant_invalide(e, quoi: str) -> str:
@@ -217,6 +272,8 @@ def _message(erreur, contexte: str) -> str:
                 f"{_proches(proches(erreur.formule, erreur.formules))} (formules : {', '.join(erreur.formules)})")
     if isinstance(erreur, ErreurDansFormule):
         return f"formule {apercu(erreur.cle)} : {_message(erreur.cause, contexte)}"
+    if getattr(erreur, "periodes", None) and getattr(erreur, "date", None) is not None:
+        return parametre_indisponible(erreur)
     if not isinstance(getattr(erreur, "details", None), dict):
         return str(erreur)           # an error of another kind (ParametreIndisponible…): its own words
     f = MESSAGES.get(getattr(erreur, "code", ""))

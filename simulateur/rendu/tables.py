@@ -50,6 +50,8 @@ def table_resultat(r, contrat):
     t.add_column("Montant", justify="right", no_wrap=True)
     t.add_row("Frais réels", f"BR {texte_fr(r.base_remboursement)}", texte_fr(r.frais_reels), style="bold")
     garantie_ss = f"{texte_taux(r.taux_securite_sociale)} % × BR"
+    if r.majoration_hors_parcours:          # what was computed: the pathway's rate, then the capped majoration
+        garantie_ss += f" − majoration hors parcours {texte_fr(r.majoration_hors_parcours)}"
     if r.participation_forfaitaire:
         garantie_ss += f", dont {texte_fr(r.participation_forfaitaire)} retenus (participation forfaitaire / franchise)"
     t.add_row("Sécurité sociale", garantie_ss, texte_fr(r.securite_sociale))

@@ -235,12 +235,11 @@ def table(lignes, bilan):
 def _console(flux):
     """The console of the table: on a terminal, its width; elsewhere (a pipe, a file) `COLUMNS` or no
     limit, and no trailing spaces — like every other table (`disposition.console`)."""
-    from rich.console import Console
-    from .disposition import LARGEUR_ILLIMITEE, SansEspacesFinaux, est_terminal, largeur_imposee
+    from .disposition import LARGEUR_ILLIMITEE, SansEspacesFinaux, au_moins, est_terminal, largeur_imposee, nouvelle_console
     if est_terminal(flux):
-        return Console(file=flux, highlight=False, emoji=False)
-    return Console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
-                   soft_wrap=False, emoji=False)
+        return au_moins(nouvelle_console(file=flux, highlight=False, emoji=False))
+    return nouvelle_console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
+                            soft_wrap=False, emoji=False)
 
 
 def ecrire_table(flux, lignes, bilan) -> None:
