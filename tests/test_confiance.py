@@ -775,6 +775,57 @@ def test_sortie_egale_entree_refusee(tmp_path):
     assert f.read_bytes() == FAMILLE.read_bytes()
 
 
+def test_deux_sorties_d_une_commande_meme_fichier_refusees(tmp_path):
+    """`lot -o F --resume-sortie F` (or ./F, a link to F, a hard link to F): refused before computing, exit 2,
+    the previous F intact — never the totals written over the results."""
+    f = tmp_path / "r1.csv"
+    resume = ["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "--resume", "beneficiaire", "-s"]
+    lien, dur = tmp_path / "lien.csv", tmp_path / "dur.csv"
+    lien.symlink_to(f)                          # a link to a file that does not exist yet: resolved
+    for autre in (f, tmp_path / "." / "r1.csv", lien):
+        r = lancer(resume + ["-o", f, "--resume-sortie", autre])
+        assert r.exit_code == 2 and r.stderr == (f"erreur : {autre} : --sortie et --resume-sortie nomment le même fichier "
+                                                 "(l'un écraserait l'autre) ; donnez deux noms différents\n"), r.stderr
+        assert not f.exists()
+    f.write_text("précédent\n", encoding="utf-8")
+    os.link(f, dur)
+    for sortie in ("r1.json", "r1.csv"):
+        r = lancer(resume + ["-o", tmp_path / sortie, "--resume-sortie", dur if sortie == "r1.csv" else tmp_path / sortie])
+        assert r.exit_code == 2 and "--sortie et --resume-sortie nomment le même fichier" in r.stderr
+    assert f.read_text(encoding="utf-8") == "précédent\n"
+    r = lancer(resume + ["-o", f, "--resume-sortie", tmp_path / "totaux.csv"])     # two names: both written
+    assert r.exit_code == 0 and f.read_text(encoding="utf-8").startswith("beneficiaire,date,nature")
+    assert (tmp_path / "totaux.csv").read_text(encoding="utf-8").startswith("beneficiaire,actes,")
+
+
+@pytest.mark.parametrize("commande", [["lot", "-", "-c", "cabinets-dentaires", "-f", "option-2"],
+                                      ["verifier", "-", "-c", "cabinets-dentaires", "-f", "option-2"]])
+def test_entree_standard_redirigee_depuis_la_sortie_refusee(tmp_path, commande):
+    """`lot - -o in.csv < in.csv`: the standard input is the output file (fstat of descriptor 0): refused,
+    exit 2, the file intact. Another output name is written."""
+    source = RACINE / "exemples" / ("releves-famille-2025.csv" if commande[0] == "verifier" else "famille-2025.csv")
+    f = tmp_path / "in.csv"
+    f.write_bytes(source.read_bytes())
+    with open(f, "rb") as entree:
+        p = processus(commande + ["-o", f], stdin=entree)
+    assert p.returncode == 2 and p.stderr.decode() == (f"erreur : {f} : l'entrée standard (« - ») est ce fichier ; choisissez "
+                                                       "un autre nom (l'entrée serait écrasée)\n")
+    assert f.read_bytes() == source.read_bytes()
+    with open(f, "rb") as entree:
+        p = processus(commande + ["-o", tmp_path / "autre.csv", "-s"], stdin=entree)
+    assert p.returncode in (0, 1) and (tmp_path / "autre.csv").read_text(encoding="utf-8").startswith(("beneficiaire,", "beneficiaire;"))
+
+
+def test_graphique_sur_le_panier_refuse(tmp_path):
+    """`comparer --actes F --graphique F`: the chart would replace the basket; refused before anything (exit 2)."""
+    f = tmp_path / "panier.png"
+    f.write_bytes(FAMILLE.read_bytes())
+    r = lancer(["comparer", "cabinets-dentaires", "--actes", f, "--graphique", f])
+    assert r.exit_code == 2 and r.stderr == (f"erreur : --graphique {f} : la sortie est le fichier d'entrée ; choisissez un autre "
+                                             "nom (l'entrée serait écrasée)\n")
+    assert f.read_bytes() == FAMILLE.read_bytes()
+
+
 # ------------------------------------------------------------------ the kinds of fault, one test each (message, exit code)
 
 ACTE = ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br", "30", "--date", "2025-06-01",

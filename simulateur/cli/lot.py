@@ -184,11 +184,11 @@ def enregistrer(app) -> None:
             if format == "xlsx" or (resume_sortie or "").lower().endswith(".xlsx"):
                 from ..lot.tableur import verifier_openpyxl
                 verifier_openpyxl()
+            from ..fichiers.ecriture import verifier_sortie, verifier_sorties_distinctes
+            verifier_sorties_distinctes({"--sortie": sortie, "--resume-sortie": resume_sortie})
             for f in (sortie, resume_sortie):
                 if f is not None:
-                    from ..fichiers.ecriture import verifier_sortie
-                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else [])
-                                    + [x for x in (sortie, resume_sortie) if x != f])
+                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else []))
             from ..lot.moteurs import choisir, raison_ligne
             choisi = choisir(moteur, fichier, format, raison_ligne(fichier, format, feuille, resume))
             options["parametres"] = parametres_du_scenario(parametres)
