@@ -1123,6 +1123,58 @@ def test_peripheriques_sans_fin_jamais_lus_en_entier():
     assert time.monotonic() - debut < 30
 
 
+def _tube(tmp_path, nom: str, donnees: bytes) -> Path:
+    """A named pipe that gives `donnees` once (a writer thread), like `<(cat fichier)`: a second opening
+    would find no writer and read nothing (or block) — the fault this guards against."""
+    import threading
+    f = tmp_path / nom
+    os.mkfifo(f)
+
+    def ecrire():
+        with open(f, "wb") as w:
+            w.write(donnees)
+    threading.Thread(target=ecrire, daemon=True).start()
+    return f
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pas de tubes nommés")
+@pytest.mark.parametrize("moteur", ["auto", "ligne", "colonnes"])
+def test_tube_nomme_lu_une_seule_fois_lot(tmp_path, moteur):
+    """`lot <(cat famille-2025.csv)`: the pipe is read once, into memory, and computed as the file itself
+    (the same output, byte for byte); before, a first look at its 4 first bytes left the reader an empty file."""
+    attendu = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-s"])
+    tube = _tube(tmp_path, "actes.csv", FAMILLE.read_bytes())
+    r = lancer(["lot", tube, "-c", "cabinets-dentaires", "-f", "option-2", "-s", "--moteur", moteur])
+    assert r.exit_code == attendu.exit_code == 0, r.stderr
+    assert r.stdout == attendu.stdout and r.stdout.count("\n") == FAMILLE.read_text(encoding="utf-8").count("\n")
+    tube = _tube(tmp_path, "portefeuille.parquet", b"PAR1")
+    r = lancer(["lot", tube, "-c", "cabinets-dentaires", "-f", "option-2"])
+    assert r.exit_code == 2 and "un fichier Parquet se lit par accès direct, pas dans un tube" in r.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pas de tubes nommés")
+def test_tube_nomme_lu_une_seule_fois_verifier_simuler_valider(tmp_path):
+    """`verifier`, `comparer --actes`, `simuler` and `valider` given a pipe: read once, the same answers as the
+    file. Option 2, consultation de spécialiste DPTM BR 31,50 / FR 80: SS 70 % × 31,50 − 2 = 20,05 €."""
+    releves = RACINE / "exemples" / "releves-famille-2025.csv"
+    args = ["-c", "cabinets-dentaires", "-f", "option-2", "-s", "--format", "csv"]
+    attendu = lancer(["verifier", releves] + args)
+    r = lancer(["verifier", _tube(tmp_path, "releves.csv", releves.read_bytes())] + args)
+    assert (r.exit_code, r.stdout) == (attendu.exit_code, attendu.stdout) and r.stdout.count("\n") > 5
+    attendu = lancer(["comparer", "cabinets-dentaires", "--actes", FAMILLE, "--format", "csv"])
+    r = lancer(["comparer", "cabinets-dentaires", "--actes", _tube(tmp_path, "panier.csv", FAMILLE.read_bytes()), "--format", "csv"])
+    assert (r.exit_code, r.stdout) == (attendu.exit_code, attendu.stdout)
+    contrat = (RACINE / "contrats" / "cabinets-dentaires.yaml").read_bytes()
+    r = lancer(["simuler", _tube(tmp_path, "contrat", contrat), "-f", "option-2", "-n", "consultation-specialiste", "--br", "31,50",
+                "--frais-reels", "80", "--dptm", "--date", "2025-06-01", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["securite_sociale"] == "20.05"
+    r = lancer(["valider", _tube(tmp_path, "contrat-2", contrat), "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["fichiers"][0]["contrat"] == "cabinets-dentaires"
+    r = lancer(["simuler", tmp_path, "-f", "x", "-n", "biologie", "--frais-reels", "1"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path} : c'est un dossier, pas un fichier de contrat (.yaml)\n"
+
+
 def test_dossier_et_fichier_introuvable(tmp_path):
     r = lancer(["lot", tmp_path, "-c", "cabinets-dentaires", "-f", "base"])
     assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path} : c'est un dossier, pas un fichier de données\n"

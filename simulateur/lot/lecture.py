@@ -16,6 +16,7 @@ import csv
 import io
 import os
 import re
+import stat
 import sys
 import unicodedata
 
@@ -65,6 +66,19 @@ def lire_octets(chemin) -> bytes:
         raise LotInvalide(f"{nom} : fichier trop grand pour la mémoire de cette machine ; indice : découpez-le") from None
     except OSError as e:
         raise LotInvalide(f"{nom} : fichier illisible ({raison_systeme(e)}) ; indice : vérifiez le chemin et les droits") from None
+
+
+def est_flux(chemin) -> bool:
+    """Whether `chemin` can be read only once: `-` (standard input), or an existing path that is neither
+    a regular file nor a folder (a named pipe, `<(cat f.csv)` = /dev/fd/N, a device). Such an input is
+    read into memory once (`lire_octets`, within TAILLE_MAX) and every later step uses those bytes."""
+    if str(chemin) == "-":
+        return True
+    try:
+        mode = os.stat(chemin).st_mode
+    except (OSError, ValueError):
+        return False                     # missing or unreadable: `lire_octets` says why
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _trop_grand(nom: str) -> LotInvalide:
