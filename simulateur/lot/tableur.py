@@ -8,7 +8,8 @@ names the columns; numbers are written as Excel shows them (15 significant digit
 cell as a space; empty rows at the end are dropped.
 
 Out: the batch's CSV output becomes one sheet `resultats`; the amounts, rates and counts are numbers
-(exact: a Decimal is written as its decimal text, never through a float), the dates are dates.
+(exact: a Decimal is written as its decimal text, never through a float), the dates are dates, and
+every other cell is text — one that starts like a formula (`=`, `+`, `-`, `@`) too: never a formula.
 """
 from __future__ import annotations
 
@@ -142,6 +143,21 @@ def _valeur(texte: str, genre: str):
     return texte                     # a cell the batch refused stays as written
 
 
+FORMULE = ("=", "+", "-", "@", "\t", "\r")      # what a spreadsheet may take for the start of a formula
+
+
+def texte_inerte(ws, texte: str):
+    """A text cell of the write-only sheet `ws`: as given, but one that starts like a formula (`=`, `+`,
+    `-`, `@`, tab, carriage return: a statement or a third party's file may hold `=HYPERLINK(…)`) is
+    forced to be text (openpyxl data type « s »), never a formula; the value is unchanged."""
+    if not texte.startswith(FORMULE):
+        return texte
+    from openpyxl.cell import WriteOnlyCell
+    c = WriteOnlyCell(ws, value=texte)
+    c.data_type = "s"
+    return c
+
+
 def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
     """Writes the CSV text (header first) as a one-sheet workbook to the binary stream `flux`; the
     number of data rows. Raises ClasseurInvalide past Excel's row limit."""
@@ -153,7 +169,9 @@ def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
 
     def cellule(texte, genre):
         v = _valeur(texte, genre)
-        if genre not in formats or isinstance(v, str):
+        if isinstance(v, str):
+            return texte_inerte(ws, v)
+        if genre not in formats:
             return v
         c = WriteOnlyCell(ws, value=v)
         c.number_format = formats[genre]
@@ -161,14 +179,14 @@ def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
 
     lecteur = csv.reader(io.StringIO(texte_csv.lstrip("\ufeff")), delimiter=_separateur(texte_csv))
     entete = next(lecteur, [])
-    ws.append(entete)
+    ws.append([texte_inerte(ws, c) for c in entete])
     types = _types_colonnes(entete)
     n = 0
     for ligne in lecteur:
         n += 1
         if n >= LIGNES_MAX:
             raise ClasseurInvalide(f"plus de {LIGNES_MAX - 1} lignes : trop pour une feuille Excel ; écrivez un .csv")
-        ws.append([cellule(c, t) for c, t in zip(ligne, types)] + ligne[len(types):])
+        ws.append([cellule(c, t) for c, t in zip(ligne, types)] + [texte_inerte(ws, c) for c in ligne[len(types):]])
     wb.save(flux)
     return n
 
