@@ -1120,8 +1120,47 @@ def test_cellule_d_un_megaoctet(tmp_path):
     texte = f'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,10\nb,2025-01-10,biologie,10,"{"9" * 1_000_001}"\n'
     r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base"], entree=texte)
     assert r.exit_code == 2
-    assert r.stderr == ("erreur : - : ligne 3 illisible en CSV (cellule de plus de 1000000 caractères) ; indice : vérifiez les "
-                        "guillemets de cette ligne (un guillemet ouvert doit être fermé)\n")
+    assert r.stderr == ("erreur : - : ligne 3 illisible en CSV (cellule de plus de 1 000 000 caractères) ; indice : une cellule "
+                        "fait au plus 1 000 000 caractères ; vérifiez les guillemets de cette ligne (un guillemet ouvert et "
+                        "jamais fermé fait une cellule sans fin)\n")
+
+
+@pytest.mark.parametrize("commande", ["lot", "verifier", "comparer"])
+def test_cellule_au_dela_de_la_limite_sans_guillemets(tmp_path, commande):
+    """The limit is 1 000 000 characters for any cell (csv's own 131 072 is raised to it): a header cell of
+    300 000 characters is read (an unknown column, echoed); one over 1 000 000 stops the file, exit 2, naming
+    line 1 — never « erreur interne ». A data cell over the limit without quotes is its row's error (naming
+    the column), the other rows computed: option 2, consultation de spécialiste DPTM BR 31,50 / FR 80 → SS
+    70 % × 31,50 − 2 = 20,05 €, reste à charge 3,25 € (docs/calcul.md, exemple du README)."""
+    def fichier(nom, entete_en_plus, ben):
+        f = tmp_path / nom
+        colonnes = ["beneficiaire", "date", "nature", "br", "frais_reels", "dptm"] + (["ss_verse", "complementaire_verse"]
+                                                                                    if commande == "verifier" else [])
+        fin = ",20.05,56.70" if commande == "verifier" else ""
+        f.write_text(",".join(colonnes) + entete_en_plus + "\n" + f"{ben},2025-06-01,consultation-specialiste,31.50,80,oui{fin}"
+                     + ("," if entete_en_plus else "") + f"\na,2025-06-01,consultation-specialiste,31.50,80,oui{fin}"
+                     + ("," if entete_en_plus else "") + "\n", encoding="utf-8")
+        return f
+    args = {"lot": ["-c", "cabinets-dentaires", "-f", "option-2", "--moteur", "ligne", "--format", "json", "-s"],
+            "verifier": ["-c", "cabinets-dentaires", "-f", "option-2", "--format", "json", "-s"]}.get(commande)
+    avant = ["comparer", "cabinets-dentaires", "--formules", "option-2", "--format", "json", "--actes"] if commande == "comparer" \
+        else [commande]
+    f = fichier("grand-entete.csv", "," + "h" * 1_000_001, "b")
+    r = lancer(avant + [f] + (args or []))
+    assert r.exit_code == 2 and r.stderr == (f"erreur : {f} : ligne 1 (l'en-tête) illisible en CSV (cellule de plus de 1 000 000 "
+                                             "caractères) ; indice : la première ligne nomme les colonnes (beneficiaire, nature, "
+                                             "date, br, frais_reels), séparées par , ou ;\n"), r.stderr
+    f = fichier("long.csv", "," + "h" * 300_000, "b" * 1_000_001)
+    r = lancer(avant + [f] + (args or []))
+    assert r.exit_code == 1, r.stderr
+    message = "ligne 2 : cellule de la colonne beneficiaire trop longue (1 000 001 caractères ; 1 000 000 au plus)"
+    d = json.loads(r.stdout)
+    if commande == "comparer":
+        assert d[0]["erreurs"] == [{"ligne": 2, "erreur": message.removeprefix("ligne 2 : ")}]
+        assert (d[0]["actes"], d[0]["securite_sociale"], d[0]["reste_a_charge"]) == (1, "20.05", "3.25")
+    else:
+        assert [x["erreur"] for x in d] == [message, None] and d[1]["securite_sociale"] == "20.05"
+        assert d[1]["reste_a_charge"] == "3.25"
 
 
 # ------------------------------------------------------------------ files: every kind read, or refused with the exact hint

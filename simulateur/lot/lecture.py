@@ -25,12 +25,23 @@ from ..domaine.erreurs import ErreurSimulateur, apercu, raison_systeme
 from ..domaine.natures import suggestion
 
 TAILLE_MAX = 8 * 1024 ** 3         # 8 Gio: a file larger than this is refused before reading it
-CELLULE_MAX = 1_000_000            # characters in one quoted cell (csv's own limit is 131 072)
+CELLULE_MAX = 1_000_000            # characters in one cell, quoted or not (csv's own default limit is 131 072)
 SEPARATEURS = (",", ";", "\t")
 
 
 class LotInvalide(ErreurSimulateur):
     """The file cannot be processed at all (unreadable, no header, a required column missing): exit 2."""
+
+
+def _limite_csv() -> None:
+    """The csv module's cell limit set to CELLULE_MAX, the documented maximum (its default, 131 072
+    characters, would make a longer cell an internal error)."""
+    if csv.field_size_limit() != CELLULE_MAX:
+        csv.field_size_limit(CELLULE_MAX)
+
+
+def _entier(n: int) -> str:
+    return f"{n:,}".replace(",", " ")          # 1 000 000, as the amounts of the messages
 
 
 def normaliser_colonne(nom: str) -> str:
@@ -170,6 +181,7 @@ class Table:
         if "\r" in texte:          # Windows and classic Mac line ends, and stray carriage returns: one line end
             texte = texte.replace("\r\n", "\n").replace("\r", "\n")
         self.texte, self.fichier = texte, fichier
+        self.longues: set = set()       # line numbers of the one-line records with a cell over CELLULE_MAX
         self._entete(obligatoires)
 
     def _entete(self, obligatoires):
@@ -182,17 +194,23 @@ class Table:
         if not ligne.strip():
             raise LotInvalide(f"{self.fichier} : la ligne 1 est vide ; {indice}")
         self.sep = separateur(ligne)
-        self.noms = next(csv.reader([ligne], delimiter=self.sep))
+        _limite_csv()
+        try:
+            self.noms = next(csv.reader([ligne], delimiter=self.sep))
+        except csv.Error as e:
+            raise LotInvalide(f"{self.fichier} : ligne 1 (l'en-tête) illisible en CSV ({_traduire_csv(e)}) ; {indice}") from None
         self.entete, self.debut, self.largeur = ligne, min(fin + 1, len(self.texte)), len(self.noms)
         self.colonnes = _index_colonnes(self.noms, self.fichier, obligatoires)
 
     def enregistrements(self):
         """(line number, start, end) of each record in order (blank records included: the caller skips them).
 
-        Raises LotInvalide naming the line where a quote opened and never closed, or where a cell
-        is larger than CELLULE_MAX.
+        A record of one line without quotes that has a cell over CELLULE_MAX characters is given too, its
+        line number in `longues` (`trop_longue` then says the row's error). Raises LotInvalide naming the
+        line where a quote opened and never closed, or where a quoted cell is larger than CELLULE_MAX (its
+        end cannot be known).
         """
-        csv.field_size_limit(max(csv.field_size_limit(), CELLULE_MAX))
+        _limite_csv()
         texte, fin_texte = self.texte, len(self.texte)
         position = [self.debut]        # where the next physical line starts: the end of what csv has read
 
@@ -213,8 +231,14 @@ class Table:
             except StopIteration:
                 return
             except csv.Error as e:
-                raise LotInvalide(f"{self.fichier} : ligne {numero} illisible en CSV ({_traduire_csv(e)}) ; indice : vérifiez "
-                                  "les guillemets de cette ligne (un guillemet ouvert doit être fermé)") from None
+                fin = position[0]
+                if lecteur.line_num - lus != 1 or '"' in texte[debut:fin] or "field larger" not in str(e):
+                    raise self._illisible(numero, e) from None
+                lus = lecteur.line_num            # one line, no quote: the row's error, the reading goes on
+                self.longues.add(numero)
+                yield numero, debut, fin
+                numero, debut = numero + 1, fin
+                continue
             fin = position[0]
             nb, lus = lecteur.line_num - lus, lecteur.line_num
             if nb > 1:
@@ -224,6 +248,22 @@ class Table:
             yield numero, debut, fin
             numero += nb
             debut = fin
+
+    def _illisible(self, numero: int, e) -> LotInvalide:
+        indice = "vérifiez les guillemets de cette ligne (un guillemet ouvert doit être fermé)"
+        if "field larger" in str(e):
+            indice = (f"une cellule fait au plus {_entier(CELLULE_MAX)} caractères ; vérifiez les guillemets de cette ligne "
+                      "(un guillemet ouvert et jamais fermé fait une cellule sans fin)")
+        return LotInvalide(f"{self.fichier} : ligne {numero} illisible en CSV ({_traduire_csv(e)}) ; indice : {indice}")
+
+    def trop_longue(self, cellules) -> str | None:
+        """The row's error when one of its cells is over CELLULE_MAX characters (naming its column), or None."""
+        for i, c in enumerate(cellules):
+            if len(c) > CELLULE_MAX:
+                colonne = _court(self.noms[i], 40) if i < len(self.noms) else f"n° {i + 1}"
+                return (f"cellule de la colonne {colonne} trop longue ({_entier(len(c))} caractères ; "
+                        f"{_entier(CELLULE_MAX)} au plus)")
+        return None
 
     def _verifier_multiligne(self, debut, fin, numero):
         """A record over several lines is a quoted cell with line breaks — or a quote never closed,
@@ -261,7 +301,7 @@ class Table:
 def _traduire_csv(e) -> str:
     m = str(e)
     if "field larger than field limit" in m:
-        return f"cellule de plus de {CELLULE_MAX} caractères"
+        return f"cellule de plus de {_entier(CELLULE_MAX)} caractères"
     if "new-line character seen in unquoted field" in m:
         return "retour chariot dans une cellule sans guillemets"
     return _court(m, 120)
