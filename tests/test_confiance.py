@@ -1431,6 +1431,37 @@ def test_contrat_par_ligne_seulement_livre_ou_dossier_donne(tmp_path):
     assert [x["erreur"] is None for x in json.loads(r.stdout)] == [True, False, False, False, False]
 
 
+def test_contrats_dossier_nomme_par_son_identifiant(tmp_path, monkeypatch):
+    """`--contrats-dossier DOSSIER`: a `contrat` cell `maison` (or `maison.yaml`) is `DOSSIER/maison.yaml`, whatever
+    the current folder; a link `DOSSIER/lien.yaml` that leads outside stays refused and unread; a folder that
+    does not exist, or a file given as folder, is exit 2 before anything. Témoin, formula base, biologie
+    BR = FR = 10: SS 60 % × 10 − PF 2 = 4, base 100 % BR − SS brute 6 = 4, reste à charge 2."""
+    dedans = tmp_path / "contrats"
+    dedans.mkdir()
+    (dedans / "maison.yaml").write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
+    dehors = tmp_path / "secret.yaml"
+    dehors.write_text("contrat: {id: secret-defense}\n", encoding="utf-8")
+    (dedans / "lien.yaml").symlink_to(dehors)
+    f = tmp_path / "actes.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,contrat\n" + "".join(f"a,2025-01-10,biologie,10,10,{c}\n" for c in
+                                                                                  ("maison", "maison.yaml", "lien", "absent")),
+                 encoding="utf-8")
+    ailleurs = tmp_path / "ailleurs"
+    ailleurs.mkdir()
+    monkeypatch.chdir(ailleurs)
+    for moteur in ("ligne", "colonnes"):
+        r = lancer(["lot", f, "-f", "base", "--contrats-dossier", dedans, "--format", "csv", "--moteur", moteur, "-s"])
+        _entete, lignes = _sortie_csv(r.stdout, ",")
+        assert r.exit_code == 1
+        assert [(l[0], l[6], l[8], l[11], l[12]) for l in lignes[:2]] == [("a", "4.00", "4.00", "2.00", "")] * 2
+        assert "une ligne ne peut nommer qu'un contrat livré" in lignes[2][12] and "secret" not in lignes[2][12]
+        assert lignes[3][12].startswith("ligne 5 : contrat inconnu « absent »")
+    for dossier, quoi in ((tmp_path / "inexistant", "dossier introuvable"), (f, "n'est pas un dossier")):
+        r = lancer(["lot", f, "-f", "base", "--contrats-dossier", dossier])
+        assert r.exit_code == 2 and r.stderr == (f"erreur : --contrats-dossier {dossier} : {quoi} ; indice : donnez le chemin "
+                                                 "d'un dossier qui contient les contrats (.yaml) que la colonne contrat nomme\n")
+
+
 # ------------------------------------------------------------------ the cache of parsed files: data only, ours only, keyed on content
 
 
