@@ -1222,6 +1222,74 @@ def test_fichiers_refuses_avec_l_indice(tmp_path, donnees, message):
         list(lire_actes(f))
 
 
+def _zip(noms) -> bytes:
+    import zipfile
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w") as z:
+        for n in noms:
+            z.writestr(n, "x")
+    return b.getvalue()
+
+
+INDICE_CLASSEUR = "indice : ouvrez-le dans un tableur et enregistrez-le en .xlsx, ou en « CSV UTF-8 »"
+INDICE_UTF32 = ("texte en UTF-32, un encodage non pris en charge (UTF-8, UTF-16 avec BOM ou Windows-1252) ; indice : enregistrez "
+                "le fichier en « CSV UTF-8 »")
+
+
+@pytest.mark.parametrize("nom, donnees, message", [
+    ("faux.parquet", b"bonjour\n", "pas un fichier Parquet (il ne commence ni ne finit par la signature PAR1) ; indice : donnez un "
+                                   "fichier .parquet complet, ou un CSV"),
+    ("csv.parquet", LIGNES_U8.encode("utf-8"), "texte (un CSV ?), pas un fichier Parquet ; indice : nommez-le .csv"),
+    ("coupe.parquet", b"PAR1" + b"\x00" * 40, "fichier Parquet incomplet (sa fin manque : une copie ou un téléchargement "
+                                              "interrompu ?) ; indice : donnez un fichier .parquet complet, ou un CSV"),
+    ("classeur.parquet", _zip(["xl/workbook.xml"]), "classeur (.xlsx ou .xls), pas un fichier Parquet ; indice : nommez-le .xlsx"),
+    ("archive.xlsx", _zip(["a.txt"]), "ce n'est pas un classeur .xlsx : c'est une archive .zip (aucune feuille Excel dedans) ; "
+                                      + INDICE_CLASSEUR),
+    ("calc.xlsx", _zip(["mimetype", "content.xml"]), "ce n'est pas un classeur .xlsx : c'est un document OpenDocument (.ods, .odt) "
+                                                     "(aucune feuille Excel dedans) ; " + INDICE_CLASSEUR),
+    ("vieux.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+     "classeur Excel 97-2003 (.xls) ou classeur protégé par un mot de passe : non lu ; indice : ouvrez-le dans un tableur et "
+     "enregistrez-le en .xlsx (sans mot de passe) ou en « CSV UTF-8 »"),
+    ("u32.csv", LIGNES_U8.encode("utf-32"), INDICE_UTF32),
+    ("u32le.csv", LIGNES_U8.encode("utf-32-le"), INDICE_UTF32),
+    ("u32be.csv", LIGNES_U8.encode("utf-32-be"), INDICE_UTF32),
+], ids=["faux-parquet", "csv-en-parquet", "parquet-coupe", "classeur-en-parquet", "zip-en-xlsx", "ods-en-xlsx", "xls-en-xlsx",
+        "utf-32", "utf-32-le", "utf-32-be"])
+def test_fichier_qui_n_est_pas_ce_que_dit_son_nom(tmp_path, nom, donnees, message):
+    """A file named .parquet that is not Parquet, a zip or an .ods named .xlsx, an .xls, UTF-32 text: a French
+    message saying what the file is not (or is) and what to do, exit 2 — never the library's English
+    (« parquet: File out of specification… », « classeur illisible (KeyError) ») nor garbage column names."""
+    if nom.endswith(".xlsx"):
+        pytest.importorskip("openpyxl")
+    if nom.endswith(".parquet"):
+        pytest.importorskip("polars")
+    f = tmp_path / nom
+    f.write_bytes(donnees)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {f} : {message}\n", r.stderr
+    assert not (tmp_path / "s.csv").exists()
+    if nom.endswith(".csv"):
+        r = lancer(["comparer", "cabinets-dentaires", "--actes", f])
+        assert r.exit_code == 2 and r.stderr == f"erreur : {f} : {message}\n"
+
+
+@pytest.mark.parametrize("texte, message", [
+    ("contrat:\n\tid: x\n", "caractère qui ne peut pas commencer une valeur (tabulation ?)"),
+    ("a: " + "[" * 2000 + "]" * 2000 + "\n", "imbrication trop profonde (des crochets ou accolades ouverts sans fin ?)"),
+    ("a: b\n---\nc: d\n", "un second document (« --- ») : un fichier ne contient qu'un contrat"),
+    ("%YAML 1.1\n%YAML 1.1\n---\na: 1\n", "directive %YAML en double"),
+    ("a: !<x y\n", "balise non fermée (« > » attendu)"),
+], ids=["tabulation", "imbrication", "deux-documents", "directive-double", "balise"])
+def test_syntaxe_yaml_en_francais(tmp_path, texte, message):
+    """libyaml's English never reaches the user: its messages are said in French (an unknown one is « erreur de
+    syntaxe »), with the line and column."""
+    f = tmp_path / "contrat.yaml"
+    f.write_text(texte, encoding="utf-8")
+    r = lancer(["valider", f])
+    assert r.exit_code == 2 and f"erreur : syntaxe YAML invalide : {message}\n" in r.stdout, r.stdout
+    assert not re.search(r"found|exceeded|expected|document|directive %YAML en|did not", r.stdout.replace(message, ""))
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="/dev/zero absent (pas Linux)")
 def test_peripheriques_sans_fin_jamais_lus_en_entier():
     """`/dev/zero` and `/dev/urandom` as batch, basket, contract or examples: refused at once (binary,

@@ -192,6 +192,9 @@ def enregistrer(app) -> None:
                     verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else []))
             from ..lot.moteurs import choisir, raison_ligne
             donnees = _lire_flux(fichier)
+            if donnees is None and fichier.lower().endswith(".parquet"):
+                from ..lot.lecture import verifier_parquet
+                verifier_parquet(fichier, fichier)         # a file named .parquet that is not: said before anything
             choisi = choisir(moteur, fichier, format, raison_ligne(fichier, format, feuille, resume, donnees), donnees is not None)
             options["parametres"] = parametres_du_scenario(parametres)
             barre = None if silencieux or not sys.stderr.isatty() else _Barre()

@@ -40,7 +40,8 @@ def composer(texte: str, fichier: str, *, taille_max: int = TAILLE_MAX, indice_v
                                         colonne=mark.column + 1 if mark else None, indice=INDICE_SYNTAXE)],
                               illisible=True) from None
     except (yaml.YAMLError, ValueError, RecursionError) as e:
-        raise ContratInvalide([Probleme(fichier, None, f"YAML illisible : {_traduire(str(e))[:200]}")], illisible=True) from None
+        quoi = "imbrication trop profonde" if isinstance(e, RecursionError) else _traduire(str(e))
+        raise ContratInvalide([Probleme(fichier, None, f"YAML illisible : {quoi}", indice=INDICE_SYNTAXE)], illisible=True) from None
     if noeud is None:
         raise ContratInvalide([Probleme(fichier, None, "fichier vide", indice=indice_vide)], illisible=True)
     return noeud
@@ -61,16 +62,31 @@ _TRADUCTIONS = (
     ("special characters are not allowed", "caractères spéciaux interdits"),
     ("unacceptable character", "caractère non accepté"),
     ("found unknown escape character", "séquence d'échappement inconnue"),
+    ("found a tab character", "tabulation dans l'indentation (indentez avec des espaces)"),
+    ("found character", "caractère qui ne peut pas commencer une valeur (tabulation, @ ou ` ?)"),
+    ("exceeded maximum nesting depth", "imbrication trop profonde (des crochets ou accolades ouverts sans fin ?)"),
+    ("but found another document", "un second document (« --- ») : un fichier ne contient qu'un contrat"),
+    ("expected a single document", "un second document (« --- ») : un fichier ne contient qu'un contrat"),
+    ("found duplicate %YAML directive", "directive %YAML en double"),
+    ("found incompatible YAML document", "version de YAML non prise en charge"),
+    ("did not find the expected '>'", "balise non fermée (« > » attendu)"),
+    ("did not find expected node content", "valeur attendue"),
+    ("did not find expected <document start>", "début de document attendu"),
+    ("block sequence entries are not allowed", "élément de liste (« - ») inattendu ici (indentation ?)"),
+    ("control characters are not allowed", "caractère de contrôle interdit"),
+    ("expected a comment or a line break", "commentaire ou fin de ligne attendu"),
+    ("expected alphabetic or numeric character", "lettre ou chiffre attendu (nom d'ancre ou d'alias)"),
     ("while scanning", "en lisant"),
 )
 
 
 def _traduire(message: str) -> str:
-    """libyaml speaks English: the common messages in French (an unknown one is kept, after the French prefix)."""
+    """libyaml speaks English: its messages in French; one not known here is said « erreur de syntaxe »
+    (the line and column still say where) — never the library's English."""
     for anglais, francais in _TRADUCTIONS:
         if message.startswith(anglais):
             return francais
-    return message
+    return "erreur de syntaxe"
 
 
 class LecteurYaml:

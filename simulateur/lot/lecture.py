@@ -92,6 +92,36 @@ def est_flux(chemin) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
+def verifier_parquet(chemin, fichier: str) -> None:
+    """A file named .parquet must start and end with the Parquet signature (`PAR1`): otherwise LotInvalide
+    saying what it is not (and what it looks like: a CSV renamed, a workbook) and how to fix it. Reads 8
+    bytes; an unreadable file is `lire_octets`' message."""
+    try:
+        with open(chemin, "rb") as f:
+            debut = f.read(4096)
+            taille = os.fstat(f.fileno()).st_size
+            f.seek(max(0, taille - 4))
+            fin = f.read(4)
+    except OSError:
+        lire_octets(chemin)
+        raise
+    if debut[:4] in PARQUET and fin in PARQUET and taille >= 12:
+        return
+    if debut[:4] in PARQUET:
+        quoi = "fichier Parquet incomplet (sa fin manque : une copie ou un téléchargement interrompu ?)"
+    elif not debut:
+        quoi = "fichier vide, pas un fichier Parquet"
+    elif debut.startswith(b"PK\x03\x04") or debut.startswith(OLE):
+        quoi = "classeur (.xlsx ou .xls), pas un fichier Parquet ; indice : nommez-le .xlsx"
+    elif b"\x00" not in debut and any(s in debut for s in (b",", b";", b"\t")):
+        quoi = "texte (un CSV ?), pas un fichier Parquet ; indice : nommez-le .csv"
+    else:
+        quoi = "pas un fichier Parquet (il ne commence ni ne finit par la signature PAR1)"
+    if "indice" not in quoi:
+        quoi += " ; indice : donnez un fichier .parquet complet, ou un CSV"
+    raise LotInvalide(f"{fichier} : {quoi}")
+
+
 def _trop_grand(nom: str) -> LotInvalide:
     return LotInvalide(f"{nom} : fichier trop grand ({TAILLE_MAX // 1024 ** 3} Gio au plus) ; indice : découpez-le par bénéficiaire")
 
@@ -105,11 +135,36 @@ def _lire_flux(f, nom: str) -> bytes:
     return debut + reste if reste else debut
 
 
+_INDICE_UTF8 = "indice : enregistrez le fichier en « CSV UTF-8 »"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"        # an Excel 97-2003 workbook (.xls), or an encrypted .xlsx
+PARQUET = (b"PAR1", b"PARE")                        # a Parquet file starts and ends with one of these
+
+
+def _refuser_utf32(debut: bytes, fichier: str) -> None:
+    """UTF-32 (with its mark, or ASCII text whose every character takes 4 bytes): not read, said so."""
+    utf32 = debut.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+    if not utf32 and len(debut) >= 16 and b"\x00" in debut[:16]:
+        bloc = debut[:4096 - 4096 % 4]
+        nuls = [bloc[k::4].count(0) / len(bloc[k::4]) for k in range(4)]
+        utf32 = (min(nuls[1:]) > 0.9 and nuls[0] < 0.1) or (min(nuls[:3]) > 0.9 and nuls[3] < 0.1)
+    if utf32:
+        raise LotInvalide(f"{fichier} : texte en UTF-32, un encodage non pris en charge (UTF-8, UTF-16 avec BOM ou "
+                          f"Windows-1252) ; {_INDICE_UTF8}")
+
+
 def _refuser_binaire(debut: bytes, fichier: str) -> None:
-    """NUL bytes in the first 64 Kio of a file without a UTF-16 mark: binary (or UTF-16 without its mark).
-    An .xlsx workbook (a zip archive, « PK\\3\\4 ») is not refused here: `decoder` reads it."""
+    """NUL bytes in the first 64 Kio of a file without a UTF-16 mark: binary (or UTF-16 without its mark,
+    UTF-32, an Excel 97-2003 workbook: each said so). An .xlsx workbook (a zip archive, « PK\\3\\4 ») is
+    not refused here: `decoder` reads it."""
+    _refuser_utf32(debut, fichier)
     if b"\x00" not in debut[:65536] or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"PK\x03\x04")):
         return
+    if debut.startswith(OLE):
+        raise LotInvalide(f"{fichier} : classeur Excel 97-2003 (.xls) ou classeur protégé par un mot de passe : non lu ; "
+                          "indice : ouvrez-le dans un tableur et enregistrez-le en .xlsx (sans mot de passe) ou en "
+                          "« CSV UTF-8 »")
+    if debut.startswith(PARQUET):
+        raise LotInvalide(f"{fichier} : fichier Parquet : il se lit par son extension ; indice : nommez-le .parquet")
     pairs, impairs = debut[0:4096:2], debut[1:4096:2]
     nuls_pairs, nuls_impairs = pairs.count(0) > len(pairs) * 0.4, impairs.count(0) > len(impairs) * 0.4
     if nuls_pairs != nuls_impairs and (pairs.count(0) < len(pairs) * 0.95 or impairs.count(0) < len(impairs) * 0.95):
@@ -130,6 +185,7 @@ def decoder(data: bytes, fichier: str) -> tuple[str, str, bool]:
     if data.startswith(codecs.BOM_UTF8):
         _refuser_binaire(data[3:65536], fichier)
         return _utf8(data[3:], fichier), "utf-8", True
+    _refuser_utf32(data[:4096], fichier)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16", True
@@ -304,7 +360,13 @@ def _traduire_csv(e) -> str:
         return f"cellule de plus de {_entier(CELLULE_MAX)} caractères"
     if "new-line character seen in unquoted field" in m:
         return "retour chariot dans une cellule sans guillemets"
-    return _court(m, 120)
+    if "NUL" in m:
+        return "octet nul dans la ligne"
+    if "unexpected end of data" in m:
+        return "fin du fichier dans une cellule entre guillemets"
+    if "expected after" in m:
+        return "séparateur attendu après un guillemet fermant"
+    return "ligne mal formée"               # the csv module's English is not the user's
 
 
 def _index_colonnes(noms: list[str], fichier: str, obligatoires) -> dict[str, int]:

@@ -69,9 +69,24 @@ def _classeur(data: bytes, fichier: str):
     openpyxl = _openpyxl()
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key errors)
-        raise ClasseurInvalide(f"{fichier} : classeur illisible ({type(e).__name__}) ; indice : ouvrez-le dans un tableur "
-                               "et enregistrez-le en .xlsx, ou en « CSV UTF-8 »") from None
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key errors); their English is not said
+        raise ClasseurInvalide(f"{fichier} : {_pas_un_classeur(data, e)} ; indice : ouvrez-le dans un tableur et "
+                               "enregistrez-le en .xlsx, ou en « CSV UTF-8 »") from None
+
+
+def _pas_un_classeur(data: bytes, e: Exception) -> str:
+    """What a zip archive that openpyxl cannot open is, in French: damaged, or not an Excel workbook."""
+    import zipfile
+    try:
+        noms = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return "archive zip abîmée ou incomplète, pas un classeur .xlsx lisible"
+    if "xl/workbook.xml" not in noms:
+        genre = ("un document OpenDocument (.ods, .odt)" if "mimetype" in noms else
+                 "un document Word (.docx)" if "word/document.xml" in noms else
+                 "une présentation (.pptx)" if "ppt/presentation.xml" in noms else "une archive .zip")
+        return f"ce n'est pas un classeur .xlsx : c'est {genre} (aucune feuille Excel dedans)"
+    return "classeur .xlsx abîmé (une de ses parties est illisible)"
 
 
 def classeur_en_texte(data: bytes, fichier: str, feuille: str | None = None) -> str:
