@@ -900,6 +900,28 @@ def test_fichier_de_resultats_relu_refuse_lot_et_verifier(tmp_path):
     assert r.exit_code == 2 and r.stderr == _message_colonnes_de_resultat(f, "verdict")
 
 
+def test_indices_d_installation_pour_le_paquet_et_pour_les_sources(tmp_path, monkeypatch):
+    """Every « install this extra » hint gives the package's form and the source checkout's (the README's
+    install): `pip install 'simulateur[X]' (depuis les sources : pip install '.[X]')`, for tableur,
+    portefeuille and graphique — never only the form that would fetch a package from an index."""
+    from simulateur.lot import moteurs
+
+    def indice(extra):
+        return f"pip install 'simulateur[{extra}]' (depuis les sources : pip install '.[{extra}]')"
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "r.xlsx"])
+    assert r.exit_code == 2 and r.stderr == (f"erreur : lire ou écrire un classeur .xlsx demande openpyxl : {indice('tableur')} "
+                                             "(ou enregistrez le fichier en « CSV UTF-8 »)\n")
+    monkeypatch.setattr(moteurs, "disponible", lambda module="polars": False)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "--moteur", "colonnes"])
+    assert r.exit_code == 2 and r.stderr == (f"erreur : le moteur colonnes demande polars, non installé(s) ; indice : "
+                                             f"{indice('portefeuille')} (sans eux : --moteur ligne et des fichiers CSV)\n")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    r = lancer(["comparer", "cabinets-dentaires", "-n", "biologie", "--br", "10", "--frais-reels", "10", "--date", "2025-06-01",
+                "--graphique", tmp_path / "g.png"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : --graphique demande matplotlib, qui n'est pas installé : {indice('graphique')}\n"
+
+
 # ------------------------------------------------------------------ the kinds of fault, one test each (message, exit code)
 
 ACTE = ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br", "30", "--date", "2025-06-01",

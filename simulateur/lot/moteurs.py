@@ -15,7 +15,9 @@ from .lecture import LotInvalide
 
 MOTEURS = ("auto", "ligne", "colonnes", "dask")
 SEUIL_COLONNES = 4 * 1024 * 1024          # bytes (about 50 000 acts)
-INSTALLER = "pip install 'simulateur[portefeuille]'"
+def _installer() -> str:
+    from ..rendu.installation import commande_installation
+    return commande_installation("portefeuille")
 
 
 def disponible(module: str = "polars") -> bool:
@@ -103,6 +105,6 @@ def choisir(moteur: str, fichier: str, format: str, raison_ligne: str | None = N
         manque.append("pyarrow")
     if manque:
         quoi = "lire ou écrire du Parquet" if parquet and moteur == "colonnes" else f"le moteur {moteur}"
-        raise LotInvalide(f"{quoi} demande {', '.join(manque)}, non installé(s) ; indice : {INSTALLER} "
+        raise LotInvalide(f"{quoi} demande {', '.join(manque)}, non installé(s) ; indice : {_installer()} "
                           "(sans eux : --moteur ligne et des fichiers CSV)")
     return moteur

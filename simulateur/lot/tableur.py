@@ -41,7 +41,8 @@ def _openpyxl():
     try:
         import openpyxl
     except ImportError:
-        raise ClasseurInvalide("lire ou écrire un classeur .xlsx demande openpyxl : pip install 'simulateur[tableur]' "
+        from ..rendu.installation import commande_installation
+        raise ClasseurInvalide(f"lire ou écrire un classeur .xlsx demande openpyxl : {commande_installation('tableur')} "
                                "(ou enregistrez le fichier en « CSV UTF-8 »)") from None
     return openpyxl
 

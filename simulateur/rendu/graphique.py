@@ -25,9 +25,9 @@ def _matplotlib():
     try:
         import matplotlib
     except ImportError:
-        raise GraphiqueIndisponible(
-            "--graphique demande matplotlib, qui n'est pas installé : pip install 'simulateur[graphique]' "
-            "(depuis les sources : pip install '.[graphique]')") from None
+        from .installation import commande_installation
+        raise GraphiqueIndisponible(f"--graphique demande matplotlib, qui n'est pas installé : "
+                                    f"{commande_installation('graphique')}") from None
     matplotlib.use("Agg", force=True)     # files only, never a window
     import matplotlib.pyplot as plt
     return matplotlib, plt
