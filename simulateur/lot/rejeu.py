@@ -10,6 +10,7 @@ state left by the beneficiary's earlier rows.
 from __future__ import annotations
 
 from array import array
+from pathlib import Path
 
 from ..contrat.depot import charger_contrat, chemin_contrat, contrats_livres, dossier_contrats, est_livre
 from ..contrat.modele import Contrat
@@ -140,9 +141,8 @@ class Choix:
         return (c, f)
 
 
-def _dossier(d) -> "Path":
+def _dossier(d) -> Path:
     """A --contrats-dossier folder, resolved; LotInvalide (exit 2) when it does not exist or is not a folder."""
-    from pathlib import Path
     from .lecture import LotInvalide
     chemin = Path(d)
     try:
