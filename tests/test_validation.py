@@ -361,10 +361,11 @@ def test_syntaxe_yaml_en_francais(texte, ou, debut):
     assert indice and not any(m in message + indice for m in ("found", "expected", "character", "nesting", "allowed"))
 
 
-def test_syntaxe_yaml_inconnue_garde_le_texte_de_libyaml():
-    """A libyaml problem the table does not know keeps its own words after the French prefix (never lost)."""
+def test_syntaxe_yaml_inconnue_sans_anglais():
+    """A libyaml problem the table does not know is « erreur de syntaxe » (its position still says where):
+    never the library's English."""
     from simulateur.fichiers.yaml_strict import traduire, INDICE_SYNTAXE
-    assert traduire("found something new") == ("found something new", INDICE_SYNTAXE)
+    assert traduire("found something new") == ("erreur de syntaxe", INDICE_SYNTAXE)
 
 
 def test_tabulation_dans_un_contrat_et_des_parametres(tmp_path):

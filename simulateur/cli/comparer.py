@@ -53,7 +53,7 @@ def _comparer(contrat, formules, actes, cotisations, graphique, explique, valeur
     parametres = parametres_du_scenario(scenario)
     if graphique is not None:
         from ..rendu.graphique import _matplotlib, verifier_chemin
-        verifier_chemin(graphique)
+        verifier_chemin(graphique, [actes, contrat, scenario] + [f.split(":")[0] for f in (formules or "").split(",")])
         _matplotlib()                  # fail before computing anything
     cibles = _cibles(cmp, formules, contrat)
     cotis = cmp.lire_cotisations(cotisations, cibles) if cotisations is not None else None

@@ -56,18 +56,17 @@ def _entier_fr(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
-def _executer_colonnes(fichier, sortie, options, barre, moteur, workers, scheduler):
-    """The columnar engine (and Dask): reads in blocks, writes bytes (atomically to --sortie, or to stdout)."""
+def _executer_colonnes(fichier, sortie, options, barre, moteur, workers, scheduler, donnees=None):
+    """The columnar engine (and Dask): reads in blocks, writes bytes (atomically to --sortie, or to stdout).
+    `donnees`: the input's bytes when it was read already (standard input, a pipe)."""
     import os
     os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:200,muzzy_decay_ms:0")   # polars gives memory back sooner
     from ..fichiers.ecriture import SortieAtomique
     from ..lot.portefeuille import executer_portefeuille, executeur_dask
-    from ..lot.lecture import lire_octets
     from ..domaine.erreurs import ErreurSimulateur
     from ..lot.lecture import LotInvalide
     from ..parametres import ParametreIndisponible
     options = dict(options, executeur=executeur_dask(workers, scheduler) if moteur == "dask" else None)
-    donnees = lire_octets("-") if fichier == "-" else None
     try:
         if sortie is None:
             sys.stdout.flush()
@@ -90,10 +89,10 @@ def format_sortie(format: str | None, sortie: str | None) -> str:
     return EXTENSIONS.get(Path(sortie).suffix.lower(), "csv") if sortie else "csv"
 
 
-def _lire(fichier: str, feuille: str | None) -> bytes:
-    """The input's bytes; with --feuille, that sheet of the workbook, as CSV."""
+def _lire(fichier: str, feuille: str | None, donnees: bytes | None = None) -> bytes:
+    """The input's bytes (`donnees` when read already); with --feuille, that sheet of the workbook, as CSV."""
     from ..lot import LotInvalide, lire_octets
-    data = lire_octets(fichier)
+    data = lire_octets(fichier) if donnees is None else donnees
     if feuille is not None:
         from ..lot.tableur import classeur_en_texte, est_classeur
         if not est_classeur(data):
@@ -120,12 +119,14 @@ def _executer_classeur(data, fichier, sortie, options, barre):
     return bilan
 
 
-def _executer(fichier, sortie, options, barre, feuille=None):
-    """Reads, computes, writes (atomically to --sortie, or to stdout): the Bilan."""
+def _executer(fichier, sortie, options, barre, feuille=None, donnees=None):
+    """Reads (or takes `donnees`, the bytes of a pipe read already), computes, writes (atomically to
+    --sortie, or to stdout): the Bilan."""
     import io
     from ..fichiers.ecriture import SortieAtomique
     from ..lot import executer_lot
-    data = _lire(fichier, feuille)
+    data = _lire(fichier, feuille, donnees)
+    del donnees
     if options["format"] == "xlsx":
         return _executer_classeur(data, fichier, sortie, options, barre)
     if sortie is None:
@@ -157,7 +158,7 @@ def enregistrer(app) -> None:
         decimale: Optional[str] = typer.Option(None, "--decimale", click_type=ChoixFr(("point", "virgule")), show_default=False, help="Montants de la sortie CSV : point ou virgule (défaut : virgule si le fichier est séparé par « ; », point sinon)."),
         resume: Optional[str] = typer.Option(None, "--resume", click_type=ChoixFr(GROUPES), show_default=False, help="Totaux par bénéficiaire, par catégorie de soins ou par mois, au centime (leur somme est le total du lot) : un tableau sur la sortie d'erreur, ou --resume-sortie."),
         resume_sortie: Optional[str] = typer.Option(None, "--resume-sortie", metavar="FICHIER", help="Écrit les totaux de --resume dans ce fichier (.csv, .json ou .xlsx) au lieu de la sortie d'erreur."),
-        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) ; répétable."),
+        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) : mon-contrat y désigne DOSSIER/mon-contrat.yaml ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Ni barre de progression ni résumé sur la sortie d'erreur (le code de sortie dit s'il y a eu des erreurs)."),
         strict: bool = typer.Option(False, "--strict", help="Refuse (ligne en erreur) un paramètre reconduit au-delà de sa dernière valeur publiée."),
         moteur: str = typer.Option("auto", "--moteur", click_type=ChoixFr(MOTEURS), show_default=False, help="auto (défaut : colonnes pour un gros fichier ou du Parquet, ligne sinon), ligne (la référence, un acte après l'autre), colonnes (en colonnes, polars) ou dask (colonnes sur une grappe Dask) ; tous donnent les mêmes montants."),
@@ -184,19 +185,23 @@ def enregistrer(app) -> None:
             if format == "xlsx" or (resume_sortie or "").lower().endswith(".xlsx"):
                 from ..lot.tableur import verifier_openpyxl
                 verifier_openpyxl()
+            from ..fichiers.ecriture import verifier_sortie, verifier_sorties_distinctes
+            verifier_sorties_distinctes({"--sortie": sortie, "--resume-sortie": resume_sortie})
             for f in (sortie, resume_sortie):
                 if f is not None:
-                    from ..fichiers.ecriture import verifier_sortie
-                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else [])
-                                    + [x for x in (sortie, resume_sortie) if x != f])
+                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else []))
             from ..lot.moteurs import choisir, raison_ligne
-            choisi = choisir(moteur, fichier, format, raison_ligne(fichier, format, feuille, resume))
+            donnees = _lire_flux(fichier)
+            if donnees is None and fichier.lower().endswith(".parquet"):
+                from ..lot.lecture import verifier_parquet
+                verifier_parquet(fichier, fichier)         # a file named .parquet that is not: said before anything
+            choisi = choisir(moteur, fichier, format, raison_ligne(fichier, format, feuille, resume, donnees), donnees is not None)
             options["parametres"] = parametres_du_scenario(parametres)
             barre = None if silencieux or not sys.stderr.isatty() else _Barre()
             try:
                 if choisi != "ligne":
-                    return _executer_colonnes(fichier, sortie, options, barre, choisi, workers, scheduler)
-                return _executer(fichier, sortie, options, barre, feuille)
+                    return _executer_colonnes(fichier, sortie, options, barre, choisi, workers, scheduler, donnees)
+                return _executer(fichier, sortie, options, barre, feuille, donnees)
             finally:
                 if barre is not None:
                     barre.fermer()
@@ -225,6 +230,18 @@ def _completer_contrats(incomplete: str):
 def _completer_formules(ctx, incomplete: str):
     from .completion import completer_formules
     return completer_formules(ctx, incomplete)
+
+
+def _lire_flux(fichier: str) -> bytes | None:
+    """The bytes of an input that can be read only once (standard input, a named pipe, `<(cat f.csv)`),
+    read now, once; None for a regular file (read by the engine). A Parquet file needs random access."""
+    from ..lot.lecture import LotInvalide, est_flux, lire_octets
+    if not est_flux(fichier):
+        return None
+    if fichier != "-" and fichier.lower().endswith(".parquet"):
+        raise LotInvalide(f"{fichier} : un fichier Parquet se lit par accès direct, pas dans un tube ; indice : donnez le "
+                          "chemin d'un fichier ordinaire (ou convertissez-le en CSV)")
+    return lire_octets(fichier)
 
 
 def _exemple_absent(fichier: str) -> None:

@@ -104,7 +104,7 @@ def enregistrer(app) -> None:
         ligne: List[int] = typer.Option([], "--ligne", metavar="N", help="Ne montrer que la ligne N du fichier (l'en-tête est la ligne 1) ; répétable. Les autres lignes sont rejouées pour l'état annuel."),
         explique: bool = typer.Option(False, "--explique", help="Explique les lignes en écart (ou celles de --ligne) : ligne du contrat, garantie, plafond qui a limité."),
         decimale: Optional[str] = typer.Option(None, "--decimale", metavar="point|virgule", help="Montants de la sortie CSV (défaut : virgule si le fichier est séparé par « ; »)."),
-        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer ; répétable."),
+        contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer : mon-contrat y désigne DOSSIER/mon-contrat.yaml ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Pas de résumé sur la sortie d'erreur (le code de sortie dit s'il y a des écarts)."),
     ):
         format = format or _format_par_defaut(sortie)

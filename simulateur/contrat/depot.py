@@ -42,19 +42,27 @@ def chemin_contrat(nom: str) -> Path:
     p = Path(nom)
     try:
         if _est_chemin(nom):
-            if not p.is_file():
+            if p.is_dir():
+                raise ContratIntrouvable(f"{_court(nom)} : c'est un dossier, pas un fichier de contrat (.yaml)")
+            if not _fichier(p):
                 raise ContratIntrouvable(f"fichier de contrat introuvable : {_court(nom)}")
             return p
         candidat = dossier_contrats() / f"{nom}.yaml"
         if candidat.is_file():
             return candidat
-        if p.is_file():
+        if _fichier(p):
             return p
     except OSError as e:
         raise ContratIntrouvable(f"contrat « {_court(nom)} » illisible ({raison_systeme(e)})") from None
     ids = [x.stem for x in contrats_livres()]
     raise ContratIntrouvable(f"contrat inconnu « {_court(nom)} »{suggestion(nom, ids)} (contrats livrés : {', '.join(ids)} ; "
                              "ou donnez le chemin d'un fichier .yaml)")
+
+
+def _fichier(p: Path) -> bool:
+    """A file that can be read: a regular file, or a pipe / device (`<(cat contrat.yaml)`, /dev/stdin),
+    read once by `lire_texte` — never a folder."""
+    return p.exists() and not p.is_dir()
 
 
 def _court(texte, n: int = 80) -> str:

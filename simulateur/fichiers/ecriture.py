@@ -10,8 +10,9 @@ targets completely written are remembered (`ECRITES`), so that a late interrupti
 A target that exists and is not a regular file (`/dev/stdout`, a named pipe, `/dev/full`) is written
 in place: it cannot be replaced by a rename. A symbolic link is followed: its target is replaced.
 
-`verifier_sortie` refuses, before any computation, an output that is one of the inputs, a folder, an
-empty name, a name the system refuses, or in a folder that does not exist or cannot be written.
+`verifier_sortie` refuses, before any computation, an output that is one of the inputs (standard input
+included), a folder, an empty name, a name the system refuses, or in a folder that does not exist or
+cannot be written; `verifier_sorties_distinctes`, two outputs of one command naming one file.
 """
 from __future__ import annotations
 
@@ -50,8 +51,9 @@ def _etat(chemin: Path, nom: str):
 
 
 def verifier_sortie(sortie: str, entrees=()) -> Path:
-    """The output path, checked: not empty, not a folder, not one of `entrees`, its folder exists and
-    can be written (unless it is a device or a pipe, written in place)."""
+    """The output path, checked: not empty, not a folder, not one of `entrees` (paths; "-" is the
+    standard input), its folder exists and can be written (unless it is a device or a pipe, written in
+    place). Raises SortieInvalide."""
     if not str(sortie).strip():
         raise SortieInvalide("nom de fichier de sortie vide ; donnez un nom de fichier")
     chemin = Path(sortie)
@@ -66,15 +68,41 @@ def verifier_sortie(sortie: str, entrees=()) -> Path:
         if not os.access(dossier, os.W_OK | os.X_OK):
             raise SortieInvalide(f"{nom} : impossible d'écrire dans le dossier {_court(dossier)} (droits)")
     for e in entrees:
-        if e in (None, "-") or st is None:
-            continue
-        try:
-            meme = os.path.samefile(chemin, e)
-        except OSError:
-            meme = False
-        if meme:
-            raise SortieInvalide(f"{nom} : la sortie est le fichier d'entrée ; choisissez un autre nom (l'entrée serait écrasée)")
+        if e is not None and st is not None and stat.S_ISREG(st.st_mode) and meme_fichier(chemin, e, st):
+            quoi = "l'entrée standard (« - ») est ce fichier" if str(e) == "-" else "la sortie est le fichier d'entrée"
+            raise SortieInvalide(f"{nom} : {quoi} ; choisissez un autre nom (l'entrée serait écrasée)")
     return chemin
+
+
+def meme_fichier(chemin, autre, st=None) -> bool:
+    """Whether the path `chemin` (os.stat `st` if known) and `autre` are one file: same device and inode
+    (any path, link or hard link), or, when one does not exist yet, the same path once links are
+    resolved. `autre` = "-": the standard input (fstat of descriptor 0), e.g. `lot - -o F < F`."""
+    try:
+        st = st if st is not None else os.stat(chemin)
+    except OSError:
+        st = None
+    try:
+        st_autre = os.fstat(0) if str(autre) == "-" else os.stat(autre)
+    except OSError:
+        st_autre = None
+    if st is not None and st_autre is not None:
+        return (st.st_dev, st.st_ino) == (st_autre.st_dev, st_autre.st_ino)
+    if str(autre) == "-" or not str(autre).strip():
+        return False
+    return os.path.realpath(chemin) == os.path.realpath(autre)
+
+
+def verifier_sorties_distinctes(sorties: dict) -> None:
+    """Two outputs of one command (option → path, None when not given) naming one file — by the same
+    name, `./`, a link or a hard link — are refused before any computation: the second would replace
+    the first (`lot -o F --resume-sortie F`). Raises SortieInvalide."""
+    donnees = [(o, s) for o, s in sorties.items() if s is not None and str(s) != "-" and str(s).strip()]
+    for k, (option, chemin) in enumerate(donnees):
+        for autre_option, autre in donnees[k + 1:]:
+            if meme_fichier(chemin, autre):
+                raise SortieInvalide(f"{_court(autre)} : {option} et {autre_option} nomment le même fichier (l'un écraserait "
+                                     "l'autre) ; donnez deux noms différents")
 
 
 @contextlib.contextmanager

@@ -48,7 +48,9 @@ def composer(texte: str, fichier: str, *, taille_max: int = TAILLE_MAX, indice_v
                                         "fichier YAML", colonne=colonne, indice="retirez ce caractère invisible (souvent "
                                         "collé depuis un PDF ou un traitement de texte)")], illisible=True) from None
     except (yaml.YAMLError, ValueError, RecursionError) as e:
-        raise ContratInvalide([Probleme(fichier, None, f"YAML illisible : {traduire(str(e))[0][:200]}")], illisible=True) from None
+        quoi, indice = (("imbrication trop profonde", INDICE_SYNTAXE) if isinstance(e, RecursionError)
+                        else traduire(str(e)))
+        raise ContratInvalide([Probleme(fichier, None, f"YAML illisible : {quoi}", indice=indice)], illisible=True) from None
     if noeud is None:
         raise ContratInvalide([Probleme(fichier, None, "fichier vide", indice=indice_vide)], illisible=True)
     return noeud
@@ -63,7 +65,7 @@ def _position(texte: str, position: int) -> tuple[int, int]:
 _DEUX_POINTS = ("deux-points inattendu : une valeur contient « : » sans guillemets, ou la ligne est mal indentée",
                 "mettez la valeur entre guillemets (\"14:30\", \"note : …\") ou alignez la clé sur ses voisines")
 # libyaml's problems (English), each in French with a hint; the position (fichier:ligne:colonne) is the
-# Probleme's. A problem not listed here keeps libyaml's words after the French prefix.
+# Probleme's. A problem not listed here is « erreur de syntaxe ».
 TRADUCTIONS = (
     ("found a tab character that violates indentation",
      "tabulation dans l'indentation", "YAML n'accepte que des espaces pour indenter : remplacez la tabulation par des espaces"),
@@ -112,17 +114,28 @@ TRADUCTIONS = (
     ("did not find the expected '>'", "balise « !<… » non fermée", "une valeur qui commence par ! s'écrit entre guillemets"),
     ("special characters are not allowed", "caractères spéciaux interdits", "retirez les caractères invisibles ou de contrôle"),
     ("unacceptable character", "caractère non accepté", "retirez les caractères invisibles ou de contrôle"),
+    ("found a tab character", "tabulation dans l'indentation",
+     "YAML n'accepte que des espaces pour indenter : remplacez la tabulation par des espaces"),
+    ("expected a single document", "un seul document attendu, or le fichier en contient plusieurs (« --- »)",
+     "un fichier, un document : retirez la ligne « --- » et ce qui la suit, ou faites-en un autre fichier"),
+    ("found incompatible YAML document", "version de YAML non prise en charge", "retirez la ligne « %YAML … »"),
+    ("block sequence entries are not allowed", "élément de liste « - » inattendu ici", "vérifiez l'indentation"),
+    ("control characters are not allowed", "caractère de contrôle interdit", "retirez les caractères invisibles ou de contrôle"),
+    ("expected a comment or a line break", "commentaire ou fin de ligne attendu", INDICE_SYNTAXE),
+    ("expected alphabetic or numeric character", "nom d'ancre ou d'alias vide après « & » ou « * »",
+     "une valeur qui commence par & ou * s'écrit entre guillemets"),
     ("while scanning", "en lisant", INDICE_SYNTAXE),
 )
 
 
 def traduire(message: str) -> tuple[str, str]:
     """(problem, hint) in French for one of libyaml's messages (`TRADUCTIONS`, matched on its start);
-    an unknown one keeps its words, with the generic hint `INDICE_SYNTAXE`."""
+    an unknown one is « erreur de syntaxe » (the line and column still say where) — never the library's
+    English."""
     for anglais, francais, indice in TRADUCTIONS:
         if message.startswith(anglais):
             return francais, indice
-    return message, INDICE_SYNTAXE
+    return "erreur de syntaxe", INDICE_SYNTAXE
 
 
 class LecteurYaml:

@@ -89,6 +89,8 @@ def lire_actes(source) -> Iterator[LigneActe]:
             continue
         erreur = None
         probleme = probleme_largeur(cel, table.largeur, table.sep, numero, table.texte[debut:fin])
+        if probleme is None and numero in table.longues:
+            probleme = table.trop_longue(cel)
         if probleme is not None:
             erreur = ErreurLigne(probleme)
         cel = cel[:table.largeur] + [""] * (table.largeur - len(cel))

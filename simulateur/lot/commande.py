@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 
-from .ecriture import Bilan, SortieCSV, SortieJSON
+from .ecriture import Bilan, SortieCSV, SortieJSON, verifier_noms_entree
 from .fichier import SourceCSV
 from .lecture import LotInvalide, Table, decoder
 from .rejeu import Choix, rejouer
@@ -16,13 +16,15 @@ from .rejeu import Choix, rejouer
 FORMATS = ("csv", "json", "jsonl")
 
 
-def preparer(data: list, fichier: str, contrat, formule, dossiers=(), progression=None):
+def preparer(data: list, fichier: str, contrat, formule, dossiers=(), progression=None, reservees=((), ())):
     """(SourceCSV, Choix, encoding, had a BOM): the file read and its contracts resolved. `data` is a list
-    holding the file's bytes, emptied once they are decoded. Raises LotInvalide / ErreurSimulateur
-    (unknown contract or formula on the command line)."""
+    holding the file's bytes, emptied once they are decoded. `reservees`: (names, prefixes) of the caller's
+    own output columns, refused as input columns with the result columns (`ecriture.verifier_noms_entree`).
+    Raises LotInvalide / ErreurSimulateur (unknown contract or formula on the command line)."""
     choix = Choix(contrat, formule, dossiers)
     texte, encodage, bom = decoder(data.pop(), fichier)
     table = Table(texte, fichier)
+    verifier_noms_entree(table.noms, fichier, *reservees)
     if choix.contrat is None and "contrat" not in table.colonnes:
         raise LotInvalide(f"{fichier} : aucun contrat : donnez --contrat (ex. cabinets-dentaires) ou une colonne contrat")
     if choix.formule is None and "formule" not in table.colonnes:

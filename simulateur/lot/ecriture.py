@@ -31,6 +31,24 @@ def colonnes_resultat(niveaux) -> list[str]:
     return list(COLONNES_AVANT) + [f"part_{n}" for n in niveaux] + list(COLONNES_APRES)
 
 
+def verifier_noms_entree(noms, fichier: str, autres=(), prefixes=()) -> None:
+    """Refuses (LotInvalide, exit 2, before any computing) an input column named as a column the output adds
+    — `securite_sociale`, `participation_forfaitaire`, `part_*`, `total_rembourse`, `reste_a_charge`,
+    `erreur`, `forfait_apres_cancer`, and the caller's `autres` names and `prefixes` (`verifier`'s own) —
+    names compared as the reader matches them (`Reste à charge` = `reste_a_charge`). The output would hold
+    the name twice, the stale input value first (a results file read again): every format refuses it, as
+    a Parquet file cannot hold it, whichever engine runs."""
+    from .lecture import LotInvalide, normaliser_colonne
+    reserves = set(COLONNES_AVANT) | set(COLONNES_APRES) | set(autres)
+    debuts = ("part_",) + tuple(prefixes)
+    doubles = [str(n) for n in noms if normaliser_colonne(n) in reserves or normaliser_colonne(n).startswith(debuts)]
+    if doubles:
+        from ..domaine.erreurs import apercu
+        raise LotInvalide(f"{fichier} : colonne(s) {', '.join(apercu(n, 40) for n in doubles[:6])} déjà dans l'entrée : ce "
+                          "sont des noms de colonnes de résultat, que la sortie ajoute (elle les aurait en double, l'ancienne "
+                          "valeur d'abord) ; indice : retirez ou renommez ces colonnes (un fichier de résultats relu ?)")
+
+
 def ligne_csv(cellules, sep: str) -> str:
     """Cells as one CSV record (quoted where needed, line breaks included), without its line end."""
     f = io.StringIO()

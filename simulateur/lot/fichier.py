@@ -130,7 +130,7 @@ class SourceCSV:
     def entree(self, i: int) -> Entree:
         t = self.table
         rec = t.texte[self.debuts[i]:self.fins[i]]
-        if '"' not in rec:                                   # the usual row: split, at the header's width
+        if '"' not in rec and not t.longues:                 # the usual row: split, at the header's width
             cel = rec.rstrip("\n").split(t.sep)
             if len(cel) == t.largeur:
                 ben = self.beneficiaire(cel[self.i_ben])
@@ -148,6 +148,8 @@ class SourceCSV:
         ct = cel[self.i_ct] if self.i_ct >= 0 else ""
         ft = cel[self.i_ft] if self.i_ft >= 0 else ""
         ben = self.beneficiaire(cel[self.i_ben])
+        if probleme is None and self.numeros[i] in self.table.longues:
+            probleme = self.table.trop_longue(cel)
         if probleme is not None:
             return self._refus(i, cel, ben, ErreurLigne(probleme), ct, ft)
         if not ben:

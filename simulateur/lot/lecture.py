@@ -16,6 +16,7 @@ import csv
 import io
 import os
 import re
+import stat
 import sys
 import unicodedata
 
@@ -24,12 +25,23 @@ from ..domaine.erreurs import ErreurSimulateur, apercu, raison_systeme
 from ..domaine.natures import suggestion
 
 TAILLE_MAX = 8 * 1024 ** 3         # 8 Gio: a file larger than this is refused before reading it
-CELLULE_MAX = 1_000_000            # characters in one quoted cell (csv's own limit is 131 072)
+CELLULE_MAX = 1_000_000            # characters in one cell, quoted or not (csv's own default limit is 131 072)
 SEPARATEURS = (",", ";", "\t")
 
 
 class LotInvalide(ErreurSimulateur):
     """The file cannot be processed at all (unreadable, no header, a required column missing): exit 2."""
+
+
+def _limite_csv() -> None:
+    """The csv module's cell limit set to CELLULE_MAX, the documented maximum (its default, 131 072
+    characters, would make a longer cell an internal error)."""
+    if csv.field_size_limit() != CELLULE_MAX:
+        csv.field_size_limit(CELLULE_MAX)
+
+
+def _entier(n: int) -> str:
+    return f"{n:,}".replace(",", " ")          # 1 000 000, as the amounts of the messages
 
 
 def normaliser_colonne(nom: str) -> str:
@@ -67,6 +79,49 @@ def lire_octets(chemin) -> bytes:
         raise LotInvalide(f"{nom} : fichier illisible ({raison_systeme(e)}) ; indice : vérifiez le chemin et les droits") from None
 
 
+def est_flux(chemin) -> bool:
+    """Whether `chemin` can be read only once: `-` (standard input), or an existing path that is neither
+    a regular file nor a folder (a named pipe, `<(cat f.csv)` = /dev/fd/N, a device). Such an input is
+    read into memory once (`lire_octets`, within TAILLE_MAX) and every later step uses those bytes."""
+    if str(chemin) == "-":
+        return True
+    try:
+        mode = os.stat(chemin).st_mode
+    except (OSError, ValueError):
+        return False                     # missing or unreadable: `lire_octets` says why
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def verifier_parquet(chemin, fichier: str) -> None:
+    """A file named .parquet must start and end with the Parquet signature (`PAR1`): otherwise LotInvalide
+    saying what it is not (and what it looks like: a CSV renamed, a workbook) and how to fix it. Reads 8
+    bytes; an unreadable file is `lire_octets`' message."""
+    try:
+        with open(chemin, "rb") as f:
+            debut = f.read(4096)
+            taille = os.fstat(f.fileno()).st_size
+            f.seek(max(0, taille - 4))
+            fin = f.read(4)
+    except OSError:
+        lire_octets(chemin)
+        raise
+    if debut[:4] in PARQUET and fin in PARQUET and taille >= 12:
+        return
+    if debut[:4] in PARQUET:
+        quoi = "fichier Parquet incomplet (sa fin manque : une copie ou un téléchargement interrompu ?)"
+    elif not debut:
+        quoi = "fichier vide, pas un fichier Parquet"
+    elif debut.startswith(b"PK\x03\x04") or debut.startswith(OLE):
+        quoi = "classeur (.xlsx ou .xls), pas un fichier Parquet ; indice : nommez-le .xlsx"
+    elif b"\x00" not in debut and any(s in debut for s in (b",", b";", b"\t")):
+        quoi = "texte (un CSV ?), pas un fichier Parquet ; indice : nommez-le .csv"
+    else:
+        quoi = "pas un fichier Parquet (il ne commence ni ne finit par la signature PAR1)"
+    if "indice" not in quoi:
+        quoi += " ; indice : donnez un fichier .parquet complet, ou un CSV"
+    raise LotInvalide(f"{fichier} : {quoi}")
+
+
 def _trop_grand(nom: str) -> LotInvalide:
     return LotInvalide(f"{nom} : fichier trop grand ({TAILLE_MAX // 1024 ** 3} Gio au plus) ; indice : découpez-le par bénéficiaire")
 
@@ -80,11 +135,36 @@ def _lire_flux(f, nom: str) -> bytes:
     return debut + reste if reste else debut
 
 
+_INDICE_UTF8 = "indice : enregistrez le fichier en « CSV UTF-8 »"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"        # an Excel 97-2003 workbook (.xls), or an encrypted .xlsx
+PARQUET = (b"PAR1", b"PARE")                        # a Parquet file starts and ends with one of these
+
+
+def _refuser_utf32(debut: bytes, fichier: str) -> None:
+    """UTF-32 (with its mark, or ASCII text whose every character takes 4 bytes): not read, said so."""
+    utf32 = debut.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+    if not utf32 and len(debut) >= 16 and b"\x00" in debut[:16]:
+        bloc = debut[:4096 - 4096 % 4]
+        nuls = [bloc[k::4].count(0) / len(bloc[k::4]) for k in range(4)]
+        utf32 = (min(nuls[1:]) > 0.9 and nuls[0] < 0.1) or (min(nuls[:3]) > 0.9 and nuls[3] < 0.1)
+    if utf32:
+        raise LotInvalide(f"{fichier} : texte en UTF-32, un encodage non pris en charge (UTF-8, UTF-16 avec BOM ou "
+                          f"Windows-1252) ; {_INDICE_UTF8}")
+
+
 def _refuser_binaire(debut: bytes, fichier: str) -> None:
-    """NUL bytes in the first 64 Kio of a file without a UTF-16 mark: binary (or UTF-16 without its mark).
-    An .xlsx workbook (a zip archive, « PK\\3\\4 ») is not refused here: `decoder` reads it."""
+    """NUL bytes in the first 64 Kio of a file without a UTF-16 mark: binary (or UTF-16 without its mark,
+    UTF-32, an Excel 97-2003 workbook: each said so). An .xlsx workbook (a zip archive, « PK\\3\\4 ») is
+    not refused here: `decoder` reads it."""
+    _refuser_utf32(debut, fichier)
     if b"\x00" not in debut[:65536] or debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"PK\x03\x04")):
         return
+    if debut.startswith(OLE):
+        raise LotInvalide(f"{fichier} : classeur Excel 97-2003 (.xls) ou classeur protégé par un mot de passe : non lu ; "
+                          "indice : ouvrez-le dans un tableur et enregistrez-le en .xlsx (sans mot de passe) ou en "
+                          "« CSV UTF-8 »")
+    if debut.startswith(PARQUET):
+        raise LotInvalide(f"{fichier} : fichier Parquet : il se lit par son extension ; indice : nommez-le .parquet")
     pairs, impairs = debut[0:4096:2], debut[1:4096:2]
     nuls_pairs, nuls_impairs = pairs.count(0) > len(pairs) * 0.4, impairs.count(0) > len(impairs) * 0.4
     if nuls_pairs != nuls_impairs and (pairs.count(0) < len(pairs) * 0.95 or impairs.count(0) < len(impairs) * 0.95):
@@ -105,6 +185,7 @@ def decoder(data: bytes, fichier: str) -> tuple[str, str, bool]:
     if data.startswith(codecs.BOM_UTF8):
         _refuser_binaire(data[3:65536], fichier)
         return _utf8(data[3:], fichier), "utf-8", True
+    _refuser_utf32(data[:4096], fichier)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16", True
@@ -156,6 +237,7 @@ class Table:
         if "\r" in texte:          # Windows and classic Mac line ends, and stray carriage returns: one line end
             texte = texte.replace("\r\n", "\n").replace("\r", "\n")
         self.texte, self.fichier = texte, fichier
+        self.longues: set = set()       # line numbers of the one-line records with a cell over CELLULE_MAX
         self._entete(obligatoires)
 
     def _entete(self, obligatoires):
@@ -168,17 +250,23 @@ class Table:
         if not ligne.strip():
             raise LotInvalide(f"{self.fichier} : la ligne 1 est vide ; {indice}")
         self.sep = separateur(ligne)
-        self.noms = next(csv.reader([ligne], delimiter=self.sep))
+        _limite_csv()
+        try:
+            self.noms = next(csv.reader([ligne], delimiter=self.sep))
+        except csv.Error as e:
+            raise LotInvalide(f"{self.fichier} : ligne 1 (l'en-tête) illisible en CSV ({_traduire_csv(e)}) ; {indice}") from None
         self.entete, self.debut, self.largeur = ligne, min(fin + 1, len(self.texte)), len(self.noms)
         self.colonnes = _index_colonnes(self.noms, self.fichier, obligatoires)
 
     def enregistrements(self):
         """(line number, start, end) of each record in order (blank records included: the caller skips them).
 
-        Raises LotInvalide naming the line where a quote opened and never closed, or where a cell
-        is larger than CELLULE_MAX.
+        A record of one line without quotes that has a cell over CELLULE_MAX characters is given too, its
+        line number in `longues` (`trop_longue` then says the row's error). Raises LotInvalide naming the
+        line where a quote opened and never closed, or where a quoted cell is larger than CELLULE_MAX (its
+        end cannot be known).
         """
-        csv.field_size_limit(max(csv.field_size_limit(), CELLULE_MAX))
+        _limite_csv()
         texte, fin_texte = self.texte, len(self.texte)
         position = [self.debut]        # where the next physical line starts: the end of what csv has read
 
@@ -199,8 +287,14 @@ class Table:
             except StopIteration:
                 return
             except csv.Error as e:
-                raise LotInvalide(f"{self.fichier} : ligne {numero} illisible en CSV ({_traduire_csv(e)}) ; indice : vérifiez "
-                                  "les guillemets de cette ligne (un guillemet ouvert doit être fermé)") from None
+                fin = position[0]
+                if lecteur.line_num - lus != 1 or '"' in texte[debut:fin] or "field larger" not in str(e):
+                    raise self._illisible(numero, e) from None
+                lus = lecteur.line_num            # one line, no quote: the row's error, the reading goes on
+                self.longues.add(numero)
+                yield numero, debut, fin
+                numero, debut = numero + 1, fin
+                continue
             fin = position[0]
             nb, lus = lecteur.line_num - lus, lecteur.line_num
             if nb > 1:
@@ -210,6 +304,22 @@ class Table:
             yield numero, debut, fin
             numero += nb
             debut = fin
+
+    def _illisible(self, numero: int, e) -> LotInvalide:
+        indice = "vérifiez les guillemets de cette ligne (un guillemet ouvert doit être fermé)"
+        if "field larger" in str(e):
+            indice = (f"une cellule fait au plus {_entier(CELLULE_MAX)} caractères ; vérifiez les guillemets de cette ligne "
+                      "(un guillemet ouvert et jamais fermé fait une cellule sans fin)")
+        return LotInvalide(f"{self.fichier} : ligne {numero} illisible en CSV ({_traduire_csv(e)}) ; indice : {indice}")
+
+    def trop_longue(self, cellules) -> str | None:
+        """The row's error when one of its cells is over CELLULE_MAX characters (naming its column), or None."""
+        for i, c in enumerate(cellules):
+            if len(c) > CELLULE_MAX:
+                colonne = _court(self.noms[i], 40) if i < len(self.noms) else f"n° {i + 1}"
+                return (f"cellule de la colonne {colonne} trop longue ({_entier(len(c))} caractères ; "
+                        f"{_entier(CELLULE_MAX)} au plus)")
+        return None
 
     def _verifier_multiligne(self, debut, fin, numero):
         """A record over several lines is a quoted cell with line breaks — or a quote never closed,
@@ -247,10 +357,16 @@ class Table:
 def _traduire_csv(e) -> str:
     m = str(e)
     if "field larger than field limit" in m:
-        return f"cellule de plus de {CELLULE_MAX} caractères"
+        return f"cellule de plus de {_entier(CELLULE_MAX)} caractères"
     if "new-line character seen in unquoted field" in m:
         return "retour chariot dans une cellule sans guillemets"
-    return _court(m, 120)
+    if "NUL" in m:
+        return "octet nul dans la ligne"
+    if "unexpected end of data" in m:
+        return "fin du fichier dans une cellule entre guillemets"
+    if "expected after" in m:
+        return "séparateur attendu après un guillemet fermant"
+    return "ligne mal formée"               # the csv module's English is not the user's
 
 
 def _index_colonnes(noms: list[str], fichier: str, obligatoires) -> dict[str, int]:

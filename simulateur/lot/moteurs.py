@@ -15,7 +15,9 @@ from .lecture import LotInvalide
 
 MOTEURS = ("auto", "ligne", "colonnes", "dask")
 SEUIL_COLONNES = 4 * 1024 * 1024          # bytes (about 50 000 acts)
-INSTALLER = "pip install 'simulateur[portefeuille]'"
+def _installer() -> str:
+    from ..rendu.installation import commande_installation
+    return commande_installation("portefeuille")
 
 
 def disponible(module: str = "polars") -> bool:
@@ -34,10 +36,12 @@ def format_sortie(format: str | None, sortie: str | None) -> str:
     return "parquet" if est_parquet(sortie) else "csv"
 
 
-def raison_ligne(fichier: str, format: str, feuille: str | None, resume: str | None) -> str | None:
+def raison_ligne(fichier: str, format: str, feuille: str | None, resume: str | None, donnees: bytes | None = None) -> str | None:
     """What, in a `lot` run, only the line engine does: an .xlsx workbook read or written, `--resume`
-    (None when the columnar engine can run it)."""
-    if feuille is not None or str(fichier).lower().endswith(".xlsx") or _debut(fichier) == b"PK\x03\x04":
+    (None when the columnar engine can run it). `donnees`: the input's bytes when it was read already
+    (standard input, a pipe: it cannot be opened again)."""
+    debut = donnees[:4] if donnees is not None else _debut(fichier)
+    if feuille is not None or str(fichier).lower().endswith(".xlsx") or debut == b"PK\x03\x04":
         return "un classeur .xlsx en entrée"
     if format == "xlsx":
         return "une sortie .xlsx"
@@ -50,6 +54,9 @@ def _debut(fichier: str) -> bytes:
     """The first 4 bytes of a file (b"" for stdin or an unreadable file: the reader then says why)."""
     if fichier == "-":
         return b""
+    from .lecture import est_flux
+    if est_flux(fichier):                # a pipe is read once, by the caller, never sniffed
+        return b""
     try:
         with open(fichier, "rb") as f:
             return f.read(4)
@@ -57,10 +64,11 @@ def _debut(fichier: str) -> bytes:
         return b""
 
 
-def choisir(moteur: str, fichier: str, format: str, raison_ligne: str | None = None) -> str:
+def choisir(moteur: str, fichier: str, format: str, raison_ligne: str | None = None, flux: bool = False) -> str:
     """The engine that runs (`ligne`, `colonnes` or `dask`), or LotInvalide with what to do.
 
-    `raison_ligne`: what in this run only the line engine does (an .xlsx workbook, `--resume`…), or None."""
+    `raison_ligne`: what in this run only the line engine does (an .xlsx workbook, `--resume`…), or None;
+    `flux`: the input is standard input or a pipe, already in memory (`auto` takes the line engine)."""
     if moteur not in MOTEURS:
         raise LotInvalide(f"moteur « {moteur} » inconnu : {', '.join(MOTEURS)}")
     parquet = est_parquet(fichier) or format == "parquet"
@@ -75,7 +83,7 @@ def choisir(moteur: str, fichier: str, format: str, raison_ligne: str | None = N
     if moteur == "auto":
         if parquet:
             moteur = "colonnes"
-        elif format in ("json", "jsonl") or not disponible() or fichier == "-":
+        elif format in ("json", "jsonl") or not disponible() or fichier == "-" or flux:
             return "ligne"
         else:
             try:
@@ -97,6 +105,6 @@ def choisir(moteur: str, fichier: str, format: str, raison_ligne: str | None = N
         manque.append("pyarrow")
     if manque:
         quoi = "lire ou écrire du Parquet" if parquet and moteur == "colonnes" else f"le moteur {moteur}"
-        raise LotInvalide(f"{quoi} demande {', '.join(manque)}, non installé(s) ; indice : {INSTALLER} "
+        raise LotInvalide(f"{quoi} demande {', '.join(manque)}, non installé(s) ; indice : {_installer()} "
                           "(sans eux : --moteur ligne et des fichiers CSV)")
     return moteur

@@ -10,8 +10,9 @@ state left by the beneficiary's earlier rows.
 from __future__ import annotations
 
 from array import array
+from pathlib import Path
 
-from ..contrat.depot import charger_contrat, chemin_contrat, contrats_livres, est_livre
+from ..contrat.depot import charger_contrat, chemin_contrat, contrats_livres, dossier_contrats, est_livre
 from ..contrat.modele import Contrat
 from ..domaine.erreurs import ContratInvalide, ErreurSimulateur, apercu
 from ..moteur.calcul import simuler
@@ -42,26 +43,46 @@ class Choix:
     """Resolves a row's contract and formula: the command line's, or the row's override.
 
     A row may name a shipped contract (by id), the command line's contract, or a file under one of
-    the folders given (`dossiers`): never any other path on the machine. Results are cached per pair
-    of texts; an unusable choice is the row's error (ErreurLigne / the loader's), never fatal.
+    the folders given (`dossiers`: `mon-contrat` is `DOSSIER/mon-contrat.yaml` (or `.yml`), whatever the
+    current folder; a path is taken relative to the current folder): never any other path on the machine
+    (a link inside a folder that leads outside is outside). Results are cached per pair of texts; an
+    unusable choice is the row's error (ErreurLigne / the loader's), never fatal. A folder that does not
+    exist or is not a folder is fatal (LotInvalide).
     """
 
     def __init__(self, contrat: Contrat | str | None, formule: str | None, dossiers=()):
+        self.dossiers = [_dossier(d) for d in dossiers]
         self.nom_contrat = contrat if isinstance(contrat, str) else None
         self.contrat = contrat if isinstance(contrat, Contrat) or contrat is None else charger_contrat(contrat)
         self.formule = formule
         if self.contrat is not None and formule is not None:
             self.contrat.formule(formule)           # an unknown formula on the command line is fatal
-        self.dossiers = [d.resolve() for d in dossiers]
         self.contrats: dict = {}
         self.choix: dict = {}
         self.niveaux: list[str] = list(self.contrat.niveaux) if self.contrat is not None else []
 
-    def _permis(self, texte: str) -> bool:
+    def _dans_dossiers(self, texte: str):
+        """The file `DOSSIER/<texte>.yaml` (or `.yml`, or `DOSSIER/<texte>` for a file name) of the first
+        folder given that has it, or None. A shipped id is the shipped contract."""
+        if not self.dossiers or "/" in texte or "\\" in texte or texte in (".", "..") or "\x00" in texte:
+            return None
+        try:
+            if not texte.endswith((".yaml", ".yml")) and (dossier_contrats() / f"{texte}.yaml").is_file():
+                return None
+            noms = [texte] if texte.endswith((".yaml", ".yml")) else [f"{texte}.yaml", f"{texte}.yml"]
+            for d in self.dossiers:
+                for nom in noms:
+                    if (d / nom).is_file():
+                        return d / nom
+        except (OSError, ValueError):
+            return None
+        return None
+
+    def _permis(self, texte: str, chemin) -> bool:
         if self.contrat is not None and texte in (self.contrat.id, self.nom_contrat):
             return True
         try:
-            chemin = chemin_contrat(texte)
+            chemin = chemin or chemin_contrat(texte)
         except ErreurSimulateur:
             return True                              # unknown: the loader's own message says so
         if est_livre(chemin):
@@ -73,15 +94,16 @@ class Choix:
         """The Contrat a row names, or the error value that refuses it."""
         c = self.contrats.get(texte)
         if c is None:
+            chemin = self._dans_dossiers(texte)
             if self.contrat is not None and texte in (self.contrat.id, self.nom_contrat):
                 c = self.contrat
-            elif not self._permis(texte):
+            elif not self._permis(texte, chemin):
                 ids = ", ".join(p.stem for p in contrats_livres())
                 c = ErreurLigne(f"contrat « {apercu(texte, 80)} » : une ligne ne peut nommer qu'un contrat livré ({ids}), celui de "
                                 "--contrat, ou un fichier d'un dossier donné par --contrats-dossier")
             else:
                 try:
-                    c = charger_contrat(texte)
+                    c = charger_contrat(chemin or texte)
                 except ContratInvalide as e:
                     c = ErreurLigne(f"contrat « {apercu(texte, 80)} » illisible : "
                                     + " ; ".join(str(p).replace("\n", " ") for p in e.problemes[:3]))
@@ -117,6 +139,21 @@ class Choix:
         except ErreurSimulateur as e:
             return e
         return (c, f)
+
+
+def _dossier(d) -> Path:
+    """A --contrats-dossier folder, resolved; LotInvalide (exit 2) when it does not exist or is not a folder."""
+    from .lecture import LotInvalide
+    chemin = Path(d)
+    try:
+        if chemin.is_dir():
+            return chemin.resolve()
+        quoi = "n'est pas un dossier" if chemin.exists() else "dossier introuvable"
+    except (OSError, ValueError) as e:
+        from ..domaine.erreurs import raison_systeme
+        quoi = f"illisible ({raison_systeme(e) if isinstance(e, OSError) else 'nom invalide'})"
+    raise LotInvalide(f"--contrats-dossier {apercu(str(d), 200)} : {quoi} ; indice : donnez le chemin d'un dossier qui "
+                      "contient les contrats (.yaml) que la colonne contrat nomme")
 
 
 class Groupes:

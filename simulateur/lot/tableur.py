@@ -8,7 +8,8 @@ names the columns; numbers are written as Excel shows them (15 significant digit
 cell as a space; empty rows at the end are dropped.
 
 Out: the batch's CSV output becomes one sheet `resultats`; the amounts, rates and counts are numbers
-(exact: a Decimal is written as its decimal text, never through a float), the dates are dates.
+(exact: a Decimal is written as its decimal text, never through a float), the dates are dates, and
+every other cell is text — one that starts like a formula (`=`, `+`, `-`, `@`) too: never a formula.
 """
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def _openpyxl():
     try:
         import openpyxl
     except ImportError:
-        raise ClasseurInvalide("lire ou écrire un classeur .xlsx demande openpyxl : pip install 'simulateur[tableur]' "
+        from ..rendu.installation import commande_installation
+        raise ClasseurInvalide(f"lire ou écrire un classeur .xlsx demande openpyxl : {commande_installation('tableur')} "
                                "(ou enregistrez le fichier en « CSV UTF-8 »)") from None
     return openpyxl
 
@@ -68,9 +70,24 @@ def _classeur(data: bytes, fichier: str):
     openpyxl = _openpyxl()
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key errors)
-        raise ClasseurInvalide(f"{fichier} : classeur illisible ({type(e).__name__}) ; indice : ouvrez-le dans un tableur "
-                               "et enregistrez-le en .xlsx, ou en « CSV UTF-8 »") from None
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key errors); their English is not said
+        raise ClasseurInvalide(f"{fichier} : {_pas_un_classeur(data, e)} ; indice : ouvrez-le dans un tableur et "
+                               "enregistrez-le en .xlsx, ou en « CSV UTF-8 »") from None
+
+
+def _pas_un_classeur(data: bytes, e: Exception) -> str:
+    """What a zip archive that openpyxl cannot open is, in French: damaged, or not an Excel workbook."""
+    import zipfile
+    try:
+        noms = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return "archive zip abîmée ou incomplète, pas un classeur .xlsx lisible"
+    if "xl/workbook.xml" not in noms:
+        genre = ("un document OpenDocument (.ods, .odt)" if "mimetype" in noms else
+                 "un document Word (.docx)" if "word/document.xml" in noms else
+                 "une présentation (.pptx)" if "ppt/presentation.xml" in noms else "une archive .zip")
+        return f"ce n'est pas un classeur .xlsx : c'est {genre} (aucune feuille Excel dedans)"
+    return "classeur .xlsx abîmé (une de ses parties est illisible)"
 
 
 def classeur_en_texte(data: bytes, fichier: str, feuille: str | None = None) -> str:
@@ -142,6 +159,21 @@ def _valeur(texte: str, genre: str):
     return texte                     # a cell the batch refused stays as written
 
 
+FORMULE = ("=", "+", "-", "@", "\t", "\r")      # what a spreadsheet may take for the start of a formula
+
+
+def texte_inerte(ws, texte: str):
+    """A text cell of the write-only sheet `ws`: as given, but one that starts like a formula (`=`, `+`,
+    `-`, `@`, tab, carriage return: a statement or a third party's file may hold `=HYPERLINK(…)`) is
+    forced to be text (openpyxl data type « s »), never a formula; the value is unchanged."""
+    if not texte.startswith(FORMULE):
+        return texte
+    from openpyxl.cell import WriteOnlyCell
+    c = WriteOnlyCell(ws, value=texte)
+    c.data_type = "s"
+    return c
+
+
 def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
     """Writes the CSV text (header first) as a one-sheet workbook to the binary stream `flux`; the
     number of data rows. Raises ClasseurInvalide past Excel's row limit."""
@@ -153,7 +185,9 @@ def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
 
     def cellule(texte, genre):
         v = _valeur(texte, genre)
-        if genre not in formats or isinstance(v, str):
+        if isinstance(v, str):
+            return texte_inerte(ws, v)
+        if genre not in formats:
             return v
         c = WriteOnlyCell(ws, value=v)
         c.number_format = formats[genre]
@@ -161,14 +195,14 @@ def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
 
     lecteur = csv.reader(io.StringIO(texte_csv.lstrip("\ufeff")), delimiter=_separateur(texte_csv))
     entete = next(lecteur, [])
-    ws.append(entete)
+    ws.append([texte_inerte(ws, c) for c in entete])
     types = _types_colonnes(entete)
     n = 0
     for ligne in lecteur:
         n += 1
         if n >= LIGNES_MAX:
             raise ClasseurInvalide(f"plus de {LIGNES_MAX - 1} lignes : trop pour une feuille Excel ; écrivez un .csv")
-        ws.append([cellule(c, t) for c, t in zip(ligne, types)] + ligne[len(types):])
+        ws.append([cellule(c, t) for c, t in zip(ligne, types)] + [texte_inerte(ws, c) for c in ligne[len(types):]])
     wb.save(flux)
     return n
 

@@ -25,24 +25,25 @@ def _matplotlib():
     try:
         import matplotlib
     except ImportError:
-        raise GraphiqueIndisponible(
-            "--graphique demande matplotlib, qui n'est pas installé : pip install 'simulateur[graphique]' "
-            "(depuis les sources : pip install '.[graphique]')") from None
+        from .installation import commande_installation
+        raise GraphiqueIndisponible(f"--graphique demande matplotlib, qui n'est pas installé : "
+                                    f"{commande_installation('graphique')}") from None
     matplotlib.use("Agg", force=True)     # files only, never a window
     import matplotlib.pyplot as plt
     return matplotlib, plt
 
 
-def verifier_chemin(chemin) -> Path:
+def verifier_chemin(chemin, entrees=()) -> Path:
     """Checked before any calculation, so a bad name fails fast: a .png or .svg file (not a folder) in
-    a folder that exists and can be written (`fichiers.ecriture.verifier_sortie`)."""
+    a folder that exists and can be written, and none of `entrees` (the command's input files, "-" the
+    standard input: `fichiers.ecriture.verifier_sortie`)."""
     from ..fichiers.ecriture import SortieInvalide, verifier_sortie
     p = Path(chemin)
     if p.suffix.lower() not in FORMATS:
         raise GraphiqueIndisponible(f"--graphique {apercu(chemin, 200)} : extension « {apercu(p.suffix or '(aucune)', 20)} » "
                                     "non prise en charge ; écrivez un fichier .png ou .svg")
     try:
-        return verifier_sortie(str(chemin))
+        return verifier_sortie(str(chemin), entrees)
     except SortieInvalide as e:
         raise GraphiqueIndisponible(f"--graphique {e}") from None
 

@@ -16,7 +16,7 @@ from ..domaine.montant import ZERO
 from ..lot.commande import preparer
 from ..lot.rejeu import rejouer
 from .ecarts import MODES_SS, BilanVerification, ColonnesVersees
-from .ecriture import SortieCSV, SortieJSON, SortieTable, Verificateur
+from .ecriture import APRES, VERIFICATION, SortieCSV, SortieJSON, SortieTable, Verificateur
 
 FORMATS = ("table", "json", "csv")
 
@@ -64,7 +64,8 @@ def executer_verification(data: bytes, sortie, *, contrat=None, formule=None, fi
         raise VerificationInvalide("mode-ss-inconnu", mode=mode_ss, modes=MODES_SS)
     donnees = [data]
     del data
-    source, choix, _encodage, bom = preparer(donnees, fichier, contrat, formule, dossiers)
+    propres = (VERIFICATION + APRES + ("explication",), ("ecart_",))     # verifier's own output columns
+    source, choix, _encodage, bom = preparer(donnees, fichier, contrat, formule, dossiers, reservees=propres)
     selection = set(selection) if selection else None
     colonnes = _verifier_entete(source, choix, fichier, selection)
     bilan = BilanVerification(fichier, colonnes, mode_ss, tolerance)

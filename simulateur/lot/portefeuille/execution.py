@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..ecriture import Bilan
+from ..ecriture import Bilan, verifier_noms_entree
 from ..lecture import LotInvalide
 from ..rejeu import Choix
 from . import ecriture
@@ -223,17 +223,6 @@ def _verifier_choix(choix: Choix, entete, fichier: str) -> None:
         raise LotInvalide(f"{fichier} : aucune formule : donnez --formule (ex. option-2) ou une colonne formule")
 
 
-def _verifier_noms_parquet(entete, niveaux: list, fichier: str) -> None:
-    """A Parquet output cannot hold two columns of one name: an input column named as a result column
-    (a results file read again) is refused before any computing."""
-    from ..ecriture import colonnes_resultat
-    doubles = [n for n in entete.noms if n in set(colonnes_resultat(niveaux))]
-    if doubles:
-        raise LotInvalide(f"{fichier} : colonne(s) {', '.join(doubles[:6])} déjà dans l'entrée : ce sont des noms de colonnes de "
-                          "résultat, qu'un fichier Parquet ne peut porter deux fois ; indice : retirez ou renommez ces "
-                          "colonnes (un fichier de résultats relu ?), ou écrivez du CSV")
-
-
 def nb_partitions(source) -> int:
     if isinstance(source, SourceTable):
         return max(1, math.ceil(source.taille() / RANGEES_PARTITION))
@@ -313,6 +302,7 @@ def executer(chemin: str, consommer, *, fichier: str | None = None, donnees: byt
     choix = Choix(contrat, formule, dossiers)
     source = _source(chemin, fichier, donnees, table)
     _verifier_choix(choix, source.entete, fichier)
+    verifier_noms_entree(source.entete.noms, fichier)      # result columns in the input: refused (the line path's check)
     executeur = executeur or Local()
     dossier = tempfile.mkdtemp(prefix="simulateur-lot-", dir=temporaire)
     try:
@@ -325,8 +315,6 @@ def executer(chemin: str, consommer, *, fichier: str | None = None, donnees: byt
                     if ct:
                         choix.charger(ct)
             niveaux = list(choix.niveaux)
-            if format == "parquet":
-                _verifier_noms_parquet(source.entete, niveaux, fichier)
             nom_contrat = contrat if isinstance(contrat, str) or contrat is None else contrat.fichier
             t.contexte = Contexte(source.entete, nom_contrat, formule, tuple(str(d) for d in dossiers), parametres, niveaux, debug,
                                 strict)

@@ -25,7 +25,7 @@ import polars as pl
 
 from ...domaine.champs import COLONNES_OBLIGATOIRES, PAR_NOM
 from ...domaine.identifiants import _BORDS, normaliser_beneficiaire
-from ..lecture import LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne
+from ..lecture import LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne, verifier_parquet
 
 TAILLE_BLOC = 8 * 1024 * 1024           # bytes of CSV parsed at once (about 90 000 rows of a claims file)
 BLOCS_PAR_TACHE = 4                      # a task reads 4 such blocks (fewer, larger pieces between the passes)
@@ -406,12 +406,13 @@ class SourceTable:
 
 def source_parquet(chemin: str, fichier: str) -> SourceTable:
     lire_octets_verifie(chemin)
+    verifier_parquet(chemin, fichier)          # what the file is when it is not Parquet, in French
     try:
         frame = pl.scan_parquet(chemin)
         frame.collect_schema()
-    except Exception as e:  # noqa: BLE001 - polars raises several kinds for a file that is not Parquet
-        raise LotInvalide(f"{fichier} : fichier Parquet illisible ({str(e).splitlines()[0][:160]}) ; indice : vérifiez qu'il "
-                          "s'agit bien d'un fichier .parquet complet") from None
+    except Exception:  # noqa: BLE001 - polars raises several kinds for a damaged file (its English is not the user's)
+        raise LotInvalide(f"{fichier} : fichier Parquet abîmé (ses métadonnées sont illisibles) ; indice : vérifiez qu'il "
+                          "s'agit bien d'un fichier .parquet complet, ou donnez un CSV") from None
     return SourceTable(frame, fichier)
 
 
