@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -176,3 +177,23 @@ def test_exemple_portefeuille_2026_aujourd_hui_et_reforme(moteur):
     assert total(aujourd_hui, "securite_sociale") - total(reforme, "securite_sociale") == Decimal("29.00")
     for c in ("part_base", "part_option", "part_socle"):
         assert total([l for l in aujourd_hui if l[c]], c) == total([l for l in reforme if l[c]], c)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pas de tubes nommés")
+def test_scenario_par_un_tube_lu_une_fois_dossier_et_peripherique_refuses(tmp_path):
+    """`--parametres <(cat f.yaml)`: a pipe is read once (the PF of 4 € applies: SS 22,05 − 4 = 18,05, as in
+    test_simuler_et_comparer_avec_un_scenario); a folder is named as such; /dev/zero is refused by its size, never
+    read until the memory runs out."""
+    import threading
+    tube = tmp_path / "pf.yaml"
+    os.mkfifo(tube)
+    threading.Thread(target=lambda: tube.write_text(PF_4, encoding="utf-8"), daemon=True).start()
+    acte = ["--nature", "consultation-specialiste", "--br", "31.50", "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
+    r = runner.invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", *acte, "--format", "json", "--parametres", str(tube)])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["securite_sociale"] == "18.05"
+    r = runner.invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", *acte, "--parametres", str(tmp_path)])
+    assert r.exit_code == 2 and "c'est un dossier" in r.stderr
+    if os.path.exists("/dev/zero"):
+        r = runner.invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", *acte, "--parametres", "/dev/zero"])
+        assert r.exit_code == 2 and "fichier trop grand" in r.stderr

@@ -88,7 +88,7 @@ def lire_texte(chemin: Path, affiche: str) -> str:
     Raises ContratIntrouvable (cannot be opened: missing, a folder, rights) or ContratInvalide
     (illisible: too large, not UTF-8)."""
     trop = ContratInvalide([Probleme(affiche, None, f"fichier trop grand ({TAILLE_MAX_OCTETS // 1_000_000} Mo au plus)",
-                                     indice="un contrat fait quelques dizaines de Ko")], illisible=True)
+                                     indice="un contrat ou un fichier de paramètres fait quelques dizaines de Ko")], illisible=True)
     try:
         with open(chemin, "rb") as f:
             if os.fstat(f.fileno()).st_size > TAILLE_MAX_OCTETS:

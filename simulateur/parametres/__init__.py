@@ -424,12 +424,13 @@ class _LectureFichier:
 
 def _lire_fichier(chemin: Path, series: dict[str, _Serie], origines: dict[str, str], erreurs: list[str]) -> None:
     """Reads one parameter file into `series`; every problem found goes to `erreurs` as `fichier:ligne: …`."""
-    from ..domaine.erreurs import ContratInvalide
+    from ..contrat.depot import lire_texte
+    from ..domaine.erreurs import ContratIntrouvable, ContratInvalide
     from ..fichiers.yaml_strict import composer
     L = _LectureFichier(chemin, chemin.name)
-    try:
-        racine = composer(chemin.read_text(encoding="utf-8"), chemin.name)
-    except (OSError, UnicodeDecodeError) as exc:
+    try:        # read once, size-bounded: a scenario may come through a pipe (`--parametres <(…)`)
+        racine = composer(lire_texte(chemin, chemin.name), chemin.name)
+    except ContratIntrouvable as exc:
         erreurs.append(f"{chemin.name}: lecture impossible : {exc}")
         return
     except ContratInvalide as exc:
@@ -474,7 +475,10 @@ def lire_fichier_parametres(chemin: Path | str) -> Parametres:
 
     Lève :class:`ErreurParametres` (fichier absent ou illisible, ou chaque problème avec ``fichier:ligne``)."""
     chemin = Path(chemin)
-    if not chemin.is_file():
+    if chemin.is_dir():
+        raise ErreurParametres([f"{chemin}: c'est un dossier ; indice : donnez un fichier YAML au format des "
+                                "paramètres livrés"])
+    if not chemin.exists():                         # a regular file, or a pipe read once (`<(cat f.yaml)`)
         raise ErreurParametres([f"{chemin}: fichier de paramètres introuvable ; indice : vérifiez le chemin "
                                 "(un fichier YAML au format des paramètres livrés)"])
     series: dict[str, _Serie] = {}
