@@ -59,12 +59,13 @@ class Travail:
 
 def rendre_memoire(cycles: bool = True) -> None:
     """Gives the memory of a finished task back to the system: the cycles of Python objects collected (the
-    line engine's refusals tried by `moteur.hypotheses` leave some), then the pages the C allocator keeps
+    line engine's refusals tried by `moteur.hypotheses` leave some — exceptions, their frames, the results
+    those frames hold —, often old enough to wait for a full collection), then the pages the C allocator keeps
     freed (glibc's `malloc_trim`, as Dask's workers do; nothing elsewhere) — else the next task would add
     its own on top of them. `cycles`: False for a task that made no Python objects to speak of."""
     if cycles:
         import gc
-        gc.collect(1)
+        gc.collect()
     global _TRIM
     if _TRIM is None:
         try:
