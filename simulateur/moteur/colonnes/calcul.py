@@ -72,8 +72,8 @@ def _entier(expr: pl.Expr, dtype) -> pl.Expr:
 
 def choisir_lignes(df: pl.DataFrame, plans: list) -> pl.DataFrame:
     """`ligne`: the index of each act's contract line (−1: no line, the contract pays nothing; null: the
-    line engine refuses the act here, or its line cannot be chosen in columns) and `cles_possibles` (null,
-    or the state keys of an act whose line depends on a value it does not give: `_ligne`). The line engine's own
+    line engine refuses the act here, or its line cannot be chosen in columns) and `cles_possibles` (null, or
+    the state keys of an act whose line depends on a value it does not give: `_ligne`). The line engine's own
     `choisir_ligne` runs once per distinct combination of (plan, nature, the fields the lines of that
     nature read in that contract), the combination being one integer key."""
     usages = _champs_de_conditions(plans)
@@ -228,8 +228,8 @@ def calculer(actes: pl.DataFrame, plans: list, parametres) -> pl.DataFrame:
     # compiled takes its component along.
     certain = pl.col("certain")
     df = df.with_columns(
-        repli=(pl.col("repli") | pl.col("n_repli") | pl.col("cles_possibles").is_not_null() | pl.col("e_pf").fill_null(False) | pl.col("e_fr").fill_null(False)
-               | pl.col("e_cap") | pl.any_horizontal(*repli_k, False)).fill_null(True) & ~certain,
+        repli=(pl.col("repli") | pl.col("n_repli") | pl.col("cles_possibles").is_not_null() | pl.col("e_pf").fill_null(False)
+               | pl.col("e_fr").fill_null(False) | pl.col("e_cap") | pl.any_horizontal(*repli_k, False)).fill_null(True) & ~certain,
         tout=pl.col("tout") | ((~pl.col("p_connu") | pl.any_horizontal(*inconnu_k, False)).fill_null(True) & ~certain))
     repli = propager(df, niveaux) | df["certain"]
     return df.with_columns(repli=repli).select(
