@@ -72,20 +72,23 @@ CONVENTIONNELS = ("cabinets-dentaires", "production-agricole", "carcept-evolutio
 
 
 def test_chaque_formule_livree_est_couverte_et_calculee_en_colonnes():
-    """The portfolio of the property test reaches every shipped formula, every row equal. Under contracts
-    whose constructs are all compiled, most rows are computed in columns (the others: optics and hearing
-    renewals, après-cancer, carcept-evolution-sante's dental ceiling, errors, a condition the row leaves empty — its
-    beneficiary's year —, and what shares their year's counters): 39 % of them replayed on this portfolio
-    when written. The market contracts fall back more (annual dental ceilings across layers, a
-    non-responsable layer, per-membership-year counters with an adhesion date): 65 % of their rows, 62 %
-    of all. The bounds fail if the compiled constructs stop being computed in columns."""
+    """The portfolio of the property test reaches every shipped formula, every row equal. Most rows are
+    computed in columns; the others: optics and hearing renewals, après-cancer, annual dental ceilings
+    across layers, errors, acts with an adhesion date under per-membership-year contracts, a condition the
+    row leaves empty that the Sécurité sociale reads — its beneficiary's year —, and what shares their
+    counters. Measured on this harsh portfolio (errors and renewals are frequent) on 2026-12-01: 23 % of
+    the rows of the collective contracts replayed (172 / 740), 24 % of the market contracts' (772 / 3 260),
+    24 % of all (945 / 4 000) — before the non-responsable layers, the known fields of a cell's own state
+    (« après 2 ans », « 50 € maximum par séance »…) and the missing conditions that the SS does not read
+    were compiled: 39 %, 65 % and 62 %. The bounds fail if the compiled constructs stop being computed in
+    columns."""
     lignes = portefeuille(7, 4000, 280)
     assert {(d["contrat"], d["formule"]) for d in lignes} == set(formules())
     bilan = identiques(csv_texte(lignes, ";"))
-    assert bilan.rejouees < 0.8 * bilan.lignes
+    assert bilan.rejouees < 0.30 * bilan.lignes
     conventionnels = [d for d in lignes if d["contrat"] in CONVENTIONNELS]
     bilan = identiques(csv_texte(conventionnels, ";"))
-    assert bilan.rejouees < 0.45 * bilan.lignes
+    assert bilan.rejouees < 0.30 * bilan.lignes
 
 
 def test_cent_mille_actes_identiques():
@@ -336,3 +339,69 @@ def test_cles_partagees_de_sortes_differentes_font_replier(tmp_path):
     assert l1 == l2
     assert [x.split(",")[-4] for x in l2.split("\n")[1:3]] == ["30.00", "20.00"]     # total_rembourse
     assert b2.rejouees == 2
+
+
+def test_niveau_non_responsable_calcule_en_colonnes():
+    """Santé TNS APRIL, formula n4 + Renfort 4 (contrats/april-sante-tns.yaml): the top-up level is
+    `responsable: false`, so the contrat responsable ceiling of non-DPTM doctors (BR + 100 % BR, R871-2 2°)
+    binds the socle but not the surcomplémentaire. Specialist, non DPTM, BR 30 €, FR 150 €, 2025: SS 70 % ×
+    30 = 21 € − 2 € of participation forfaitaire = 19 €; socle « 200 % BR » = 60 € SS included, within the
+    ceiling 60 €: 60 − 21 = 39 €; Renfort 4 « + 80 % BR » = 24 € on top (a responsable level would have
+    0 € of room left); total 19 + 39 + 24 = 82 €, reste à charge 150 − 82 = 68 €. Computed in columns."""
+    texte = ("beneficiaire,date,nature,br,frais_reels,dptm,age\n"
+             "a,2025-03-10,consultation-specialiste,30,150,non,40\n")
+    l1, l2, _b1, b2 = les_deux(texte, contrat="april-sante-tns", formule="n4+renfort-4")
+    assert l1 == l2
+    entete, ligne = l2.split("\n")[:2]
+    resultat = dict(zip(entete.split(","), ligne.split(",")))
+    assert (resultat["securite_sociale"], resultat["part_socle"], resultat["part_surco"], resultat["total_rembourse"],
+            resultat["reste_a_charge"]) == ("19.00", "39.00", "24.00", "82.00", "68.00")
+    assert b2.rejouees == 0
+
+
+def test_enveloppe_par_seance_replie_sa_composante_seulement():
+    """APRIL Senior GAN, n1: « 60 € par an, 50 € maximum par séance » (an envelope with a cap per session, not
+    compiled): its acts go to the line engine with their component — the acts sharing its envelope —, not
+    with their whole beneficiary. Two sessions of 70 € the same year: 50 € (the cap per session), then the
+    10 € left of the 60 €; the pharmacy of the same beneficiary is computed in columns."""
+    texte = ("beneficiaire,date,nature,br,frais_reels,smr,age\n"
+             "a,2025-02-01,medecine-douce,,70,,70\n"
+             "a,2025-02-03,medicaments,10,10,majeur,70\n"
+             "a,2025-05-01,medecine-douce,,70,,70\n")
+    l1, l2, _b1, b2 = les_deux(texte, contrat="april-senior-gan", formule="n1")
+    assert l1 == l2
+    entete, *lignes = l2.split("\n")
+    total = entete.split(",").index("total_rembourse")
+    assert [lignes[0].split(",")[total], lignes[2].split(",")[total]] == ["50.00", "10.00"]
+    assert b2.rejouees == 2
+
+
+def test_condition_manquante_hors_securite_sociale_replie_l_acte_seul():
+    """APRIL Senior GAN: the medical supplies line reads the basket (« maitrise ou libre »); an act without
+    `panier` is tried by the line engine at every basket (moteur.hypotheses) — 100 % BR with a basket
+    maîtrisé or libre, nothing without a line for 100 % Santé: different results, an error row that names
+    the basket. The basket is not read by the Sécurité sociale: the act falls back with the keys of the lines
+    it may take (none with state here), not with its beneficiary's year (the biology, in columns)."""
+    texte = ("beneficiaire,date,nature,br,frais_reels,age\n"
+             "a,2025-02-01,fournitures-medicales,10,10,70\n"
+             "a,2025-02-03,biologie,10,10,70\n")
+    l1, l2, b1, b2 = les_deux(texte, contrat="april-senior-gan", formule="n1")
+    assert l1 == l2
+    assert b1.erreurs == 1 and "panier" in l2.split("\n")[1]
+    assert b2.rejouees == 1
+
+
+def test_champs_connus_non_compiles_replient_la_composante():
+    """Fields the line engine knows whose state is the cell's own keys (« après 2 ans », « 50 € maximum par
+    séance », « 2 actes maximum », « à partir du 4e jour », a floor or ceiling clause without state): the cell
+    falls back with its component (« repli »). A count over several civil years (« 2 par période de 4
+    années civiles ») reads other years' keys: unknown, its beneficiary falls back whole."""
+    cles = pl_plan.Cles()
+    c = pl_plan.compiler_cellule
+    for texte in ("20 € / an après 2 ans", "60 € par an, 50 € maximum par séance", "150 € par an, 2 actes maximum",
+                  "30 € / jour à partir du 4e jour", "90 % des frais réels, dans la limite de 150 % BR",
+                  "50 % des frais réels, au minimum le ticket modérateur"):
+        assert c(ex.analyser(texte), _niveau(), ("x",), cles).statut == "repli", texte
+    e = ex.analyser("40 € par acte, 2 par an")
+    e.termes = [dataclasses.replace(e.termes[0], annees=4)]
+    assert c(e, _niveau(), ("x",), cles).statut == "inconnu"

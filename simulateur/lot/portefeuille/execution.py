@@ -39,6 +39,7 @@ RANGEES_PARTITION = 60_000         # rows per partition (each computed at once)
 OCTETS_PAR_RANGEE = 90             # a claims CSV row, for the first estimate of the number of partitions
 DECALAGE = 1 << 32                 # i = block × DECALAGE + row in the block
 COMPRESSION = "lz4"       # of the files between the passes
+TRANCHE_ECRITURE = 20_000          # rows whose output texts are made at once (memory)
 
 
 @dataclass
@@ -54,6 +55,29 @@ class Travail:
 
     def chemin(self, *parties) -> str:
         return os.path.join(self.dossier, *[str(p) for p in parties])
+
+
+def rendre_memoire(cycles: bool = True) -> None:
+    """Gives the memory of a finished task back to the system: the cycles of Python objects collected (the
+    line engine's refusals tried by `moteur.hypotheses` leave some — exceptions, their frames, the results
+    those frames hold —, often old enough to wait for a full collection), then the pages the C allocator keeps
+    freed (glibc's `malloc_trim`, as Dask's workers do; nothing elsewhere) — else the next task would add
+    its own on top of them. `cycles`: False for a task that made no Python objects to speak of."""
+    if cycles:
+        import gc
+        gc.collect()
+    global _TRIM
+    if _TRIM is None:
+        try:
+            import ctypes
+            _TRIM = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM = None
 
 
 def _ecrire_ipc(frame: pl.DataFrame, chemin: str) -> None:
@@ -118,7 +142,10 @@ def calculer_et_ranger(k: int, t: Travail) -> dict:
     res = calculer_partition(rangees, t.contexte)
     del rangees
     shutil.rmtree(t.chemin("p", k), ignore_errors=True)
-    return ranger(res, k, t)
+    partiel = ranger(res, k, t)
+    del res
+    rendre_memoire()
+    return partiel
 
 
 def colonnes_sortie(ctx: Contexte) -> list:
@@ -186,7 +213,9 @@ def ecrire_bloc(numero: int, bloc: Bloc | None, n: int, t: Travail) -> dict:
                 morceaux.append(pl.concat([_entree_parquet(entree, t.entete), ecriture.colonnes_parquet(r, niveaux)],
                                           how="horizontal"))
             elif t.entete.csv:
-                ecriture.ecrire_lignes(f, ecriture.lignes_csv(entree["brut"], r, t.entete, niveaux, t.virgule))
+                for d in range(0, len(entree), TRANCHE_ECRITURE):       # the texts of a slice at a time
+                    ecriture.ecrire_lignes(f, ecriture.lignes_csv(entree["brut"].slice(d, TRANCHE_ECRITURE),
+                                                                  r.slice(d, TRANCHE_ECRITURE), t.entete, niveaux, t.virgule))
             else:
                 ecriture.ecrire_table_csv(f, entree, r, niveaux, t.virgule)
     if fait != n:                        # pragma: no cover - the block read again has the rows read first
@@ -194,6 +223,8 @@ def ecrire_bloc(numero: int, bloc: Bloc | None, n: int, t: Travail) -> dict:
     if t.format == "parquet":
         _ecrire_ipc(pl.concat(morceaux) if morceaux else _vide_parquet(t), sortie)
     shutil.rmtree(t.chemin("r", f"{numero:08d}"), ignore_errors=True)
+    del res, morceaux
+    rendre_memoire(cycles=False)
     return {}
 
 

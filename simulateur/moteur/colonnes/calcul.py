@@ -8,6 +8,7 @@ order; then which acts the line engine must compute instead (composantes.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from ...domaine.acte import Acte
 from ...domaine.champs import CHAMPS, CONDITIONS_DERIVEES
 from ...domaine.erreurs import ActeInvalide
 from ...domaine.natures import NATURES
+from ..hypotheses import candidats
 from ..plafonds import NATURES_MEDECIN
 from ..selection import choisir_ligne
 from . import couches, securite_sociale as ss
@@ -70,7 +72,8 @@ def _entier(expr: pl.Expr, dtype) -> pl.Expr:
 
 def choisir_lignes(df: pl.DataFrame, plans: list) -> pl.DataFrame:
     """`ligne`: the index of each act's contract line (−1: no line, the contract pays nothing; null: the
-    line engine refuses the act here, or its line cannot be chosen in columns). The line engine's own
+    line engine refuses the act here, or its line cannot be chosen in columns) and `cles_possibles` (null, or
+    the state keys of an act whose line depends on a value it does not give: `_ligne`). The line engine's own
     `choisir_ligne` runs once per distinct combination of (plan, nature, the fields the lines of that
     nature read in that contract), the combination being one integer key."""
     usages = _champs_de_conditions(plans)
@@ -88,24 +91,70 @@ def choisir_lignes(df: pl.DataFrame, plans: list) -> pl.DataFrame:
         raise OverflowError("trop de combinaisons de conditions")
     df = df.with_columns(cle_ligne=cle)
     cols = ["cle_ligne", "plan", "nature"] + ["taux_eff" if c == "taux" else c for c in champs]
-    cles, lignes = [], []
+    cles, lignes, possibles = [], [], []
+    ensembles, rang_nature = {c: set(usages[c]) for c in champs}, {n: k for k, n in enumerate(natures)}
     for rangee in df.select(cols).unique(subset="cle_ligne").iter_rows(named=True):
         p = plans[rangee["plan"]]
-        u = usages
-        lus = {c for c in champs if p.index * 1000 + natures.index(rangee["nature"]) in u[c]}
+        code_nature = p.index * 1000 + rang_nature[rangee["nature"]]
+        lus = [c for c in champs if code_nature in ensembles[c]]
         valeurs = {c: _python(c, rangee[c]) for c in lus if c != "taux"}
         bp = rangee.get("taux_eff") if "taux" in lus else 0
         cles.append(rangee["cle_ligne"])
-        if bp is None:
-            lignes.append(None)
-            continue
+        ligne, possible = (None, None) if bp is None else _ligne_memo(p, rangee["nature"], valeurs, bp)
+        lignes.append(ligne)
+        possibles.append(possible)
+    table = pl.DataFrame({"cle_ligne": cles, "ligne": lignes, "cles_possibles": possibles},
+                         schema={"cle_ligne": df.schema["cle_ligne"], "ligne": pl.Int32, "cles_possibles": pl.List(pl.Int64)})
+    return df.join(table, on="cle_ligne", how="left", maintain_order="left").drop("cle_ligne")
+
+
+# Condition fields that neither the Sécurité sociale nor the après-cancer forfait reads (`moteur.securite_sociale`,
+# `moteur.apres_cancer`, `securite_sociale.py` here): whatever value the line engine tries for them, the act
+# reads the same SS keys. (`age` is read by the SS: the exemptions of minors.)
+HORS_SS = frozenset({"panier", "verres", "dent", "dptm"})
+
+
+_LIGNES: dict = {}
+
+
+def _ligne_memo(p, nature: str, valeurs: dict, bp: int) -> tuple:
+    """`_ligne` for a combination of field values, kept while the plan's compiled cells are in use (the
+    partitions of a run meet the same combinations again)."""
+    cle = (id(p.cellules), p.formule, nature, tuple(sorted(valeurs.items())), bp)
+    r = _LIGNES.get(cle)
+    if r is None or r[0] is not p.contrat or r[1] is not p.cellules:
+        if len(_LIGNES) > 200_000:
+            _LIGNES.clear()
+        r = _LIGNES[cle] = (p.contrat, p.cellules, _ligne(p, acte_type(nature=nature, **valeurs), Decimal(bp) / 100))
+    return r[2]
+
+
+def _ligne(p, acte: Acte, taux: Decimal) -> tuple:
+    """(the index of the act's line, −1 for none, or None when the line engine refuses it here; None, or the
+    state keys the act may read when its line is not known). A line condition on a field the act does
+    not give and the SS does not read (`HORS_SS`) is tried by the line engine at each of the field's
+    values (`moteur.hypotheses.sans_entrees_inutiles`): the act's result — or its error, which consumes
+    nothing — reads and writes only its SS keys and the keys of the lines those values choose. When each
+    value chooses a line here, those keys are returned: the act falls back with its component only."""
+    try:
+        l = choisir_ligne(p.contrat, acte, taux)
+        return (l.index if l is not None else -1), None
+    except ActeInvalide as e:
+        if e.code != "condition-manquante" or e.champ not in HORS_SS:
+            return None, None
+        champ, valeurs = e.champ, candidats(e, acte, p.contrat)
+    cles = set()
+    for v in valeurs:
         try:
-            l = choisir_ligne(p.contrat, acte_type(nature=rangee["nature"], **valeurs), Decimal(bp) / 100)
-            lignes.append(l.index if l is not None else -1)
+            l = choisir_ligne(p.contrat, dataclasses.replace(acte, **{champ: v}), taux)
         except ActeInvalide:
-            lignes.append(None)
-    ligne = pl.col("cle_ligne").replace_strict(cles, pl.Series(lignes, dtype=pl.Int32), default=None, return_dtype=pl.Int32)
-    return df.with_columns(ligne=ligne).drop("cle_ligne")
+            return None, None
+        for k in (p.couches if l is not None else ()):
+            c = p.cellule(l.index, k)
+            if c is not None and c.statut == "inconnu":
+                return None, None           # keys not known: its beneficiary's year, as any line not chosen here
+            cles.update(c.cles_lues if c is not None else ())
+    return (None, sorted(cles)) if valeurs else (None, None)
 
 
 def _plans(df: pl.DataFrame, plans: list) -> pl.DataFrame:
@@ -135,7 +184,7 @@ def _taux_et_lignes(df: pl.DataFrame, parametres, plans: list) -> pl.DataFrame:
     # input's values, `moteur.hypotheses`, and the result may use any key of the year) sends its
     # beneficiary's civil year (`tout_an`)
     df = df.with_columns(tout_an=(pl.col("ligne").is_null() & ~pl.col("e_ss").fill_null(False) & ~pl.col("tout")
-                                  ).fill_null(False))
+                                  & pl.col("cles_possibles").is_null()).fill_null(False))
     return df.with_columns(certain=(pl.col("e_ss") & ~pl.col("tout")).fill_null(False))
 
 
@@ -179,8 +228,8 @@ def calculer(actes: pl.DataFrame, plans: list, parametres) -> pl.DataFrame:
     # compiled takes its component along.
     certain = pl.col("certain")
     df = df.with_columns(
-        repli=(pl.col("repli") | pl.col("n_repli") | pl.col("e_pf").fill_null(False) | pl.col("e_fr").fill_null(False)
-               | pl.col("e_cap") | pl.any_horizontal(*repli_k, False)).fill_null(True) & ~certain,
+        repli=(pl.col("repli") | pl.col("n_repli") | pl.col("cles_possibles").is_not_null() | pl.col("e_pf").fill_null(False)
+               | pl.col("e_fr").fill_null(False) | pl.col("e_cap") | pl.any_horizontal(*repli_k, False)).fill_null(True) & ~certain,
         tout=pl.col("tout") | ((~pl.col("p_connu") | pl.any_horizontal(*inconnu_k, False)).fill_null(True) & ~certain))
     repli = propager(df, niveaux) | df["certain"]
     return df.with_columns(repli=repli).select(

@@ -32,8 +32,8 @@ def propager(df: pl.DataFrame, niveaux: int) -> pl.Series:
     """The final fallback mask (Boolean, frame order) from `repli` (acts not compiled), `tout` (acts whose
     whole beneficiary falls back), `tout_an` (acts whose beneficiary's civil year falls back: every key of
     that year) and each act's state keys: `n_pf`, `n_franchise` (the SS counters),
-    `clef_k` (the stateful key of a compiled cell at level k) and `cles_k` (every key of a cell that falls
-    back)."""
+    `clef_k` (the stateful key of a compiled cell at level k), `cles_k` (every key of a cell that falls
+    back) and `cles_possibles` (the keys of every line an act whose line is not known may take)."""
     ben, an = pl.col("ben"), pl.col("an")
     scalaires = [pl.when(pl.col("n_pf")).then(_cle(ben, an, pl.lit(CLE_PF))),
                  pl.when(pl.col("n_franchise").is_not_null()).then(_cle(ben, an, pl.lit(CLE_FRANCHISE)))]
@@ -47,8 +47,10 @@ def propager(df: pl.DataFrame, niveaux: int) -> pl.Series:
     repli = (df["repli"] | df["ben"].is_in(tous.implode()) | ben_an.is_in(annees.implode())).fill_null(True)
     if not repli.any():
         return repli
-    listes = df.filter(repli).select(ben, an, c=pl.concat_list([pl.col(f"cles_{k}").fill_null(pl.lit([], dtype=pl.List(pl.Int64)))
-                                                                for k in range(niveaux)] or [pl.lit([], dtype=pl.List(pl.Int64))]))
+    vide = pl.lit([], dtype=pl.List(pl.Int64))
+    possibles = [pl.col("cles_possibles").fill_null(vide)] if "cles_possibles" in df.columns else []
+    listes = df.filter(repli).select(ben, an, c=pl.concat_list([pl.col(f"cles_{k}").fill_null(vide) for k in range(niveaux)]
+                                                               + possibles + [vide]))
     supplement = listes.explode("c").drop_nulls("c").select(k=_cle(ben, an, pl.col("c")))["k"]
     nouveaux, souillees = repli, supplement
     while True:

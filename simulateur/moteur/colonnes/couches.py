@@ -41,56 +41,66 @@ from .securite_sociale import arrondi
 
 M = 10_000          # µ per cent
 STATUTS = {"rien": 0, "ok": 1, "repli": 2, "inconnu": 3}
-_CHAMPS = ("inclusif", "limite", "taux_br", "ss", "taux_fr", "fixe", "unite", "jour", "forfait", "cent_sante", "genre",
+_CHAMPS = ("responsable", "inclusif", "limite", "taux_br", "ss", "taux_fr", "fixe", "unite", "jour", "forfait", "cent_sante", "genre",
            "cle", "jours_max", "jour_montant", "jour_puis", "par_an", "acte_montant")
-_BOOLEENS = ("inclusif", "limite")
+_BOOLEENS = ("responsable", "inclusif", "limite")
 
 
 def table_niveau(plans: list, k: int) -> pl.DataFrame:
     """The compiled cells of level index `k`: one row per (plan, line index), `ligne` −1 for acts of a
     nature the contract has no line for (the layer pays 0); `c_present`: the formula has a column there."""
+    return pl.concat([_table_plan(p, k).with_columns(plan=pl.lit(p.index, dtype=pl.Int32)) for p in plans])
+
+
+def _table_plan(p, k: int) -> pl.DataFrame:
+    """The rows of `table_niveau` for one plan (its `plan` column is set by the caller)."""
     lignes = {n: [] for n in ("plan", "ligne", "present", "statut", "pmss_num", "pmss_den", "env_c", "env_num", "env_den",
                               "cles") + _CHAMPS}
-    for p in plans:
-        for index in [-1] + [l.index for l in p.contrat.lignes]:
-            c = p.cellule(index, k) if index >= 0 else None
-            lignes["plan"].append(p.index)
-            lignes["ligne"].append(index)
-            lignes["present"].append(k in p.couches)
-            lignes["statut"].append(STATUTS[c.statut] if c is not None else 0)
-            for n in _CHAMPS:
-                lignes[n].append(getattr(c, n) if c is not None else None)
-            f = c.pmss if c is not None else None
-            lignes["pmss_num"].append(f.numerator if f is not None else 0)
-            lignes["pmss_den"].append(f.denominator if f is not None else 0)
-            e = c.env_pmss if c is not None else None
-            lignes["env_c"].append(c.env_montant // M if c is not None and c.env_montant is not None else None)
-            lignes["env_num"].append(e.numerator if e is not None else None)
-            lignes["env_den"].append(e.denominator if e is not None else None)
-            lignes["cles"].append(list(c.cles_lues) if c is not None else [])
+    for index in [-1] + [l.index for l in p.contrat.lignes]:
+        c = p.cellule(index, k) if index >= 0 else None
+        lignes["plan"].append(0)
+        lignes["ligne"].append(index)
+        lignes["present"].append(k in p.couches)
+        lignes["statut"].append(STATUTS[c.statut] if c is not None else 0)
+        for n in _CHAMPS:
+            lignes[n].append(getattr(c, n) if c is not None else None)
+        f = c.pmss if c is not None else None
+        lignes["pmss_num"].append(f.numerator if f is not None else 0)
+        lignes["pmss_den"].append(f.denominator if f is not None else 0)
+        e = c.env_pmss if c is not None else None
+        lignes["env_c"].append(c.env_montant // M if c is not None and c.env_montant is not None else None)
+        lignes["env_num"].append(e.numerator if e is not None else None)
+        lignes["env_den"].append(e.denominator if e is not None else None)
+        lignes["cles"].append(list(c.cles_lues) if c is not None else [])
     schema = {n: pl.Int64 for n in lignes} | {n: pl.Boolean for n in _BOOLEENS + ("present",)}
     schema |= {"plan": pl.Int32, "ligne": pl.Int32, "cles": pl.List(pl.Int64)}
-    return pl.DataFrame(lignes, schema=schema).rename(lambda n: n if n in ("plan", "ligne") else "c_" + n)
+    return pl.DataFrame(lignes, schema=schema).rename({n: "c_" + n for n in lignes if n not in ("plan", "ligne")})
 
 
 _TABLES: dict = {}
 
 
 def tables(plans: list, niveaux: int) -> tuple[list, pl.Series]:
-    """(the tables of levels 0…niveaux−1 without their keys, the first row of each plan in them), kept while
-    the same plans are in use (a run computes many partitions with the same contracts)."""
-    cle = tuple((id(p.contrat), p.formule) for p in plans)
-    t = _TABLES.get(cle)
-    if t is None or any(a is not p.contrat for a, p in zip(t[0], plans)):
-        if len(_TABLES) > 32:
-            _TABLES.clear()
-        debuts, n = [], 0
+    """(the tables of levels 0…niveaux−1 without their keys, the first row of each plan in them). Each plan's
+    rows are kept while its compiled cells are in use (a run computes many partitions with the same contracts,
+    in whatever order they come)."""
+    debuts, n = [], 0
+    for p in plans:
+        debuts.append(n)
+        n += len(p.contrat.lignes) + 1
+    par_niveau = []
+    for k in range(niveaux):
+        morceaux = []
         for p in plans:
-            debuts.append(n)
-            n += len(p.contrat.lignes) + 1
-        t = _TABLES[cle] = (tuple(p.contrat for p in plans), [table_niveau(plans, k).drop("plan", "ligne") for k in range(niveaux)],
-                            pl.Series(debuts, dtype=pl.Int64))
-    return t[1], t[2]
+            cle = (id(p.cellules), p.formule, k)
+            t = _TABLES.get(cle)
+            if t is None or t[0] is not p.contrat or t[1] is not p.cellules:
+                if len(_TABLES) > 4096:
+                    _TABLES.clear()
+                t = _TABLES[cle] = (p.contrat, p.cellules, _table_plan(p, k).drop("plan", "ligne"))
+            morceaux.append(t[2])
+        par_niveau.append(pl.concat(morceaux))
+    return par_niveau, pl.Series(debuts, dtype=pl.Int64)
 
 
 def _c(nom: str) -> pl.Expr:
@@ -107,11 +117,12 @@ def _somme() -> pl.Expr:
 
 
 def _place() -> pl.Expr:
-    """The room under every cap binding SS + every layer (couches._bornes), in µ, never below 0."""
+    """The room under every cap binding SS + every layer (couches._bornes), in µ, never below 0. The contrat
+    responsable ceiling does not bind a non-responsable level (`responsable: false`)."""
     deja = pl.col("deja")
     reste = (pl.col("frais_reels") - deja) * M
     limite = pl.when(_c("limite")).then((pl.col("limite") - deja) * M)
-    cap = pl.when(pl.col("cap_medecin").is_not_null()).then(pl.col("cap_medecin") - deja * M)
+    cap = pl.when(pl.col("cap_medecin").is_not_null() & _c("responsable")).then(pl.col("cap_medecin") - deja * M)
     return pl.max_horizontal(pl.min_horizontal(reste, limite, cap), 0)
 
 

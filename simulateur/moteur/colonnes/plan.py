@@ -52,7 +52,8 @@ CHAMPS_CONNUS = {
                      # per membership year: without date_adhesion, the civil year (moteur.periodes.Calendrier);
                      # an act with one goes with its whole beneficiary (lot.portefeuille.partition)
                      "annee"},
-    modele.Niveau: {"id", "libelle", "convention", "citation"},
+    # `responsable: false` (a surcomplémentaire): the contrat responsable ceiling does not bind that level
+    modele.Niveau: {"id", "libelle", "convention", "citation", "responsable"},
     modele.Colonne: {"id", "niveau", "libelle"},
     modele.Formule: {"id", "libelle", "colonnes", "responsable", "couches"},
     modele.Ligne: {"index", "libelle", "section", "natures", "si", "cellules", "ligne", "cellule_lignes", "note", "composition",
@@ -69,7 +70,25 @@ TERMES_COMPILES = {
 }
 # Terms the line engine knows but the plan does not compile: a cell using them falls back (its state
 # keys are known: `cle_base + (term index,)`). Any other class is unknown: the beneficiary falls back.
-TERMES_CONNUS_NON_COMPILES = (ex.ForfaitOptique,)
+TERMES_CONNUS_NON_COMPILES = (ex.ForfaitOptique, ex.TicketModerateur)
+# Fields the line engine knows, not compiled, whose use reads no state key but the cell's own
+# (`moteur.garanties.valeur_expression`: a term's key is `cle_base + (i,)`; an envelope's count of acts
+# `cle_base + (i, "nombre")`, read by that term only): a cell using them falls back with its component
+# (statut "repli"), not with its whole beneficiary. `anciennete` (« après 2 ans ») needs the seniority: an
+# act with an adhesion date falls back anyway (`types.REPLI_COMPOSANTE`). NOT here: `ParActe.annees` (a
+# count over several civil years reads the keys of other years).
+CHAMPS_REPLI = {
+    ex.TauxBR: {"anciennete"}, ex.FraisReels: {"anciennete"}, ex.SecuriteSociale: {"anciennete"},
+    ex.Fixe: {"anciennete"}, ex.ParUnite: {"anciennete"}, ex.PartPMSS: {"anciennete"},
+    ex.LimiteForfait: {"anciennete"}, ex.CentPourCentSante: {"anciennete"},
+    ex.ParJour: {"anciennete", "carence", "par_sejour"}, ex.ParActe: {"anciennete"},
+    ex.Enveloppe: {"anciennete", "par_acte", "nombre"},
+}
+# A floor or ceiling clause (« au minimum le ticket modérateur », « dans la limite de 150 % BR ») is valued
+# with no state key of the cell (`moteur.couches._borne_expression`): known when each of its terms is a
+# term without state of a known class.
+TERMES_SANS_ETAT = (ex.TauxBR, ex.SecuriteSociale, ex.FraisReels, ex.Fixe, ex.ParUnite, ex.PartPMSS, ex.LimiteForfait,
+                    ex.CentPourCentSante, ex.TicketModerateur)
 
 
 # Fields known at some values only: a term counted per civil year (`annee: civile`, or the contract's: "").
@@ -142,6 +161,7 @@ class Cellule:
     (fallback: its keys `cles` are known) or "inconnu" (an unknown construct: the beneficiary falls back).
     Amounts in µ (per unit, per day, per act), rates in bp; `pmss`: the fraction of a PMSS term."""
     statut: str = "rien"
+    responsable: bool = True              # False: a non-responsable level, not bound by the responsable ceiling
     inclusif: bool = False
     limite: bool = False
     taux_br: int = 0
@@ -230,6 +250,21 @@ def _terme(c: Cellule, t, cle: int) -> bool:
     return True
 
 
+def _sans_etat(expr) -> bool:
+    """A clause's expression of known terms without state, with nothing else than its terms."""
+    return (type(expr) is ex.Expression and not inconnus(expr, {"texte", "termes", "additif", "inclusif_force"})
+            and all(type(t) in TERMES_SANS_ETAT and not inconnus(t, TERMES_COMPILES.get(type(t), {"texte", "taux"}))
+                    for t in expr.termes))
+
+
+def _bornee(expr) -> bool:
+    """A cell whose only fields outside the compiled ones are its floor or ceiling clauses, each without state:
+    the line engine values them with no state key (`moteur.couches._borne_expression`), so the cell falls
+    back with its component."""
+    return (type(expr) is ex.Expression and set(inconnus(expr, CHAMPS_CONNUS[ex.Expression])) <= {"plafond", "plancher"}
+            and all(sous is None or _sans_etat(sous) for sous in (expr.plafond, expr.plancher)))
+
+
 def compiler_cellule(expr, niveau, cle_base: tuple, cles: Cles) -> Cellule:
     """The compiled form of one guarantee cell (`expr`, an Expression) in level `niveau`."""
     if expr is None or (_connu(expr) and expr.rien):
@@ -237,8 +272,9 @@ def compiler_cellule(expr, niveau, cle_base: tuple, cles: Cles) -> Cellule:
     c = Cellule("ok")
     c.cles = tuple(cles(cle_base + (i,)) for i in range(len(getattr(expr, "termes", ()))))
     if not _connu(expr) or niveau.convention not in modele.CONVENTIONS:
-        c.statut = "inconnu"
-        return c
+        c.statut = "repli" if _bornee(expr) and niveau.convention in modele.CONVENTIONS else "inconnu"
+        if c.statut == "inconnu":
+            return c
     c.inclusif = (niveau.convention == "inclut-ss" and not expr.additif) or expr.inclusif_force
     c.limite = expr.limite is not None
     for i, t in enumerate(expr.termes):
@@ -246,10 +282,12 @@ def compiler_cellule(expr, niveau, cle_base: tuple, cles: Cles) -> Cellule:
         if connus is None:
             c.statut = "repli" if type(t) in TERMES_CONNUS_NON_COMPILES else "inconnu"
             return c
-        if inconnus(t, connus):
-            c.statut = "inconnu"
-            return c
-        if not _terme(c, t, c.cles[i]):
+        champs = inconnus(t, connus)
+        if champs:
+            c.statut = "repli" if set(champs) <= CHAMPS_REPLI.get(type(t), set()) else "inconnu"
+            if c.statut == "inconnu":
+                return c
+        elif not _terme(c, t, c.cles[i]):
             c.statut = "repli"
     if c.pmss is not None and (c.pmss.denominator > 1 and 10_000 % c.pmss.denominator) and c.genre:
         c.statut = "repli"          # a non-decimal PMSS fraction is exact only in a cell without state (couches.py)
@@ -287,6 +325,7 @@ def compiler_contrat(contrat, cles: Cles) -> dict:
             base = ((contrat.id, "compteurs", ligne.compteurs, col_id) if ligne.compteurs
                     else (contrat.id, ligne.index, col_id))
             c = compiler_cellule(ligne.cellules.get(col_id), niveau, base, cles)
+            c.responsable = niveau is None or niveau.responsable is not False
             if c.statut != "rien" and (niveau is None or not _connu(ligne) or not _connu(colonne) or not _connu(niveau)):
                 c.statut = "inconnu"
             elif c.statut == "ok" and ligne.composition is not None:
