@@ -774,7 +774,10 @@ def test_interruption_a_tout_moment(gros_lot, tmp_path):
             return bool(debut) and t > debut[0] + x
         code, err = _interrompre(gros_lot, sortie, signal.SIGTERM, apres)
         texte = sortie.read_text(encoding="utf-8")
-        assert (code == 130 and texte == ancien) or (texte.count("\n") == 30_001 and code in (0, 130)), (delai, code, err)
+        # a signal in the last milliseconds of the interpreter's own shutdown (Python has put back the default
+        # handlers) ends the process by the signal (-15): the output was already whole (docs/confiance.md)
+        assert (code == 130 and texte == ancien) or (texte.count("\n") == 30_001 and code in (0, 130, -signal.SIGTERM)), \
+            (delai, code, err)
         assert not _partiels(tmp_path)
         codes.append(code)
     assert 130 in codes
