@@ -51,8 +51,8 @@ def table_actes(liste, date, texte):
         if e.nature:
             libelle += f"\n[dim]{e.nature}[/]"
         t.add_row(escape(code), libelle, _br(f), f"{nombre(f.taux)} %" if f.taux is not None else "", _panier(f))
-    t.caption = ("* clé descriptive, pas un code officiel. BR et taux du régime général dans le parcours de soins ; "
-                 "sources et dates : --format json.")
+    etoile = "* clé descriptive, pas un code officiel. " if any(not f.entree.officiel for f in liste) else ""
+    t.caption = etoile + "BR et taux du régime général dans le parcours de soins ; sources et dates : --format json."
     return t
 
 
