@@ -308,8 +308,6 @@ def test_recherche_sans_mot_refusee(commande, texte):
 def test_note_de_l_etoile_seulement_avec_une_cle_descriptive():
     """The caption explains « * » only when a row carries it: HBLD634 is an official CCAM code (no star), the
     LPP entries of hearing aids are descriptive keys of the catalogue (starred)."""
-    from typer.testing import CliRunner
-    from simulateur.cli import app
     seul = CliRunner().invoke(app, ["actes", "HBLD634", "--date", "2025-06-01"], env={"COLUMNS": "200"})
     assert seul.exit_code == 0 and "HBLD634" in seul.stdout and "clé descriptive" not in seul.stdout
     lpp = CliRunner().invoke(app, ["actes", "LPP", "--date", "2025-06-01"], env={"COLUMNS": "200"})
