@@ -463,6 +463,10 @@ def test_verifier_toutes_les_largeurs(monkeypatch):
         assert all(re.search(rf"(^|\s){n}(\s|$)", r.stdout, re.M) for n in natures), largeur
         for m in ("-96,75", "+27,00", "145,13", "48,38", "193,50"):
             assert m in r.stdout, (m, largeur)
+        if "Verdict" not in r.stdout:       # blocks: each amount beside its own label (line 11: paid 27,00, expected 0)
+            texte = normal(r.stdout)
+            onze = texte[texte.index("ligne 11 "):texte.index("ligne 12 ")]
+            assert "versée 27,00" in onze and "attendue 0,00" in onze, (largeur, onze)
 
 
 # ------------------------------------------------------------------ narrower than the narrowest layout

@@ -232,6 +232,31 @@ def table(lignes, bilan):
     return t
 
 
+def _blocs(lignes, titre: str):
+    """The rows as blocks, when the table does not fit the width: each amount beside its own label
+    (« versée 27,00 », « attendue 0,00 ») — a wrapped two-line header must never pair a value with the
+    wrong word. Label and value are joined by a no-break space: the wrap never parts them."""
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.text import Text
+
+    def paire(nom, x):
+        return f"{nom}\u00a0{'–' if x is None else euros(x, euro=False)}"
+    blocs = [Text.from_markup(titre), Text("")]
+    styles = {"conforme": "green", "moins-percu": "bold red", "trop-percu": "bold yellow", "non-verifiable": "dim"}
+    for l in lignes:
+        v = l.verification
+        ecart_texte = ("" if v.ecart_total is None or v.verdict == "non-verifiable"
+                       else f"écart\u00a0{ecart(v.ecart_total).replace(' €', '')} : ")
+        blocs += [Text.from_markup(f"[bold]ligne {l.ligne}[/] · {escape(l.beneficiaire)} · {escape(l.date)} · "
+                                   f"{escape(l.nature)}"),
+                  Text("  Sécurité sociale"), Text(f"    {paire('versé', v.ss_verse)} · {paire('attendu', v.ss_attendu)}"),
+                  Text("  complémentaire"),
+                  Text(f"    {paire('versée', v.complementaire_verse)} · {paire('attendue', v.complementaire_attendu)}"),
+                  Text(f"  {ecart_texte}{VERDICTS[v.verdict]}", style=styles[v.verdict]), Text("")]
+    return Group(*blocs)
+
+
 def _console(flux):
     """The console of the table: on a terminal, its width; elsewhere (a pipe, a file) `COLUMNS` or no
     limit, and no trailing spaces — like every other table (`disposition.console`)."""
@@ -246,10 +271,12 @@ def ecrire_table(flux, lignes, bilan) -> None:
     """The table (or, when it does not fit the width, one block per row), the reasons of the rows that
     are not conforming, then the explanation trees (rows given with their Resultat)."""
     from rich.markup import escape
-    from .disposition import afficher, par_ligne
+    from .disposition import afficher
     from .explication import arbre
     con = _console(flux)
-    afficher(con, table([l for l, _ in lignes], bilan), lambda t: par_ligne(con, t, titre=3))
+    resumees = [l for l, _ in lignes]
+    t = table(resumees, bilan)
+    afficher(con, t, lambda _t: _blocs(resumees, t.title))
     raisons = [(l, texte_raisons(l.verification.raisons)) for l, _ in lignes if l.verification.raisons]
     for l, texte in raisons:
         con.print(f"ligne {l.ligne} : {escape(texte)}", soft_wrap=False)
