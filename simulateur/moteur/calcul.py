@@ -22,7 +22,7 @@ from .lecture import LectureParametres
 from .periodes import Calendrier, cles_renouvellement, delai_de_stage, note_delai_de_stage, refus_renouvellement
 from .plafonds import NATURES_MEDECIN, montant_plafond, plafonds_reglementaires, vise_le_panier
 from .resultat import Calcul, Etape, Part, Resultat
-from .securite_sociale import securite_sociale
+from .securite_sociale import securite_sociale, situations
 from .selection import choisir_ligne
 
 _VIDE = EtatBeneficiaire()
@@ -135,6 +135,8 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
             if lus or lire.reconduits:
                 hyps += reconduits({v.nom: v for v in list(lus) + lire.reconduits}.values(), complet.date, params)
         r.acte, r.hypotheses_moteur = complet, hyps
+        if complet.age is None and situations(complet):
+            r.exonerations = _exonerantes(complet, params)
         return r
 
     r, essais = sans_entrees_inutiles(calculer, acte, contrat)
@@ -143,6 +145,15 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
     if avant or essais:
         r.hypotheses_moteur = avant + list(r.hypotheses_moteur) + essais
     return r
+
+
+def _exonerantes(acte: Acte, params) -> tuple:
+    """The act's situations (maternite, ald, css, at_mp order) that exempt it from the participation
+    forfaitaire or the franchises at its date (parameters `exoneration.<situation>.participation_forfaitaire`
+    and `.franchises`: art. L160-13 II and III CSS, docs/situations.md); () when none does."""
+    lire = LectureParametres(params, acte.date, False, False)
+    return tuple(s for s in situations(acte)
+                 if any(lire.optionnel(f"exoneration.{s}.{p}") == 1 for p in ("participation_forfaitaire", "franchises")))
 
 
 def _simuler(contrat, formule: str, acte: Acte, etat, lire: LectureParametres, expliquer: bool) -> Resultat:
