@@ -271,3 +271,17 @@ def test_lignes_mal_formees_meme_sortie_que_le_moteur_ligne(tmp_path, cas):
     if cas.startswith("cellule-longue"):
         colonne = "note" if cas.endswith("non-lue") else "beneficiaire"
         assert f"cellule de la colonne {colonne} trop longue (1 000 001 caractères ; 1 000 000 au plus)" in r.stdout
+
+
+@pytest.mark.parametrize("moteur", ["ligne", "colonnes"])
+def test_premieres_erreurs_dans_l_ordre_du_fichier(tmp_path, moteur):
+    """« premières erreurs » lists the 5 lowest line numbers in error (hostile test n° 2, item 12), though both
+    engines compute paul's rows (lines 2 and 8) first, his first row being first in the file: the error of
+    line 8 used to come first. Lines 3 to 8 have the amount « abc » (not a montant), line 2 is computed."""
+    abc = "{},2025-06-01,consultation-specialiste,abc,80,oui\n"
+    texte = EN_TETE + PAUL + "".join(abc.format(n) for n in ("anne", "bob", "carl", "dan", "eve", "paul"))
+    r = lot(tmp_path, "--moteur", moteur, "-o", str(tmp_path / "s.csv"), texte=texte)
+    assert r.exit_code == 1, r.stderr
+    resume = r.stderr.split("premières erreurs :\n")[1].splitlines()
+    assert [l.split(" : ")[0].strip() for l in resume] == ["ligne 3", "ligne 4", "ligne 5", "ligne 6", "ligne 7",
+                                                            "… et 1 autre(s)"]
