@@ -250,3 +250,32 @@ def test_lot_strict_met_la_ligne_en_erreur(tmp_path):
     strict = lancer("lot", str(f), "-c", "cabinets-dentaires", "-f", "option-2", "--format", "json", "-s", "--strict")
     d = json.loads(strict.stdout)
     assert strict.exit_code == 1 and "strict" in d[0]["erreur"] and d[1]["erreur"] is None
+
+
+# ------------------------------------------------------------------ « hors parcours » asked, without effect
+
+@pytest.mark.parametrize("entrees, motif, ss_brut, debut", [
+    # G 30 € at 10 years old: no majoration before 16 (situations.yaml, situation.hors_parcours.age_minimum = 16,
+    # art. L162-5-3 CSS): SS 70 % × 30,00 = 21,00 (no PF under 18) — an adult would get 30,00 × 70 % − 10,60 (cap)
+    ({"nature": "consultation-generaliste", "br": "30", "frais_reels": "50", "dptm": True, "age": 10}, "age", "21.00",
+     "hors parcours de soins : sans effet avant 16 ans (la majoration ne s'applique qu'à partir de 16 ans"),
+    # biology (rate group « biologie », not a doctor's act): 60 % × 10,00 = 6,00 (taux_ss.yaml, régime général)
+    ({"nature": "biologie", "br": "10", "frais_reels": "10"}, "nature", "6.00",
+     "hors parcours de soins : sans effet pour cette nature"),
+    # a rate given with the act is applied as given: 50 % × 30,00 = 15,00
+    ({"nature": "consultation-generaliste", "br": "30", "frais_reels": "30", "dptm": True, "taux": "50"}, "taux", "15.00",
+     "hors parcours de soins : sans effet, le taux donné avec l'acte est appliqué tel quel"),
+])
+def test_hors_parcours_sans_effet_est_dit(cd, entrees, motif, ss_brut, debut):
+    """`--parcours hors` that changes nothing by rule is stated (hostile test n° 2, item 11), as other inputs
+    without effect are; with an effect (adult G), no such assumption."""
+    from simulateur.rendu.hypotheses import phrase
+    r = simuler(cd, "option-2", creer_acte(date="2025-06-01", parcours="hors", **entrees))
+    assert r.ss_brut == D(ss_brut) and r.majoration_hors_parcours == 0
+    h = raisons(r)["parcours.hors_sans_effet"]
+    assert (h.champ, h.valeur, h.details["motif"]) == ("parcours", "hors", motif)
+    assert phrase(h).startswith(debut)
+    # adult G 30 €: 21,00 − majoration min(21,00 − 30 % × 30,00 = 12,00 ; cap 10,60) = 10,40 (R322-1-1)
+    adulte = simuler(cd, "option-2", creer_acte(nature="consultation-generaliste", br="30", frais_reels="30", dptm=True,
+                                                 date="2025-06-01", parcours="hors"))
+    assert adulte.ss_brut == D("10.40") and "parcours.hors_sans_effet" not in raisons(adulte)

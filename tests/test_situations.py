@@ -240,6 +240,21 @@ def test_css_depassement_suit_le_resultat(cd, formule, frais, paye, reste, fin):
                             "retenue pour un bénéficiaire de la complémentaire santé solidaire)"),
     ({"maternite": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation forfaitaire ni "
                                   "franchise retenue en période de maternité)"),
+    # CSS with ALD, maternité with AT/MP or ALD: only the situation that exempts is named — ALD and AT/MP leave
+    # PF and franchises due (situations.yaml: exoneration.ald.* = 0, art. L160-13 II CSS; exoneration.at_mp.* = 0);
+    # the PF is 0,00 because of the CSS or the maternité (hostile test n° 2, item 7)
+    ({"css": True, "ald": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation forfaitaire "
+                                         "ni franchise retenue pour un bénéficiaire de la complémentaire santé solidaire)"),
+    ({"maternite": True, "at_mp": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation "
+                                                 "forfaitaire ni franchise retenue en période de maternité)"),
+    ({"maternite": True, "ald": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation "
+                                               "forfaitaire ni franchise retenue en période de maternité)"),
+    # maternité and CSS both exempt: both named
+    ({"maternite": True, "css": True}, "0.00", "âge non précisé : adulte (18 ans ou plus ; ici ni participation "
+                                               "forfaitaire ni franchise retenue en période de maternité et pour un "
+                                               "bénéficiaire de la complémentaire santé solidaire)"),
+    # ALD alone: PF 2,00 € withheld (exoneration.ald.participation_forfaitaire = 0) → « dues »
+    ({"ald": True}, "2.00", "âge non précisé : adulte (18 ans ou plus, participation forfaitaire et franchises dues)"),
 ])
 def test_hypothese_adulte_suit_la_participation_retenue(cd, situation, pf, texte):
     """The adult assumption said « participation forfaitaire et franchises dues » with --css or --maternite

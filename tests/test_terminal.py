@@ -521,3 +521,27 @@ def test_plus_etroit_que_40_rien_n_est_coupe(cas, monkeypatch, tmp_path):
     assert not manquants, (cas, manquants)
     for largeur in range(1, 40):
         assert lancer(largeur, *args).stdout == a_40.stdout, (cas, largeur)
+
+
+@pytest.mark.parametrize("largeur", [40, 60])
+def test_explique_ne_coupe_pas_un_nom_de_parametre(largeur):
+    """`--explique` at 40 columns used to fold `participation_forfaitaire.plafond_annuel` inside its words
+    (« …plafon » / « d_annuel », hostile test n° 2, item 13): a parameter's name too wide for its line is
+    broken after a dot, never inside a word, and each name is found whole once the line breaks after « . »
+    are joined. G 30 €, FR 50 € on 2025-06-01: the SS reads taux_ss.general.medecins (70 %),
+    participation_forfaitaire.montant (2 €) and .plafond_annuel (50 €) — parametres/*.yaml."""
+    r = lancer(largeur, "simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-generaliste", "--br", "30",
+               "--frais-reels", "50", "--dptm", "--date", "2025-06-01", "--explique")
+    assert r.exit_code == 0, r.output
+    lignes = r.stdout.splitlines()
+    assert max(len(l) for l in lignes) <= largeur
+    textes = [l.lstrip("│├└─ ") for l in lignes]
+    joints = "\n".join(textes).replace(".\n", ".")
+    for nom, valeur in (("taux_ss.general.medecins", "70"), ("participation_forfaitaire.montant", "2"),
+                        ("participation_forfaitaire.plafond_annuel", "50")):
+        assert re.search(rf"\n{re.escape(nom)} = {valeur}\s\(depuis", joints), nom
+    # no line starts or ends inside a name: each piece of a name ends with a dot or is followed by « = »
+    for t in textes:
+        if t.startswith("participation_forfaitaire"):
+            assert t == "participation_forfaitaire." or t.startswith("participation_forfaitaire.montant =") or \
+                t.startswith("participation_forfaitaire.plafond_annuel =")

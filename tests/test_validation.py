@@ -343,7 +343,7 @@ def test_contrats_livres_en_ligne_de_commande():
     ("a:\n\tb: 1\n", "2:1", "tabulation dans l'indentation"),                 # libyaml: « cannot start any token »
     ("a: b: c\n", "1:5", "deux-points inattendu : une valeur contient « : » sans guillemets"),
     ("a: \"abc\n", "2:1", "fin de fichier inattendue : un guillemet, un crochet ou une accolade n'est pas fermé"),
-    ("a: @x\n", "1:4", "caractère qui ne peut pas commencer une valeur"),
+    ("a: @x\n", "1:4", "caractère « @ » en tête de valeur : il ne peut pas commencer une valeur YAML"),
     ("a:\n  b: 1\n c: 2\n", "3:2", "clé attendue : la ligne n'est pas alignée sur les clés de son bloc"),
     ("[" * 2000 + "]" * 2000, "1:1001", "imbrication trop profonde"),
     ("a: [1, 2\n", "2:1", "virgule ou crochet fermant attendu dans la liste [ … ]"),
@@ -359,6 +359,28 @@ def test_syntaxe_yaml_en_francais(texte, ou, debut):
     message, indice = str(p).split("\n  indice : ")
     assert message.startswith(f"f.yaml:{ou}: ") and debut in message
     assert indice and not any(m in message + indice for m in ("found", "expected", "character", "nesting", "allowed"))
+
+
+# What libyaml does not name, read from the text at its mark (hostile test n° 2, item 10): the alias or anchor's
+# name (libyaml says « found undefined alias » without it), the end marker « ... » (libyaml asks for a « --- »
+# after a « % » directive the file does not have), the character that starts the value, with its own hint.
+@pytest.mark.parametrize("texte, ou, message, indice", [
+    ("a: 1\nlibelle: *nope\n", "2:10", "alias « *nope » non défini", "définissez l'ancre « &nope » avant l'alias"),
+    ("a: [1, *zz]\n", "1:8", "alias « *zz » non défini", "« &zz »"),
+    ("a: &a 1\nb: &a 2\nc: *a\n", "2:4", "ancre « &a » définie deux fois (première : ligne 1)",
+     "donnez à chaque ancre un nom différent"),
+    ("a: 1\n...\nb: 2\n", "3:1", "lignes après « ... », la marque de fin de document", "retirez la ligne « ... »"),
+    ("a: %x\n", "1:4", "caractère « % » en tête de valeur", "une valeur qui commence par % s'écrit entre guillemets"),
+    ("a: `x\n", "1:4", "caractère « ` » en tête de valeur", "une valeur qui commence par ` s'écrit entre guillemets"),
+    # a real « % » directive without « --- » keeps its own message
+    ("%YAML 1.1\na: 1\n", "2:1", "début de document « --- » attendu après une directive « % »", "retirez la ligne « %… »"),
+])
+def test_syntaxe_yaml_nomme_ce_que_libyaml_tait(texte, ou, message, indice):
+    from simulateur.fichiers.yaml_strict import composer
+    with pytest.raises(ContratInvalide) as e:
+        composer(texte, "f.yaml")
+    dit, conseil = str(e.value.problemes[0]).split("\n  indice : ")
+    assert dit.startswith(f"f.yaml:{ou}: syntaxe YAML invalide : {message}") and indice in conseil
 
 
 def test_syntaxe_yaml_inconnue_sans_anglais():

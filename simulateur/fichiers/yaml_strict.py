@@ -8,6 +8,8 @@ number of nodes (aliases included) are bounded, so that a hostile file stays lin
 """
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from ..domaine.erreurs import ContratInvalide, Probleme
@@ -38,7 +40,7 @@ def composer(texte: str, fichier: str, *, taille_max: int = TAILLE_MAX, indice_v
         probleme = (e.problem or e.context or "erreur de syntaxe").strip()
         if mark is not None and texte[mark.index:mark.index + 1] == "\t":
             probleme = "found a tab character that violates indentation"     # libyaml: « cannot start any token »
-        quoi, indice = traduire(probleme)
+        quoi, indice = preciser(probleme, texte, mark, e.context_mark) or traduire(probleme)
         raise ContratInvalide([Probleme(fichier, mark.line + 1 if mark else None, f"syntaxe YAML invalide : {quoi}",
                                         colonne=mark.column + 1 if mark else None, indice=indice)],
                               illisible=True) from None
@@ -126,6 +128,37 @@ TRADUCTIONS = (
      "une valeur qui commence par & ou * s'écrit entre guillemets"),
     ("while scanning", "en lisant", INDICE_SYNTAXE),
 )
+
+
+_NOM_ANCRE = re.compile(r"[&*]([^\s,\[\]{}]+)")
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_FIN_DOCUMENT = re.compile(r"^\.\.\.[ \t]*(#.*)?$", re.MULTILINE)
+
+
+def preciser(probleme: str, texte: str, mark, avant=None) -> tuple[str, str] | None:
+    """(problem, hint) in French for the libyaml problems whose words need the text at `mark` (libyaml does
+    not name them): the name of an undefined alias or of a duplicate anchor (`avant`: the first one's mark),
+    the end marker « ... » followed by more lines (libyaml then asks for a « --- » after a « % » directive
+    the file may not have), the character that cannot start a value. None: `traduire` says it."""
+    if mark is None:
+        return None
+    nom = _NOM_ANCRE.match(texte, mark.index)
+    if probleme.startswith("found undefined alias") and nom:
+        return (f"alias « *{nom.group(1)} » non défini",
+                f"définissez l'ancre « &{nom.group(1)} » avant l'alias, ou mettez la valeur entre guillemets")
+    if probleme.startswith(("second occurrence", "found duplicate anchor")) and nom:
+        premiere = f" (première : ligne {avant.line + 1})" if avant is not None else ""
+        return f"ancre « &{nom.group(1)} » définie deux fois{premiere}", "donnez à chaque ancre un nom différent"
+    if probleme.startswith("did not find expected <document start>") and not _DIRECTIVE.search(texte, 0, mark.index):
+        if _FIN_DOCUMENT.search(texte, 0, mark.index):
+            return ("lignes après « ... », la marque de fin de document",
+                    "retirez la ligne « ... » ; un texte « ... » s'écrit entre guillemets")
+    if probleme.startswith("found character that cannot start any token"):
+        c = texte[mark.index:mark.index + 1]
+        if c and c not in " \t\r\n":
+            return (f"caractère « {c} » en tête de valeur : il ne peut pas commencer une valeur YAML",
+                    f"une valeur qui commence par {c} s'écrit entre guillemets (\"{c}…\")")
+    return None
 
 
 def traduire(message: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ date). JSON (one array) and JSON lines: per row the keys of `simuler --format js
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -63,7 +64,7 @@ def texte_erreur(entree, err) -> str:
 
 class Bilan:
     """What the summary says: rows, rows in error, blank lines skipped, totals per payer (rows without
-    error, Decimal euros; `part_<niveau>` per layer), and the first error messages by line."""
+    error, Decimal euros; `part_<niveau>` per layer), and the first error messages in file order."""
 
     def __init__(self, fichier: str, niveaux: list):
         self.fichier, self.niveaux = fichier, niveaux
@@ -85,9 +86,13 @@ class Bilan:
             t[k] += p.montant
 
     def erreur(self, numero: int, texte: str) -> None:
+        """One more row in error; `premieres_erreurs` keeps the 5 of lowest line number (file order, whatever
+        order the replay computes the rows in)."""
         self.erreurs += 1
-        if len(self.premieres_erreurs) < 5:
-            self.premieres_erreurs.append((numero, texte))
+        p = self.premieres_erreurs
+        if len(p) < 5 or numero < p[-1][0]:
+            bisect.insort(p, (numero, texte))
+            del p[5:]
 
 
 class _Montants:

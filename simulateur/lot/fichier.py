@@ -148,7 +148,7 @@ class SourceCSV:
         ct = cel[self.i_ct] if self.i_ct >= 0 else ""
         ft = cel[self.i_ft] if self.i_ft >= 0 else ""
         ben = self.beneficiaire(cel[self.i_ben])
-        if probleme is None and self.numeros[i] in self.table.longues:
+        if probleme is None and self.table.longues:        # the cells' lengths, not the number: a replay renumbers rows
             probleme = self.table.trop_longue(cel)
         if probleme is not None:
             return self._refus(i, cel, ben, ErreurLigne(probleme), ct, ft)

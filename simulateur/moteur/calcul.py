@@ -17,12 +17,12 @@ from ..parametres import charger_parametres
 from .apres_cancer import forfait_apres_cancer
 from .couches import ActeEnCours, couche
 from .etat import EtatBeneficiaire
-from .hypotheses import avertissements, completer, horizon, reconduits, sans_entrees_inutiles
+from .hypotheses import Hypothese, avertissements, completer, horizon, reconduits, sans_entrees_inutiles
 from .lecture import LectureParametres
 from .periodes import Calendrier, cles_renouvellement, delai_de_stage, note_delai_de_stage, refus_renouvellement
 from .plafonds import NATURES_MEDECIN, montant_plafond, plafonds_reglementaires, vise_le_panier
 from .resultat import Calcul, Etape, Part, Resultat
-from .securite_sociale import securite_sociale
+from .securite_sociale import securite_sociale, situations
 from .selection import choisir_ligne
 
 _VIDE = EtatBeneficiaire()
@@ -134,7 +134,9 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
             hyps = list(hyps) + (avertissements(complet, r) if complet.css else [])
             if lus or lire.reconduits:
                 hyps += reconduits({v.nom: v for v in list(lus) + lire.reconduits}.values(), complet.date, params)
-        r.acte, r.hypotheses_moteur = complet, hyps
+        r.acte, r.hypotheses_moteur = complet, list(hyps) + list(r.hypotheses_moteur)
+        if complet.age is None and situations(complet):
+            r.exonerations = _exonerantes(complet, params)
         return r
 
     r, essais = sans_entrees_inutiles(calculer, acte, contrat)
@@ -143,6 +145,15 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
     if avant or essais:
         r.hypotheses_moteur = avant + list(r.hypotheses_moteur) + essais
     return r
+
+
+def _exonerantes(acte: Acte, params) -> tuple:
+    """The act's situations (maternite, ald, css, at_mp order) that exempt it from the participation
+    forfaitaire or the franchises at its date (parameters `exoneration.<situation>.participation_forfaitaire`
+    and `.franchises`: art. L160-13 II and III CSS, docs/situations.md); () when none does."""
+    lire = LectureParametres(params, acte.date, False, False)
+    return tuple(s for s in situations(acte)
+                 if any(lire.optionnel(f"exoneration.{s}.{p}") == 1 for p in ("participation_forfaitaire", "franchises")))
 
 
 def _simuler(contrat, formule: str, acte: Acte, etat, lire: LectureParametres, expliquer: bool) -> Resultat:
@@ -169,5 +180,9 @@ def _simuler(contrat, formule: str, acte: Acte, etat, lire: LectureParametres, e
         for cle, _permis, livre in cles_renouvellement(contrat, nat, acte):
             renouvellements.extend([(cle, acte.date)] * livre)
     total = ss.rss + forfait_ac + a.verse_avant
-    return Resultat(contrat.id, form.id, acte.nature, acte.date, fr, acte.br, ss.taux, ss.ss_brut, ss.rss, ss.pf + ss.franchise,
-                    parts, total, fr - total, forfait_ac, explication, a.consommations, renouvellements, ss.majoration)
+    r = Resultat(contrat.id, form.id, acte.nature, acte.date, fr, acte.br, ss.taux, ss.ss_brut, ss.rss, ss.pf + ss.franchise,
+                 parts, total, fr - total, forfait_ac, explication, a.consommations, renouvellements, ss.majoration)
+    if ss.sans_effet is not None:        # « hors » asked, no majoration by rule: said, as the other inputs without effect
+        motif, details = ss.sans_effet
+        r.hypotheses_moteur = (Hypothese("parcours", "hors", "parcours.hors_sans_effet", motif=motif, **details),)
+    return r

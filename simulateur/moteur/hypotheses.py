@@ -274,11 +274,13 @@ def _donne(acte, nom: str) -> bool:
     return getattr(acte, nom) != PAR_NOM[nom].defaut
 
 
-def par_defaut(acte, deja: set, nature: str | None = None, retenu=None) -> list:
+def par_defaut(acte, deja: set, nature: str | None = None, retenu=None, exonerations=()) -> list:
     """The inputs left at their ordinary value that the rules read: date, age, parcours, régime, situation.
     `nature`: the act's nature as computed (an act given by its code has none of its own); `retenu`: the
     participation forfaitaire and franchises the result withheld (euros; None: unknown), so that the
-    adult assumption says « dues » only when some were (not with --css or --maternite, which exempt)."""
+    adult assumption says « dues » only when some were (not with --css or --maternite, which exempt);
+    `exonerations`: the act's situations that exempt it (`Resultat.exonerations`), the only ones the
+    assumption names (ALD and AT/MP leave the PF and franchises due)."""
     out = []
     nat = NATURES.get(nature or acte.nature)
     rembourse = nat is not None and (nat.taux is not None or nat.forfait is not None)
@@ -288,7 +290,7 @@ def par_defaut(acte, deja: set, nature: str | None = None, retenu=None) -> list:
         soumis = bool(nat and (nat.pf or nat.franchise))
         out.append(Hypothese("age", None, "age.adulte", pf=soumis and (retenu is None or retenu > 0),
                              exonere=soumis and retenu is not None and retenu == 0,
-                             situations=[x for x in SITUATIONS if getattr(acte, x)]))
+                             situations=list(exonerations)))
     if nat is not None and nat.code in _ETAPES_HORS_PARCOURS and not _donne(acte, "parcours") and acte.parcours == "dans":
         out.append(Hypothese("parcours", "dans", "parcours.dans"))
     if rembourse and not _donne(acte, "regime") and acte.regime == "general":
@@ -305,7 +307,8 @@ def hypotheses(resultat) -> list:
     if resultat.acte is None:
         return propres
     deja = {h.champ for h in propres}
-    return propres + par_defaut(resultat.acte, deja, resultat.nature, resultat.participation_forfaitaire)
+    return propres + par_defaut(resultat.acte, deja, resultat.nature, resultat.participation_forfaitaire,
+                                resultat.exonerations)
 
 
 __all__ = ["Hypothese", "PAIRES_VERRES", "avertissements", "candidats", "completer", "horizon", "hypotheses",

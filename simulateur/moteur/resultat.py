@@ -66,12 +66,14 @@ class Resultat:
     of the beneficiary's annual state (batches apply them). `acte` is the act as computed (completed
     from its code and the rules; `domaine.acte.acte_en_dict` gives its JSON echo, which replays the
     result); `hypotheses` every assumption made (values of `moteur.hypotheses.Hypothese`),
-    `hypotheses_moteur` those the engine made itself.
+    `hypotheses_moteur` those the engine made itself; `exonerations` the act's situations that exempt it
+    from the participation forfaitaire or the franchises at its date (set when the age is not given: the
+    adult assumption names them).
     """
     __slots__ = ("contrat", "formule", "nature", "date", "frais_reels", "base_remboursement", "taux_securite_sociale",
                  "ss_brut", "securite_sociale", "participation_forfaitaire", "parts", "total_rembourse", "reste_a_charge",
                  "forfait_apres_cancer", "explication", "consommations", "renouvellements", "acte", "hypotheses_moteur",
-                 "majoration_hors_parcours")
+                 "majoration_hors_parcours", "exonerations")
 
     def __init__(self, contrat: str, formule: str, nature: str, date: dt.date, frais_reels: Decimal, base_remboursement: Decimal,
                  taux_securite_sociale: Decimal, ss_brut: Decimal, securite_sociale: Decimal, participation_forfaitaire: Decimal,
@@ -89,6 +91,7 @@ class Resultat:
         self.renouvellements = renouvellements if renouvellements is not None else []
         self.acte = None
         self.hypotheses_moteur = ()
+        self.exonerations = ()
 
     @property
     def hypotheses(self) -> list:

@@ -34,9 +34,11 @@ class PartSS:
     """The Sécurité sociale of one act: `taux` (points, the rate applied to the BR), `ss_brut`, `pf` and
     `franchise` withheld, `rss` = net payment; `consommations` of the PF / franchise counters; `etape`
     (or None). Hors parcours: `taux_normal` (= `taux`) and `ss_brut_normal` (in the pathway),
-    `majoration` (euros deducted: `ss_brut` = `ss_brut_normal` − `majoration`, capped per act)."""
+    `majoration` (euros deducted: `ss_brut` = `ss_brut_normal` − `majoration`, capped per act), `sans_effet`
+    (hors parcours asked but no majoration by rule: (motif, details) — « nature », « taux » or « age »
+    with the minimum age —, else None)."""
     __slots__ = ("taux", "ss_brut", "pf", "franchise", "rss", "consommations", "etape", "taux_normal", "ss_brut_normal",
-                 "majoration")
+                 "majoration", "sans_effet")
 
 _TAUX_SITUATION = ("maternite", "at_mp", "ald")     # situations with their own rate (situation.<s>.taux)
 
@@ -203,10 +205,12 @@ def _hors_parcours(s: PartSS, nat: Nature, acte, lire, calcul) -> None:
     A rate given with the act (`taux`) is the rate applied: no majoration on top of it."""
     if nat.taux != "medecins" or nat.hospitalier or acte.taux is not None or acte.acte_lourd:
         calcul is not None and calcul.append(Calcul("ss.hors_parcours_sans_effet", nature=nat.code))
+        s.sans_effet = ("taux", {}) if acte.taux is not None else ("nature", {"nature": nat.code})
         return
     age_min = lire("situation.hors_parcours.age_minimum")
     if acte.age is not None and acte.age < age_min:
         calcul is not None and calcul.append(Calcul("ss.hors_parcours_mineur", age=int(age_min)))
+        s.sans_effet = ("age", {"age": int(age_min)})
         return
     points = lire("situation.hors_parcours.majoration")
     plafond = lire("situation.hors_parcours.plafond_majoration")
@@ -228,7 +232,7 @@ def securite_sociale(nat: Nature, acte, etat, lire, expliquer: bool) -> PartSS:
     calcul = [] if expliquer else None
     s.taux = s.taux_normal = taux_ss(nat, acte, lire, calcul)
     s.ss_brut = s.ss_brut_normal = _brut(nat, acte, s.taux, lire, calcul)
-    s.majoration = ZERO
+    s.majoration, s.sans_effet = ZERO, None
     if acte.parcours == "hors":
         _hors_parcours(s, nat, acte, lire, calcul)
     s.consommations = []

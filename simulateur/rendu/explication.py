@@ -288,6 +288,27 @@ def explication_dict(r) -> list:
             for e in r.explication]
 
 
+class _Parametre:
+    """A dated parameter's line of the tree: its name, then `reste` (« = valeur (depuis …) »), dim. A name
+    wider than the line is broken after a dot or an underscore (never inside a word: it stays findable in
+    the parameter files); the rest wraps between words as any text."""
+
+    def __init__(self, nom: str, reste: str):
+        self.nom, self.reste = nom, reste
+
+    def __rich_console__(self, console, options):
+        import re
+        from rich.text import Text
+        lignes, courante = [], ""
+        for morceau in re.findall(r"[^._]+[._]?|[._]", self.nom):
+            if courante and len(courante) + len(morceau) > options.max_width:
+                lignes.append(courante)
+                courante = morceau
+            else:
+                courante += morceau
+        yield Text("\n".join(lignes + [courante]) + self.reste, style="dim")
+
+
 def arbre(r):
     """The Rich tree of `--explique`: per payer, the rule, the steps, the cap, the dated parameters."""
     from rich.markup import escape
@@ -303,6 +324,6 @@ def arbre(r):
         if e.borne is not None:
             n.add(f"[yellow]limité par : {escape(phrase(e.borne))}[/]")
         for p in e.parametres:
-            n.add(f"[dim]{escape(p.nom)} = {texte_taux(p.valeur)} (depuis le {p.depuis.isoformat()} ; {escape(p.reference)})[/]")
+            n.add(_Parametre(p.nom, f" = {texte_taux(p.valeur)} (depuis le {p.depuis.isoformat()} ; {p.reference})"))
     racine.add(f"[bold]Reste à charge[/] = {_e(r.frais_reels)} − {_e(r.total_rembourse)} = {_e(r.reste_a_charge)}")
     return racine

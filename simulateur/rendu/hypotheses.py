@@ -118,9 +118,22 @@ def _css_depassement(h) -> str:
     return tete + f" ; s'il est facturé, le contrat en paie ici {euros(paye)} et {euros(reste)} restent à sa charge"
 
 
+def _hors_sans_effet(h) -> str:
+    """« hors » asked, no majoration by rule (moteur.securite_sociale: `PartSS.sans_effet`)."""
+    d = h.details
+    if d["motif"] == "age":
+        return (f"hors parcours de soins : sans effet avant {d['age']} ans (la majoration ne s'applique qu'à partir "
+                f"de {d['age']} ans, art. L162-5-3 du code de la sécurité sociale) ; taux du parcours appliqué")
+    if d["motif"] == "taux":
+        return "hors parcours de soins : sans effet, le taux donné avec l'acte est appliqué tel quel (sans majoration)"
+    return ("hors parcours de soins : sans effet pour cette nature (la majoration ne vise que les actes et "
+            "consultations des médecins, hors hôpital) ; taux du parcours appliqué")
+
+
 PHRASES = {
     "date.aujourdhui": lambda h: f"date des soins non précisée : aujourd'hui, {h.valeur.isoformat()}",
     "age.adulte": _adulte,
+    "parcours.hors_sans_effet": _hors_sans_effet,
     "parcours.dans": lambda h: ("parcours de soins non précisé : dans le parcours (orientation par le médecin traitant "
                                 "ou accès direct)"),
     "regime.general": lambda h: "régime non précisé : régime général (la MSA suit le régime général)",

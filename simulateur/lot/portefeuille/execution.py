@@ -179,7 +179,7 @@ def _bilan_partiel(res: pl.DataFrame, niveaux: list) -> dict:
             "reste_a_charge"] + [f"part_{n}" for n in niveaux]
     sommes = ok.select(pl.col(c).sum() for c in cles).row(0) if len(ok) else [0] * len(cles)
     err = res.filter(pl.col("erreur").is_not_null())
-    premieres = err.sort("ordre_ben", "ordinal", "i").head(5).select("ordre_ben", "ordinal", "i", "ligne", "erreur").rows()
+    premieres = err.sort("i").head(5).select("i", "ligne", "erreur").rows()      # file order (`i` follows the file)
     return {"sommes": [int(v or 0) for v in sommes], "erreurs": len(err), "premieres": premieres,
             "rejouees": int(res["rejoue"].sum() or 0)}
 
@@ -290,7 +290,7 @@ def _bilan(fichier: str, niveaux: list, lus: list, partiels: list) -> Bilan:
             bilan.totaux[cle] += Decimal(v) / 100
     bilan.erreurs = sum(x["erreurs"] for x in partiels)
     premieres = sorted(p for x in partiels for p in x["premieres"])
-    bilan.premieres_erreurs = [(ligne, texte) for _o, _d, _i, ligne, texte in premieres[:5]]
+    bilan.premieres_erreurs = [(ligne, texte) for _i, ligne, texte in premieres[:5]]
     bilan.rejouees = sum(x["rejouees"] for x in partiels)
     return bilan
 

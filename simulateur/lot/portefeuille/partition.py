@@ -20,7 +20,7 @@ import polars as pl
 from ...moteur.colonnes import Cles, Plan, calculer, compiler_contrat
 from ..ecriture import texte_erreur
 from ..fichier import SourceCSV as SourceLigne, trop_de_cellules
-from ..lecture import Table
+from ..lecture import CELLULE_MAX, Table
 from ..rejeu import Choix, rejouer
 from .conversion import Lecteur, convertir, vers_moteur
 from .lecture import COLONNES_UTILES, Entete, cellules_csv
@@ -134,7 +134,11 @@ def calculer_partition(rangees: pl.DataFrame, ctx: Contexte) -> pl.DataFrame:
     # refused with --strict, or past the horizon: the line engine's rules), or an adhesion date under a
     # contract counting per membership year (its keys run across civil years) sends its beneficiary whole
     adhesion = [p.index for p in plans if p.contrat.annee == "adhesion"]
-    tous = typees.filter(pl.col("tout") | (pl.col("date") > params.connus_jusqu_au)
+    # a record over the limit of a cell (`lecture.CELLULE_MAX`, polars has none) may hold a cell the line path
+    # refuses: its beneficiary goes whole to the line path, which says the row's error or computes it
+    longue = (rangees["brut"].str.len_chars() > CELLULE_MAX if "brut" in rangees.columns
+              else pl.repeat(False, len(rangees), eager=True))
+    tous = typees.filter(pl.col("tout") | (pl.col("date") > params.connus_jusqu_au) | longue
                          | (pl.col("date_adhesion").is_not_null() & pl.col("plan").is_in(adhesion)))["ben"].unique()
     direct = erreur | typees["ben"].is_in(tous.implode())
     moteur = vers_moteur(typees.filter(~direct))
