@@ -1988,14 +1988,14 @@ def test_xlsx_cellule_trop_longue_coupee_et_dite(tmp_path):
 
 def test_resume_sortie_en_echec_laisse_la_sortie_intacte(tmp_path, monkeypatch):
     """Outputs all or nothing: --resume-sortie is written before --sortie is put in place, so that a failure
-    there (here a full disk, simulated) leaves the previous --sortie intact — it was written, then the
-    summary failed with exit 2."""
-    import simulateur.cli.lot as module_lot
+    there (here a full disk, simulated where the totals are put in their machine form) leaves the previous
+    --sortie intact — it was replaced, then the summary failed with exit 2."""
+    import simulateur.lot.resume as module_resume
     from simulateur.fichiers.ecriture import SortieInvalide
 
-    def plein(_resume, chemin):
-        raise SortieInvalide(f"{chemin} : écriture impossible (disque plein)")
-    monkeypatch.setattr(module_lot, "_ecrire_resume", plein)
+    def plein(_groupe):
+        raise SortieInvalide("t.csv : écriture impossible (disque plein)")
+    monkeypatch.setattr(module_resume, "en_machine", plein)
     for nom in ("r.csv", "r.xlsx"):
         if nom.endswith("xlsx"):
             pytest.importorskip("openpyxl")
