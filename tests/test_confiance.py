@@ -1584,7 +1584,7 @@ def test_contrats_dossier_nomme_par_son_identifiant(tmp_path, monkeypatch):
         _entete, lignes = _sortie_csv(r.stdout, ",")
         assert r.exit_code == 1
         assert [(l[0], l[6], l[8], l[11], l[12]) for l in lignes[:2]] == [("a", "4.00", "4.00", "2.00", "")] * 2
-        assert "une ligne ne peut nommer qu'un contrat livré" in lignes[2][12] and "secret" not in lignes[2][12]
+        assert "lien.yaml est un lien qui mène hors du dossier" in lignes[2][12] and "secret" not in lignes[2][12]
         assert lignes[3][12].startswith("ligne 5 : contrat inconnu « absent »")
     for dossier, quoi in ((tmp_path / "inexistant", "dossier introuvable"), (f, "n'est pas un dossier")):
         r = lancer(["lot", f, "-f", "base", "--contrats-dossier", dossier])
@@ -1813,3 +1813,229 @@ def test_erreur_interne_une_ligne_sans_trace(monkeypatch, capsys):
         cli._DEBUG["actif"] = False
         for s, h in anciens.items():
             sig.signal(s, h)
+
+
+# ------------------------------------------------------------------ outputs: never an input, the format their name says
+
+SPECIALISTE = "claire,2025-06-01,consultation-specialiste,31.50,80,oui"   # docs/calcul.md §6: SS 20,05 (70 % × 31,50 − 2)
+
+
+def _dossier_avec_contrat(tmp_path) -> tuple[Path, Path, Path]:
+    """(folder of contracts holding maison.yaml — the témoin —, the file maison.yaml, a batch naming it)."""
+    dd = tmp_path / "dd"
+    dd.mkdir()
+    maison = dd / "maison.yaml"
+    maison.write_bytes(TEMOIN.read_bytes())
+    f = tmp_path / "actes.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,contrat,formule,ss_verse,complementaire_verse\n"
+                 "a,2025-01-10,biologie,10,10,maison,base,4,4\n", encoding="utf-8")
+    return dd, maison, f
+
+
+@pytest.mark.parametrize("commande", ["lot", "verifier"])
+def test_sortie_vers_un_contrat_du_dossier_refusee(tmp_path, commande):
+    """`-o` / `--resume-sortie` naming a contract (.yaml, .yml) of a --contrats-dossier folder — a row's `contrat`
+    column reads it — is refused before computing, exit 2, the contract intact: by its name, by `./dd/../dd/`,
+    by a link, even with --format (the extension alone would be refused already), .yml too."""
+    dd, maison, f = _dossier_avec_contrat(tmp_path)
+    avant = maison.read_bytes()
+    lien = tmp_path / "lien.csv"
+    lien.symlink_to(maison)
+    base = [commande, f, "--contrats-dossier", dd, "-s", "--format", "csv"]
+    for sortie in (maison, tmp_path / "dd" / ".." / "dd" / "maison.yaml", dd / "neuf.yml", lien):
+        r = lancer(base + ["-o", sortie])
+        assert r.exit_code == 2, (sortie, r.stderr)
+        assert "(--contrats-dossier), qu'une ligne peut lire" in r.stderr or "la sortie est le fichier d'entrée" in r.stderr
+    if commande == "lot":
+        r = lancer(["lot", f, "--contrats-dossier", dd, "-s", "-o", tmp_path / "r.csv", "--resume", "mois",
+                    "--resume-sortie", maison])
+        assert r.exit_code == 2 and not (tmp_path / "r.csv").exists()
+    assert maison.read_bytes() == avant and not (dd / "neuf.yml").exists()
+    r = lancer(base + ["-o", tmp_path / "r.csv"])          # elsewhere: written (témoin, biologie BR = FR = 10: SS 4)
+    assert r.exit_code in (0, 1) and (tmp_path / "r.csv").read_text(encoding="utf-8").count("\n") == 2
+
+
+@pytest.mark.parametrize("commande,sortie,formats", [
+    ("lot", "r.pdf", "csv, json, jsonl, xlsx, parquet"), ("lot", "r.yaml", "csv, json, jsonl, xlsx, parquet"),
+    ("verifier", "r.xlsx", "csv, json"), ("verifier", "r.pdf", "csv, json")])
+def test_extension_de_sortie_inconnue_refusee(tmp_path, commande, sortie, formats):
+    """The output's extension chooses its format; one that names no format the command writes (`lot -o r.pdf`,
+    `verifier -o r.xlsx`) is refused before computing, exit 2, listing the formats — the file would not hold
+    what its name says. With --format, the name is the user's choice: written, in that format."""
+    f = RACINE / "exemples" / ("releves-famille-2025.csv" if commande == "verifier" else "famille-2025.csv")
+    args = [commande, f, "-c", "cabinets-dentaires", "-f", "option-2", "-s"]
+    r = lancer(args + ["-o", tmp_path / sortie])
+    assert r.exit_code == 2 and f"non prise en charge (formats écrits : {formats} ;" in r.stderr, r.stderr
+    assert not (tmp_path / sortie).exists()
+    r = lancer(args + ["-o", tmp_path / sortie, "--format", "csv"])
+    assert r.exit_code in (0, 1), r.stderr
+    assert (tmp_path / sortie).read_text(encoding="utf-8").lstrip("\ufeff").startswith("beneficiaire")
+
+
+def test_resume_sortie_extension_inconnue_refusee(tmp_path):
+    """`--resume-sortie t.parquet` (or .pdf) used to write CSV under that name: refused, exit 2, nothing computed."""
+    for nom in ("t.parquet", "t.pdf"):
+        r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-s", "-o", tmp_path / "r.csv",
+                    "--resume", "mois", "--resume-sortie", tmp_path / nom])
+        assert r.exit_code == 2 and "--resume-sortie" in r.stderr and "formats écrits : csv, json, xlsx" in r.stderr
+        assert not (tmp_path / "r.csv").exists() and not (tmp_path / nom).exists()
+
+
+def test_sortie_tiret_est_la_sortie_standard(tmp_path, monkeypatch):
+    """`-o -` is the standard output (as `-` is the standard input), never a file named `-`; `--resume-sortie -`
+    too when the results go to a file, refused (exit 2) when they go to the standard output as well.
+    Option 2, spécialiste DPTM BR 31,50 FR 80: SS 20,05 (docs/calcul.md §6)."""
+    monkeypatch.chdir(tmp_path)
+    f = tmp_path / "a.csv"
+    f.write_text(f"beneficiaire,date,nature,br,frais_reels,dptm\n{SPECIALISTE}\n", encoding="utf-8")
+    args = ["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-s"]
+    r = lancer(args + ["-o", "-"])
+    assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith(SPECIALISTE + ",20.05,2.00,")
+    r = lancer(args + ["-o", "r.csv", "--resume", "mois", "--resume-sortie", "-"])
+    assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith("2025-06,1,80.00,20.05,")
+    r = lancer(args + ["--resume", "mois", "--resume-sortie", "-"])
+    assert r.exit_code == 2 and "la sortie standard reçoit déjà les résultats" in r.stderr
+    r = lancer(["verifier", RACINE / "exemples" / "releves-famille-2025.csv", "-c", "cabinets-dentaires", "-f", "option-2",
+                "-s", "-o", "-"])
+    assert r.exit_code in (0, 1) and r.stdout.lstrip("\ufeff").startswith("beneficiaire;date;nature")      # CSV, as -o F
+    assert not (tmp_path / "-").exists()
+
+
+def _simulateur() -> list[str]:
+    return [sys.executable, "-m", "simulateur"]
+
+
+def test_sortie_vers_dev_stdout_et_un_tube(tmp_path):
+    """`-o /dev/stdout` (a pipe) and `-o` a named pipe are written in place — they cannot be renamed over;
+    they were « impossible d'écrire (introuvable) » (the resolved name of a pipe is `pipe:[…]`)."""
+    f = tmp_path / "a.csv"
+    f.write_text(f"beneficiaire,date,nature,br,frais_reels,dptm\n{SPECIALISTE}\n", encoding="utf-8")
+    args = _simulateur() + ["lot", str(f), "-c", "cabinets-dentaires", "-f", "option-2", "-s"]
+    p = subprocess.run(args + ["-o", "/dev/stdout"], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[1].startswith(SPECIALISTE + ",20.05,2.00,")
+    tube = tmp_path / "tube"
+    os.mkfifo(tube)
+    lecteur = subprocess.Popen(["cat", str(tube)], stdout=subprocess.PIPE, text=True)
+    p = subprocess.run(args + ["-o", str(tube)], capture_output=True, text=True, timeout=120)
+    lu = lecteur.communicate(timeout=60)[0]
+    assert p.returncode == 0, p.stderr
+    assert lu.splitlines()[1].startswith(SPECIALISTE + ",20.05,2.00,")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="pseudo-terminal POSIX")
+@pytest.mark.parametrize("format", ["parquet", "xlsx"])
+def test_format_binaire_vers_un_terminal_refuse(tmp_path, format):
+    """Parquet (binary), like xlsx, is never written to a terminal — standard output or `-o /dev/stdout` —:
+    exit 2 and a message; Parquet was written raw to the terminal, exit 0."""
+    maitre, esclave = os.openpty()
+    try:
+        for sortie in ([], ["-o", "/dev/stdout"]):
+            p = subprocess.run(_simulateur() + ["lot", str(FAMILLE), "-c", "cabinets-dentaires", "-f", "option-2", "-s",
+                                                "--format", format] + sortie,
+                               stdout=esclave, stderr=subprocess.PIPE, text=True, timeout=120)
+            assert p.returncode == 2 and f"--format {format} : " in p.stderr and "ne s'affiche pas" in p.stderr, p.stderr
+    finally:
+        os.close(maitre)
+        os.close(esclave)
+
+
+# ------------------------------------------------------------------ xlsx: a cell a sheet cannot hold
+
+def test_xlsx_caractere_de_controle_remplace_et_dit(tmp_path):
+    """A control character XML forbids (\\x01, \\x0b, \\x02 in a header) in a cell of an .xlsx output (results or
+    --resume-sortie) was « erreur interne » and the whole batch lost: now the cell is written with U+FFFD in
+    its place, every row kept with its amounts, and stderr says it once (how many, the first cell) — never
+    the raw character. The CSV output keeps the exact value."""
+    openpyxl = pytest.importorskip("openpyxl")
+    f = tmp_path / "c.csv"
+    f.write_bytes(b"beneficiaire,date,nature,br,frais_reels,dptm,no\x02te\n"
+                  + f"{SPECIALISTE},a\n".encode() + b"x\x01y,2025-06-01,consultation-specialiste,31.50,80,oui,b\x0bc\n")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-s", "-o", tmp_path / "r.xlsx",
+                "--resume", "beneficiaire", "--resume-sortie", tmp_path / "t.xlsx"])
+    assert r.exit_code == 0, r.stderr
+    verifier_sortie_cli(r, ["lot"])
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    entete = [c.value for c in ws[1]]
+    assert entete[6] == "no\ufffdte"
+    assert [ws.cell(i, 1).value for i in (2, 3)] == ["claire", "x\ufffdy"] and ws.cell(3, 7).value == "b\ufffdc"
+    # each row: option 2, spécialiste DPTM BR 31,50: SS 70 % × 31,50 − 2 = 20,05 (docs/calcul.md §6)
+    assert [ws.cell(i, entete.index("securite_sociale") + 1).value for i in (2, 3)] == [20.05, 20.05]
+    assert ("r.xlsx : 3 cellule(s) avec un caractère de contrôle qu'un classeur ne peut pas contenir : chacun remplacé par "
+            "« \ufffd » (première : rangée 1 (l'en-tête est la rangée 1), colonne G (no\ufffdte))") in r.stderr
+    assert "t.xlsx : 1 cellule(s)" in r.stderr and "rangée 3" in r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert sorted(c.value for c in ws["A"][1:]) == ["claire", "x\ufffdy"]
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-s"])
+    assert "x\x01y,2025-06-01" in r.stdout
+
+
+def test_xlsx_cellule_trop_longue_coupee_et_dite(tmp_path):
+    """A cell of more than 32 767 characters (Excel's limit) was cut silently: still cut (a sheet cannot
+    hold more), but said on stderr with the first cell; the amounts are untouched (SS 20,05, §6)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    f = tmp_path / "l.csv"
+    long = "b" * 40_000
+    f.write_text(f"beneficiaire,date,nature,br,frais_reels,dptm\n{SPECIALISTE}\n{long},2025-06-01,consultation-specialiste,"
+                 "31.50,80,oui\n", encoding="utf-8")
+    r = lancer(["lot", f, "-c", "cabinets-dentaires", "-f", "option-2", "-s", "-o", tmp_path / "r.xlsx"])
+    assert r.exit_code == 0
+    assert ("1 cellule(s) de plus de 32 767 caractères (la limite d'Excel) coupée(s) à 32 767 (première : rangée 3 "
+            "(l'en-tête est la rangée 1), colonne A (beneficiaire))") in r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert len(ws.cell(3, 1).value) == 32_767 and ws.cell(3, 7).value == 20.05
+
+
+def test_resume_sortie_en_echec_laisse_la_sortie_intacte(tmp_path, monkeypatch):
+    """Outputs all or nothing: --resume-sortie is written before --sortie is put in place, so that a failure
+    there (here a full disk, simulated where the totals are put in their machine form) leaves the previous
+    --sortie intact — it was replaced, then the summary failed with exit 2."""
+    import simulateur.lot.resume as module_resume
+    from simulateur.fichiers.ecriture import SortieInvalide
+
+    def plein(_groupe):
+        raise SortieInvalide("t.csv : écriture impossible (disque plein)")
+    monkeypatch.setattr(module_resume, "en_machine", plein)
+    for nom in ("r.csv", "r.xlsx"):
+        if nom.endswith("xlsx"):
+            pytest.importorskip("openpyxl")
+        sortie = tmp_path / nom
+        sortie.write_text("précédent\n", encoding="utf-8")
+        r = lancer(["lot", FAMILLE, "-c", "cabinets-dentaires", "-f", "option-2", "-s", "-o", sortie, "--resume", "mois",
+                    "--resume-sortie", tmp_path / "t.csv"])
+        assert r.exit_code == 2 and "disque plein" in r.stderr
+        assert sortie.read_text(encoding="utf-8") == "précédent\n"
+
+
+# ------------------------------------------------------------------ --contrats-dossier: what each name is, said
+
+def test_contrats_dossier_noms_ambigus_speciaux_et_homonymes(tmp_path):
+    """In a --contrats-dossier folder: `x.yaml` and `x.yml` both there → the row's error names both (it was one
+    taken silently); a folder, a named pipe, a device named `x.yaml` → the row's error says what it is (it was
+    « contrat inconnu »); a file named like a shipped contract → the shipped one is used (documented) and
+    stderr warns once; an unknown name never suggests a path (a row cannot give one). Both engines."""
+    dd = tmp_path / "dd"
+    dd.mkdir()
+    for nom in ("both.yaml", "both.yml", "cabinets-dentaires.yaml"):
+        (dd / nom).write_bytes(TEMOIN.read_bytes())
+    (dd / "dossier.yaml").mkdir()
+    os.mkfifo(dd / "tube.yaml")
+    (dd / "zero.yaml").symlink_to("/dev/zero")
+    noms = ("both", "dossier", "tube", "zero", "inconnu", "cabinets-dentaires")
+    f = tmp_path / "a.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,dptm,contrat,formule\n"
+                 + "".join(f"{n},2025-06-01,consultation-specialiste,31.50,80,oui,{n},option-2\n" for n in noms),
+                 encoding="utf-8")
+    for moteur in ("ligne", "colonnes"):
+        r = lancer(["lot", f, "--contrats-dossier", dd, "--format", "csv", "--moteur", moteur])
+        assert r.exit_code == 1, r.stderr
+        d = {x["beneficiaire"]: x["erreur"] or None for x in csv.DictReader(io.StringIO(r.stdout))}
+        assert f"contrat « both » ambigu : {dd.resolve() / 'both.yaml'} et both.yml existent tous les deux" in d["both"]
+        assert "est un dossier, pas un fichier de contrat" in d["dossier"]
+        assert "est un tube nommé (FIFO), pas un fichier de contrat" in d["tube"]
+        assert "est un périphérique, pas un fichier de contrat" in d["zero"]
+        assert d["inconnu"].startswith("ligne 6 : contrat inconnu « inconnu » : ni un contrat livré (")
+        assert "chemin" not in d["inconnu"] and "ni un fichier inconnu.yaml (ou .yml) du dossier" in d["inconnu"]
+        assert d["cabinets-dentaires"] is None           # the shipped contract: option-2 exists there, not in the témoin
+        assert r.stderr.count("porte l'identifiant d'un contrat livré") == 1
+        assert f"avertissement : {dd / 'cabinets-dentaires.yaml'} porte l'identifiant" in r.stderr

@@ -78,15 +78,45 @@ def _executer_colonnes(fichier, sortie, options, barre, moteur, workers, schedul
     except Exception as e:  # noqa: BLE001 - an internal error of the columnar path: a message, not a traceback
         if options.get("debug"):
             raise
-        raise LotInvalide(f"erreur interne du moteur {moteur} ({type(e).__name__} : {str(e)[:200]}) ; rien n'a été écrit ; "
+        from ..domaine.erreurs import apercu
+        raise LotInvalide(f"erreur interne du moteur {moteur} ({type(e).__name__} : {apercu(e, 200)}) ; rien n'a été écrit ; "
                           "indice : relancez avec --moteur ligne (la référence) et signalez l'erreur avec --debug") from None
 
 
 def format_sortie(format: str | None, sortie: str | None) -> str:
-    """--format, else the format the extension of --sortie names (csv when none)."""
+    """--format, else the format the extension of --sortie names (csv when it has none). An extension
+    that names no format `lot` writes (`-o resultats.pdf`) is refused (SortieInvalide) unless --format
+    is given: then the name is the user's choice."""
     if format is not None:
         return format
-    return EXTENSIONS.get(Path(sortie).suffix.lower(), "csv") if sortie else "csv"
+    if not sortie:
+        return "csv"
+    from ..fichiers.ecriture import format_par_extension
+    return format_par_extension(sortie, EXTENSIONS, indice=" ; changez l'extension, ou donnez --format pour garder ce nom") \
+        or "csv"
+
+
+# What --resume-sortie writes, by extension (no --format for it): a table of totals.
+EXTENSIONS_RESUME = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".ndjson": "json",
+                     ".xlsx": "xlsx"}
+
+
+def _verifier_sorties(format, sortie, resume, resume_sortie) -> None:
+    """The outputs' names and formats, checked before any computation (exit 2, nothing computed): the
+    summary's extension, `--resume-sortie -` (standard output) only when the results go to a file, a
+    binary format (xlsx, Parquet) never to a terminal."""
+    from ..fichiers.ecriture import SortieInvalide, est_terminal, format_par_extension
+    if resume_sortie is not None and resume is None:
+        raise SortieInvalide("--resume-sortie demande --resume beneficiaire, categorie ou mois")
+    if resume_sortie == "-" and sortie is None:
+        raise SortieInvalide("--resume-sortie - : la sortie standard reçoit déjà les résultats ; donnez --sortie FICHIER, "
+                             "ou un nom de fichier à --resume-sortie")
+    if resume_sortie not in (None, "-"):
+        format_par_extension(resume_sortie, EXTENSIONS_RESUME, "--resume-sortie")
+    if format in ("xlsx", "parquet") and (sys.stdout.isatty() if sortie is None else est_terminal(sortie)):
+        quoi = "un classeur" if format == "xlsx" else "un fichier Parquet (binaire)"
+        raise SortieInvalide(f"--format {format} : {quoi} ne s'affiche pas sur un terminal ; donnez --sortie FICHIER.{format} "
+                             "(ou redirigez la sortie)")
 
 
 def _lire(fichier: str, feuille: str | None, donnees: bytes | None = None) -> bytes:
@@ -101,46 +131,79 @@ def _lire(fichier: str, feuille: str | None, donnees: bytes | None = None) -> by
     return data
 
 
-def _executer_classeur(data, fichier, sortie, options, barre):
-    """The batch to an .xlsx workbook: its CSV output (decimal point) made into one sheet."""
+def _executer_classeur(data, fichier, sortie, options, barre, finir):
+    """The batch to an .xlsx workbook: its CSV output (decimal point) made into one sheet; the cells
+    changed to fit a sheet (`tableur.Retouches`) are said on stderr."""
     import io
     from ..fichiers.ecriture import SortieAtomique
     from ..lot import executer_lot
-    from ..lot.tableur import ecrire_classeur
+    from ..lot.tableur import Retouches, ecrire_classeur
     texte = io.StringIO()
     bilan = executer_lot(data, texte, fichier=fichier, progression=barre, **{**options, "format": "csv", "decimale": "point"})
+    retouches = Retouches()
     if sortie is None:
+        finir(bilan)
         sys.stdout.flush()
-        ecrire_classeur(texte.getvalue(), sys.stdout.buffer)
+        ecrire_classeur(texte.getvalue(), sys.stdout.buffer, retouches=retouches)
         sys.stdout.buffer.flush()
     else:
         with SortieAtomique(sortie, binaire=True) as flux:
-            ecrire_classeur(texte.getvalue(), flux)
+            ecrire_classeur(texte.getvalue(), flux, retouches=retouches)
+            finir(bilan)                    # the summary file first: the results only if it was written
+    _dire_retouches(retouches, sortie or "la sortie standard")
     return bilan
 
 
-def _executer(fichier, sortie, options, barre, feuille=None, donnees=None):
+def _dire_retouches(retouches, nom: str) -> None:
+    """The cells of a workbook changed to fit a sheet, said once on stderr (how many, the first one)."""
+    from ..rendu.messages import texte_retouches
+    for ligne in texte_retouches(retouches, nom):
+        sys.stderr.write(f"avertissement : {ligne}\n")
+
+
+def _executer(fichier, sortie, options, barre, feuille=None, donnees=None, finir=lambda bilan: None):
     """Reads (or takes `donnees`, the bytes of a pipe read already), computes, writes (atomically to
-    --sortie, or to stdout): the Bilan."""
+    --sortie, or to stdout): the Bilan. `finir(bilan)` writes the other outputs (--resume-sortie) before
+    --sortie is put in place: an error there leaves --sortie as it was (outputs all or nothing)."""
     import io
     from ..fichiers.ecriture import SortieAtomique
     from ..lot import executer_lot
     data = _lire(fichier, feuille, donnees)
     del donnees
     if options["format"] == "xlsx":
-        return _executer_classeur(data, fichier, sortie, options, barre)
+        return _executer_classeur(data, fichier, sortie, options, barre, finir)
     if sortie is None:
         sys.stdout.flush()
         flux = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
         try:
-            return executer_lot(data, flux, fichier=fichier, progression=barre, **options)
+            bilan = executer_lot(data, flux, fichier=fichier, progression=barre, **options)
         finally:
             try:
                 flux.flush()
             finally:
                 flux.detach()
+        finir(bilan)
+        return bilan
     with SortieAtomique(sortie) as flux:
-        return executer_lot(data, flux, fichier=fichier, progression=barre, **options)
+        bilan = executer_lot(data, flux, fichier=fichier, progression=barre, **options)
+        finir(bilan)
+        return bilan
+
+
+def _verifier_avant(fichier, format, sortie, resume_sortie, autres, contrats_dossier) -> None:
+    """Before any computation: openpyxl there when a workbook is written, the two outputs distinct and
+    neither an input (`fichier`, `autres`: --contrat, --parametres, None when absent) nor a contract of
+    `contrats_dossier`; a folder's file named like a shipped contract said. Raises SortieInvalide."""
+    if format == "xlsx" or (resume_sortie or "").lower().endswith(".xlsx"):
+        from ..lot.tableur import verifier_openpyxl
+        verifier_openpyxl()
+    from ..fichiers.ecriture import verifier_sortie, verifier_sorties_distinctes
+    verifier_sorties_distinctes({"--sortie": sortie, "--resume-sortie": resume_sortie})
+    entrees = [fichier] + [a for a in autres if a] + list(contrats_dossier)
+    for f in (sortie, resume_sortie):
+        if f not in (None, "-"):
+            verifier_sortie(f, entrees, contrats_dossier)
+    _dire_homonymes(contrats_dossier)
 
 
 def enregistrer(app) -> None:
@@ -152,12 +215,12 @@ def enregistrer(app) -> None:
         fichier: str = typer.Argument(..., metavar="ACTES.CSV|.XLSX|.PARQUET", help="Fichier des actes : CSV, classeur .xlsx ou Parquet (« - » : entrée standard, CSV)."),
         contrat: Optional[str] = typer.Option(None, "--contrat", "-c", metavar="CONTRAT", autocompletion=_completer_contrats, help="Contrat (identifiant livré ou fichier YAML) ; une colonne contrat le remplace ligne à ligne."),
         formule: Optional[str] = typer.Option(None, "--formule", "-f", metavar="FORMULE", autocompletion=_completer_formules, help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
-        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", metavar="FICHIER", help="Fichier de sortie, écrit en entier ou pas du tout (défaut : sortie standard) ; son extension donne le format (.csv, .json, .jsonl, .xlsx)."),
-        format: Optional[str] = typer.Option(None, "--format", click_type=ChoixFr(FORMATS_LOT), show_default=False, help="csv (défaut), json (une liste), jsonl (un objet par ligne) ou xlsx (un classeur ; demande --sortie ou une redirection) ; sans --format, l'extension de --sortie."),
+        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", metavar="FICHIER", help="Fichier de sortie, écrit en entier ou pas du tout (défaut, ou « - » : sortie standard) ; son extension donne le format (.csv, .json, .jsonl, .xlsx, .parquet ; une autre est refusée sans --format)."),
+        format: Optional[str] = typer.Option(None, "--format", click_type=ChoixFr(FORMATS_LOT), show_default=False, help="csv (défaut), json (une liste), jsonl (un objet par ligne), xlsx (un classeur) ou parquet (binaire ; xlsx et parquet demandent --sortie ou une redirection) ; sans --format, l'extension de --sortie."),
         feuille: Optional[str] = typer.Option(None, "--feuille", metavar="NOM", help="Classeur .xlsx : la feuille à lire (défaut : la première)."),
         decimale: Optional[str] = typer.Option(None, "--decimale", click_type=ChoixFr(("point", "virgule")), show_default=False, help="Montants de la sortie CSV : point ou virgule (défaut : virgule si le fichier est séparé par « ; », point sinon)."),
         resume: Optional[str] = typer.Option(None, "--resume", click_type=ChoixFr(GROUPES), show_default=False, help="Totaux par bénéficiaire, par catégorie de soins ou par mois, au centime (leur somme est le total du lot) : un tableau sur la sortie d'erreur, ou --resume-sortie."),
-        resume_sortie: Optional[str] = typer.Option(None, "--resume-sortie", metavar="FICHIER", help="Écrit les totaux de --resume dans ce fichier (.csv, .json ou .xlsx) au lieu de la sortie d'erreur."),
+        resume_sortie: Optional[str] = typer.Option(None, "--resume-sortie", metavar="FICHIER", help="Écrit les totaux de --resume dans ce fichier (.csv, .json ou .xlsx ; « - » : la sortie standard, en CSV, quand --sortie est un fichier) au lieu de la sortie d'erreur."),
         contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer (en plus des contrats livrés et de --contrat) : mon-contrat y désigne DOSSIER/mon-contrat.yaml ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Ni barre de progression ni résumé sur la sortie d'erreur (le code de sortie dit s'il y a eu des erreurs)."),
         strict: bool = typer.Option(False, "--strict", help="Refuse (ligne en erreur) un paramètre reconduit au-delà de sa dernière valeur publiée."),
@@ -166,11 +229,13 @@ def enregistrer(app) -> None:
         scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADRESSE", help="--moteur dask : adresse d'une grappe Dask existante (ex. tcp://10.0.0.5:8786) au lieu d'une grappe locale."),
         parametres: Optional[str] = option_parametres(),
     ):
-        format = format_sortie(format, sortie)
-        if format == "xlsx" and sortie is None and sys.stdout.isatty():
-            erreur("--format xlsx : un classeur ne s'affiche pas ; donnez --sortie FICHIER.xlsx (ou redirigez la sortie)")
-        if resume_sortie is not None and resume is None:
-            erreur("--resume-sortie demande --resume beneficiaire, categorie ou mois")
+        sortie = None if sortie == "-" else sortie          # « - » : la sortie standard, comme pour l'entrée
+        from ..fichiers.ecriture import SortieInvalide
+        try:
+            format = format_sortie(format, sortie)
+            _verifier_sorties(format, sortie, resume, resume_sortie)
+        except SortieInvalide as e:
+            erreur(str(e))
         if (workers is not None or scheduler is not None) and moteur != "dask":
             erreur("--workers et --scheduler vont avec --moteur dask")
         from pathlib import Path
@@ -180,16 +245,15 @@ def enregistrer(app) -> None:
             from ..lot.resume import Resume
             options["resume"] = Resume(resume)
 
+        ecrits = []
+
+        def finir(_bilan):
+            if resume_sortie is not None:
+                ecrits.append(_ecrire_resume(options["resume"], resume_sortie))
+
         def faire():
             _exemple_absent(fichier)
-            if format == "xlsx" or (resume_sortie or "").lower().endswith(".xlsx"):
-                from ..lot.tableur import verifier_openpyxl
-                verifier_openpyxl()
-            from ..fichiers.ecriture import verifier_sortie, verifier_sorties_distinctes
-            verifier_sorties_distinctes({"--sortie": sortie, "--resume-sortie": resume_sortie})
-            for f in (sortie, resume_sortie):
-                if f is not None:
-                    verifier_sortie(f, [fichier, contrat] + list(contrats_dossier) + ([parametres] if parametres else []))
+            _verifier_avant(fichier, format, sortie, resume_sortie, [contrat, parametres], contrats_dossier)
             from ..lot.moteurs import choisir, raison_ligne
             donnees = _lire_flux(fichier)
             if donnees is None and fichier.lower().endswith(".parquet"):
@@ -201,7 +265,7 @@ def enregistrer(app) -> None:
             try:
                 if choisi != "ligne":
                     return _executer_colonnes(fichier, sortie, options, barre, choisi, workers, scheduler, donnees)
-                return _executer(fichier, sortie, options, barre, feuille, donnees)
+                return _executer(fichier, sortie, options, barre, feuille, donnees, finir)
             finally:
                 if barre is not None:
                     barre.fermer()
@@ -217,8 +281,10 @@ def enregistrer(app) -> None:
             raise typer.Exit(lecteur_parti())
         if not silencieux:
             _resume(bilan, sortie)
-        if resume is not None:
-            proteger(lambda: _resume_groupes(options["resume"], resume_sortie))
+        if resume is not None and resume_sortie is None:
+            proteger(lambda: _resume_groupes(options["resume"]))
+        for ligne in ecrits:
+            sys.stderr.write(ligne)
         raise typer.Exit(EXIT_ECHECS if bilan.erreurs else EXIT_OK)
 
 
@@ -253,36 +319,46 @@ def _exemple_absent(fichier: str) -> None:
                           f"simulateur exemples --copier {fichier} le copie ici")
 
 
-def _resume_groupes(resume, chemin: str | None) -> None:
-    """The totals per group: a table on stderr, or the file `chemin` (.csv, .json, .xlsx)."""
-    if chemin is None:
-        from ..rendu.tables import afficher_resume, console
-        afficher_resume(console(stderr=True), resume)
-        return
+def _resume_groupes(resume) -> None:
+    """The totals per group, as a table on stderr."""
+    from ..rendu.tables import afficher_resume, console
+    afficher_resume(console(stderr=True), resume)
+
+
+def _ecrire_resume(resume, chemin: str) -> str:
+    """Writes the totals per group to the file `chemin` (.csv, .json or .xlsx; « - »: standard output,
+    as CSV): the line that says so on stderr, once every output is written. Cells of the workbook
+    changed to fit a sheet are said on stderr."""
     from ..lot.resume import en_machine
     lignes = [en_machine(d) for d in resume.groupes()]
     colonnes = resume.colonnes()
-    genre = EXTENSIONS.get(Path(chemin).suffix.lower(), "csv")
+    genre = "csv" if chemin == "-" else EXTENSIONS_RESUME.get(Path(chemin).suffix.lower(), "csv")
     from ..fichiers.ecriture import SortieAtomique
-    if genre in ("json", "jsonl"):
+    if genre == "json":
         import json
         with SortieAtomique(chemin) as flux:
             flux.write(json.dumps(lignes, ensure_ascii=False, indent=2) + "\n")
+        return f"totaux par {resume.cle} ({len(lignes)} groupe(s)) écrits : {chemin}\n"
+    import csv
+    import io
+    texte = io.StringIO()
+    w = csv.writer(texte, lineterminator="\n")
+    w.writerow(colonnes)
+    w.writerows([[d.get(c, "") for c in colonnes] for d in lignes])
+    if chemin == "-":
+        sys.stdout.write(texte.getvalue())
+        sys.stdout.flush()
+        return ""
+    if genre == "xlsx":
+        from ..lot.tableur import Retouches, ecrire_classeur
+        retouches = Retouches()
+        with SortieAtomique(chemin, binaire=True) as flux:
+            ecrire_classeur(texte.getvalue(), flux, feuille=f"par-{resume.cle}", retouches=retouches)
+        _dire_retouches(retouches, chemin)
     else:
-        import csv
-        import io
-        texte = io.StringIO()
-        w = csv.writer(texte, lineterminator="\n")
-        w.writerow(colonnes)
-        w.writerows([[d.get(c, "") for c in colonnes] for d in lignes])
-        if genre == "xlsx":
-            from ..lot.tableur import ecrire_classeur
-            with SortieAtomique(chemin, binaire=True) as flux:
-                ecrire_classeur(texte.getvalue(), flux, feuille=f"par-{resume.cle}")
-        else:
-            with SortieAtomique(chemin) as flux:
-                flux.write(texte.getvalue())
-    sys.stderr.write(f"totaux par {resume.cle} ({len(lignes)} groupe(s)) écrits : {chemin}\n")
+        with SortieAtomique(chemin) as flux:
+            flux.write(texte.getvalue())
+    return f"totaux par {resume.cle} ({len(lignes)} groupe(s)) écrits : {chemin}\n"
 
 
 class _Barre:
@@ -344,3 +420,16 @@ def _resume(bilan, sortie):
         autres = bilan.erreurs - len(bilan.premieres_erreurs)
         if autres > 0:
             w(f"  … et {_entier_fr(autres)} autre(s) : voir la colonne erreur\n")
+
+
+def _dire_homonymes(dossiers) -> None:
+    """Warns once (stderr) of each --contrats-dossier file named like a shipped contract: the shipped
+    contract wins for a row that names that id (docs/interface.md)."""
+    if not dossiers:
+        return
+    from ..domaine.erreurs import apercu
+    from ..lot.rejeu import homonymes
+    for p in homonymes(dossiers):
+        sys.stderr.write(f"avertissement : {apercu(p, 200)} porte l'identifiant d'un contrat livré : une ligne qui nomme "
+                         f"« {apercu(p.stem, 80)} » prend le contrat livré, pas ce fichier ; renommez le fichier pour "
+                         "l'utiliser\n")

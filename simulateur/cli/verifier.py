@@ -31,11 +31,22 @@ Exemple : simulateur verifier exemples/releves-famille-2025.csv -c cabinets-dent
 """
 
 
+EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".json": "json"}     # what --sortie's extension chooses
+
+
 def _format_par_defaut(sortie: str | None) -> str:
-    """table on the terminal; with --sortie, json for a .json file, csv otherwise."""
+    """table on the terminal; with --sortie, the format its extension names (json for .json, csv for
+    .csv, .txt, .tsv or no extension). Another extension (`-o ecarts.xlsx`, `.pdf`) is refused (exit 2):
+    the file would not hold what its name says; --format keeps the name."""
     if sortie is None:
         return "table"
-    return "json" if sortie.lower().endswith(".json") else "csv"
+    from ..fichiers.ecriture import SortieInvalide, format_par_extension
+    from . import erreur
+    try:
+        return format_par_extension(sortie, EXTENSIONS, indice=" ; changez l'extension, ou donnez --format csv ou json "
+                                    "pour garder ce nom") or "csv"
+    except SortieInvalide as e:
+        erreur(str(e))
 
 
 def _tolerance(texte: str):
@@ -99,15 +110,16 @@ def enregistrer(app) -> None:
         formule: Optional[str] = typer.Option(None, "--formule", "-f", metavar="FORMULE", help="Formule du contrat (ex. option-2) ; une colonne formule la remplace ligne à ligne."),
         tolerance: str = typer.Option("0", "--tolerance", metavar="MONTANT", help="Écart toléré par payeur (défaut 0,00 €), ex. 0,01."),
         ss_verse: str = typer.Option("net", "--ss-verse", metavar="net|brut", help="ss_verse est net (défaut : après participation forfaitaire et franchises) ou brut (avant)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="table|json|csv", help="Défaut : table à l'écran ; avec --sortie, json pour un fichier .json, csv sinon."),
-        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", metavar="FICHIER", help="Fichier de sortie, écrit en entier ou pas du tout."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="table|json|csv", help="Défaut : table à l'écran ; avec --sortie, json pour un fichier .json, csv pour .csv ou sans extension."),
+        sortie: Optional[str] = typer.Option(None, "--sortie", "-o", metavar="FICHIER", help="Fichier de sortie, écrit en entier ou pas du tout ; son extension donne le format (.csv, .json) ; « - » : la sortie standard."),
         ligne: List[int] = typer.Option([], "--ligne", metavar="N", help="Ne montrer que la ligne N du fichier (l'en-tête est la ligne 1) ; répétable. Les autres lignes sont rejouées pour l'état annuel."),
         explique: bool = typer.Option(False, "--explique", help="Explique les lignes en écart (ou celles de --ligne) : ligne du contrat, garantie, plafond qui a limité."),
         decimale: Optional[str] = typer.Option(None, "--decimale", metavar="point|virgule", help="Montants de la sortie CSV (défaut : virgule si le fichier est séparé par « ; »)."),
         contrats_dossier: List[str] = typer.Option([], "--contrats-dossier", metavar="DOSSIER", help="Dossier de contrats que la colonne contrat peut nommer : mon-contrat y désigne DOSSIER/mon-contrat.yaml ; répétable."),
         silencieux: bool = typer.Option(False, "--silencieux", "-s", help="Pas de résumé sur la sortie d'erreur (le code de sortie dit s'il y a des écarts)."),
     ):
-        format = format or _format_par_defaut(sortie)
+        format = format or _format_par_defaut(sortie)      # « - » : csv, comme un fichier sans extension
+        sortie = None if sortie == "-" else sortie          # « - » : la sortie standard, comme pour l'entrée
         _verifier_options(format, ss_verse, decimale)
         from pathlib import Path
         options = dict(contrat=contrat, formule=formule, tolerance=_tolerance(tolerance), mode_ss=ss_verse,
@@ -119,7 +131,8 @@ def enregistrer(app) -> None:
             from ..verification.commande import VerificationInvalide
             if sortie is not None:
                 from ..fichiers.ecriture import verifier_sortie
-                verifier_sortie(sortie, [fichier, contrat] + list(contrats_dossier))
+                verifier_sortie(sortie, [fichier, contrat] + list(contrats_dossier), contrats_dossier)
+            _dire_homonymes(contrats_dossier)
             try:
                 return _executer(fichier, sortie, format, options)
             except VerificationInvalide as e:
@@ -137,3 +150,16 @@ def enregistrer(app) -> None:
             from ..rendu.verification import resume
             sys.stderr.write(resume(bilan, sortie))
         raise typer.Exit(EXIT_OK if bilan.conformes else EXIT_ECHECS)
+
+
+def _dire_homonymes(dossiers) -> None:
+    """Warns once (stderr) of each --contrats-dossier file named like a shipped contract: the shipped
+    contract wins for a row that names that id (docs/interface.md)."""
+    if not dossiers:
+        return
+    from ..domaine.erreurs import apercu
+    from ..lot.rejeu import homonymes
+    for p in homonymes(dossiers):
+        sys.stderr.write(f"avertissement : {apercu(p, 200)} porte l'identifiant d'un contrat livré : une ligne qui nomme "
+                         f"« {apercu(p.stem, 80)} » prend le contrat livré, pas ce fichier ; renommez le fichier pour "
+                         "l'utiliser\n")

@@ -56,7 +56,7 @@ def chemin_contrat(nom: str) -> Path:
         raise ContratIntrouvable(f"contrat « {_court(nom)} » illisible ({raison_systeme(e)})") from None
     ids = [x.stem for x in contrats_livres()]
     raise ContratIntrouvable(f"contrat inconnu « {_court(nom)} »{suggestion(nom, ids)} (contrats livrés : {', '.join(ids)} ; "
-                             "ou donnez le chemin d'un fichier .yaml)")
+                             "ou donnez le chemin d'un fichier .yaml)", inconnu=nom)
 
 
 def _fichier(p: Path) -> bool:

@@ -112,7 +112,12 @@ class ContratInvalide(ErreurSimulateur):
 
 
 class ContratIntrouvable(ErreurSimulateur):
-    pass
+    """A contract name that leads to no readable file. `inconnu`: the name, when it is neither a shipped
+    id nor a file (a batch words that for its rows); None for another reason (a folder, unreadable…)."""
+
+    def __init__(self, texte: str, inconnu: str | None = None):
+        super().__init__(texte)
+        self.inconnu = inconnu
 
 
 class ActeInvalide(ErreurSimulateur):

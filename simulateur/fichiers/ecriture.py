@@ -7,8 +7,9 @@ input-output error) becomes `SortieInvalide` with a French message. The rename a
 with SIGINT / SIGTERM held back, so that an interruption never strands the temporary file; the
 targets completely written are remembered (`ECRITES`), so that a late interruption is reported truly.
 
-A target that exists and is not a regular file (`/dev/stdout`, a named pipe, `/dev/full`) is written
-in place: it cannot be replaced by a rename. A symbolic link is followed: its target is replaced.
+A target that exists and is not a regular file (`/dev/stdout`, a named pipe, `>(…)`, `/dev/full`) is
+written in place, opened by the name given (its resolved name may be `pipe:[…]`): it cannot be replaced
+by a rename, so a failure there leaves it incomplete. A symbolic link is followed: its target is replaced.
 
 `verifier_sortie` refuses, before any computation, an output that is one of the inputs (standard input
 included), a folder, an empty name, a name the system refuses, or in a folder that does not exist or
@@ -50,10 +51,11 @@ def _etat(chemin: Path, nom: str):
         raise SortieInvalide(f"{nom} : {raison_systeme(e)} ; donnez un autre nom de fichier") from None
 
 
-def verifier_sortie(sortie: str, entrees=()) -> Path:
+def verifier_sortie(sortie: str, entrees=(), dossiers=()) -> Path:
     """The output path, checked: not empty, not a folder, not one of `entrees` (paths; "-" is the
-    standard input), its folder exists and can be written (unless it is a device or a pipe, written in
-    place). Raises SortieInvalide."""
+    standard input), not a contract file (.yaml, .yml) of one of the `dossiers` (--contrats-dossier: a
+    row's `contrat` column may name any of them), its folder exists and can be written (unless it is a
+    device or a pipe, written in place). Raises SortieInvalide."""
     if not str(sortie).strip():
         raise SortieInvalide("nom de fichier de sortie vide ; donnez un nom de fichier")
     chemin = Path(sortie)
@@ -71,7 +73,58 @@ def verifier_sortie(sortie: str, entrees=()) -> Path:
         if e is not None and st is not None and stat.S_ISREG(st.st_mode) and meme_fichier(chemin, e, st):
             quoi = "l'entrée standard (« - ») est ce fichier" if str(e) == "-" else "la sortie est le fichier d'entrée"
             raise SortieInvalide(f"{nom} : {quoi} ; choisissez un autre nom (l'entrée serait écrasée)")
+    _hors_dossiers(chemin, nom, dossiers)
     return chemin
+
+
+def _hors_dossiers(chemin: Path, nom: str, dossiers) -> None:
+    """SortieInvalide when `chemin` (by its name or, once links are resolved, its target's) is a .yaml / .yml file of one of the
+    contract folders `dossiers` (or of a folder below one: refused too, to keep the rule simple)."""
+    if not dossiers:
+        return
+    reel = Path(os.path.realpath(chemin))          # `-o lien.csv` → dd/contrat.yaml: the link's target counts
+    if chemin.suffix.lower() not in (".yaml", ".yml") and reel.suffix.lower() not in (".yaml", ".yml"):
+        return
+    for d in dossiers:
+        try:
+            racine = Path(os.path.realpath(d))
+        except (OSError, ValueError):
+            continue
+        if racine == reel.parent or racine in reel.parents:
+            raise SortieInvalide(f"{nom} : c'est un fichier de contrat du dossier {_court(d)} (--contrats-dossier), qu'une "
+                                 "ligne peut lire ; choisissez un autre nom ou un autre dossier (le contrat serait écrasé)")
+
+
+def format_par_extension(sortie: str, extensions: dict, option: str = "--sortie", indice: str = "") -> str | None:
+    """The format the extension of `sortie` names in `extensions` (".csv" → "csv"…), None when the name
+    has none (`resultats`, `/dev/stdout`, `-`: the caller's default). An extension that names no format of
+    `extensions` (`.pdf`, `.xlsx` where none is written) is refused before any computation: the file
+    would hold another format than its name says. `indice`: how to keep the name anyway (« ou donnez
+    --format »). Raises SortieInvalide."""
+    suffixe = Path(str(sortie)).suffix.lower()
+    if not suffixe:
+        return None
+    if suffixe in extensions:
+        return extensions[suffixe]
+    formats = ", ".join(dict.fromkeys(extensions.values()))
+    noms = ", ".join(extensions)
+    raise SortieInvalide(f"{option} {_court(sortie)} : extension « {_court(suffixe, 20)} » non prise en charge (formats écrits : "
+                         f"{formats} ; extensions {noms}){indice}")
+
+
+def est_terminal(sortie) -> bool:
+    """Whether the output path is a terminal (`-o /dev/stdout` or `-o /dev/tty` on a terminal): a binary
+    format (xlsx, Parquet) is refused there. Only a character device is opened to ask (never a file)."""
+    try:
+        if not stat.S_ISCHR(os.stat(sortie).st_mode):
+            return False
+        fd = os.open(sortie, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
 
 
 def meme_fichier(chemin, autre, st=None) -> bool:
@@ -124,6 +177,7 @@ class SortieAtomique:
 
     def __init__(self, chemin: Path | str, binaire: bool = False):
         self.nom = _court(chemin)
+        self.donne = Path(chemin)               # as given: `/dev/stdout`, `/dev/fd/63` open through the link
         self.chemin = Path(os.path.realpath(chemin))
         self.binaire = binaire
         self.tmp: str | None = None
@@ -131,11 +185,11 @@ class SortieAtomique:
         self.en_place = False
 
     def __enter__(self):
-        st = _etat(self.chemin, self.nom)
+        st = _etat(self.donne, self.nom)
         self.en_place = st is not None and not stat.S_ISREG(st.st_mode)
         try:
-            if self.en_place:
-                brut = open(self.chemin, "wb")                   # a device or a pipe: written in place
+            if self.en_place:           # a device or a pipe: written in place (its real path may be `pipe:[…]`)
+                brut = open(self.donne, "wb")
             else:
                 fd, self.tmp = tempfile.mkstemp(prefix=f".{self.chemin.name[:50]}.", suffix=".partiel", dir=self.chemin.parent)
                 brut = os.fdopen(fd, "wb")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..contrat.depot import charger_contrat, chemin_contrat, contrats_livres, dossier_contrats, est_livre
 from ..contrat.modele import Contrat
-from ..domaine.erreurs import ContratInvalide, ErreurSimulateur, apercu
+from ..domaine.erreurs import ContratIntrouvable, ContratInvalide, ErreurSimulateur, apercu
 from ..moteur.calcul import simuler
 from ..moteur.etat import EtatBeneficiaire
 from ..parametres import ParametreIndisponible, charger_parametres
@@ -63,7 +63,9 @@ class Choix:
 
     def _dans_dossiers(self, texte: str):
         """The file `DOSSIER/<texte>.yaml` (or `.yml`, or `DOSSIER/<texte>` for a file name) of the first
-        folder given that has it, or None. A shipped id is the shipped contract."""
+        folder given that has it, or None. A shipped id is the shipped contract (docs/interface.md).
+        An ErreurLigne when that folder's name is ambiguous (both `x.yaml` and `x.yml`) or is not a
+        regular file (a folder, a named pipe, a device, a broken link): said, not « contrat inconnu »."""
         if not self.dossiers or "/" in texte or "\\" in texte or texte in (".", "..") or "\x00" in texte:
             return None
         try:
@@ -71,9 +73,12 @@ class Choix:
                 return None
             noms = [texte] if texte.endswith((".yaml", ".yml")) else [f"{texte}.yaml", f"{texte}.yml"]
             for d in self.dossiers:
-                for nom in noms:
-                    if (d / nom).is_file():
-                        return d / nom
+                presents = [d / nom for nom in noms if (d / nom).is_symlink() or (d / nom).exists()]
+                if len(presents) > 1:
+                    return ErreurLigne(f"contrat « {apercu(texte, 80)} » ambigu : {apercu(presents[0], 200)} et "
+                                       f"{apercu(presents[1].name, 80)} existent tous les deux ; renommez ou retirez l'un des deux")
+                if presents:
+                    return presents[0] if presents[0].is_file() else _pas_un_contrat(texte, presents[0])
         except (OSError, ValueError):
             return None
         return None
@@ -97,22 +102,49 @@ class Choix:
             chemin = self._dans_dossiers(texte)
             if self.contrat is not None and texte in (self.contrat.id, self.nom_contrat):
                 c = self.contrat
+            elif isinstance(chemin, ErreurLigne):
+                c = chemin
             elif not self._permis(texte, chemin):
-                ids = ", ".join(p.stem for p in contrats_livres())
-                c = ErreurLigne(f"contrat « {apercu(texte, 80)} » : une ligne ne peut nommer qu'un contrat livré ({ids}), celui de "
-                                "--contrat, ou un fichier d'un dossier donné par --contrats-dossier")
+                c = self._hors_dossiers(texte, chemin)
             else:
-                try:
-                    c = charger_contrat(chemin or texte)
-                except ContratInvalide as e:
-                    c = ErreurLigne(f"contrat « {apercu(texte, 80)} » illisible : "
-                                    + " ; ".join(str(p).replace("\n", " ") for p in e.problemes[:3]))
-                except ErreurSimulateur as e:
-                    c = e
+                c = self._lire(texte, chemin)
             if isinstance(c, Contrat):
                 self.niveaux.extend(n for n in c.niveaux if n not in self.niveaux)
             self.contrats[texte] = c
         return c
+
+    def _hors_dossiers(self, texte: str, chemin) -> ErreurLigne:
+        """The error of a row that names a file no rule lets it read (a path elsewhere, or a link of a
+        folder that leads outside it)."""
+        if chemin is not None:
+            return ErreurLigne(f"contrat « {apercu(texte, 80)} » : {apercu(chemin, 200)} est un lien qui mène hors du dossier "
+                               "(--contrats-dossier) ; une ligne ne lit que les fichiers du dossier : copiez-y le contrat")
+        ids = ", ".join(p.stem for p in contrats_livres())
+        return ErreurLigne(f"contrat « {apercu(texte, 80)} » : une ligne ne peut nommer qu'un contrat livré ({ids}), celui de "
+                           "--contrat, ou un fichier d'un dossier donné par --contrats-dossier")
+
+    def _lire(self, texte: str, chemin):
+        """The Contrat of a permitted name (or its file `chemin`), or the error value that refuses it;
+        an unknown name is worded for a row (a row cannot give a path of its own)."""
+        try:
+            return charger_contrat(chemin or texte)
+        except ContratInvalide as e:
+            return ErreurLigne(f"contrat « {apercu(texte, 80)} » illisible : "
+                               + " ; ".join(str(p).replace("\n", " ") for p in e.problemes[:3]))
+        except ContratIntrouvable as e:
+            if e.inconnu is None:
+                return e
+            from ..domaine.natures import suggestion
+            ids = [p.stem for p in contrats_livres()]
+            if self.dossiers:
+                dossiers = ", ".join(apercu(d, 80) for d in self.dossiers)
+                return ErreurLigne(f"contrat inconnu « {apercu(texte, 80)} »{suggestion(texte, ids)} : ni un contrat livré "
+                                   f"({', '.join(ids)}), ni celui de --contrat, ni un fichier {apercu(texte, 80)}.yaml (ou .yml) "
+                                   f"du dossier {dossiers}")
+            return ErreurLigne(f"contrat inconnu « {apercu(texte, 80)} »{suggestion(texte, ids)} (contrats livrés : "
+                               f"{', '.join(ids)} ; ou le nom d'un fichier .yaml d'un dossier donné par --contrats-dossier)")
+        except ErreurSimulateur as e:
+            return e
 
     def __call__(self, contrat_txt: str, formule_txt: str):
         """(Contrat, formule id) for a row, or an error value; cached per pair of texts."""
@@ -139,6 +171,33 @@ class Choix:
         except ErreurSimulateur as e:
             return e
         return (c, f)
+
+
+def _pas_un_contrat(texte: str, chemin: Path) -> ErreurLigne:
+    """The row error for a folder's entry named like a contract that is not a regular file."""
+    import stat
+    try:
+        mode = chemin.stat().st_mode
+        quoi = ("un dossier" if stat.S_ISDIR(mode) else "un tube nommé (FIFO)" if stat.S_ISFIFO(mode)
+                else "un périphérique" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "un fichier spécial")
+    except OSError:
+        quoi = "un lien cassé (sa cible n'existe pas)"
+    return ErreurLigne(f"contrat « {apercu(texte, 80)} » : {apercu(chemin, 200)} est {quoi}, pas un fichier de contrat ; "
+                       "indice : mettez-y le fichier .yaml du contrat")
+
+
+def homonymes(dossiers) -> list[Path]:
+    """The files of the --contrats-dossier folders (`DOSSIER/<id>.yaml` or `.yml`) whose name is a shipped
+    contract's id: a row that names that id gets the shipped contract, never the file (docs/interface.md);
+    the command line warns once."""
+    livres = {p.stem for p in contrats_livres()}
+    trouves = []
+    for d in dossiers:
+        try:
+            trouves += sorted(p for p in Path(d).iterdir() if p.suffix in (".yaml", ".yml") and p.stem in livres)
+        except OSError:
+            continue
+    return trouves
 
 
 def _dossier(d) -> Path:

@@ -10,6 +10,8 @@ cell as a space; empty rows at the end are dropped.
 Out: the batch's CSV output becomes one sheet `resultats`; the amounts, rates and counts are numbers
 (exact: a Decimal is written as its decimal text, never through a float), the dates are dates, and
 every other cell is text — one that starts like a formula (`=`, `+`, `-`, `@`) too: never a formula.
+A text cell a sheet cannot hold is written changed, and counted (`Retouches`): each control character
+XML forbids becomes U+FFFD, a cell of more than 32 767 characters is cut there (Excel's limit).
 """
 from __future__ import annotations
 
@@ -160,6 +162,42 @@ def _valeur(texte: str, genre: str):
 
 
 FORMULE = ("=", "+", "-", "@", "\t", "\r")      # what a spreadsheet may take for the start of a formula
+CELLULE_MAX = 32_767                             # characters of an Excel cell (Excel's specifications and limits)
+REMPLACANT = "\ufffd"                            # what stands for a character a sheet cannot hold
+
+
+class Retouches:
+    """The cells of a written sheet that had to be changed to fit it, as values (the CLI words them):
+    `illegaux` cells held a control character XML 1.0 forbids (U+0000–U+0008, U+000B, U+000C,
+    U+000E–U+001F: openpyxl's ILLEGAL_CHARACTERS_RE), each replaced by U+FFFD; `longues` cells had more
+    than 32 767 characters (Excel's limit), cut there. `premiere_*`: (sheet row, column letter, column
+    name) of the first one — row 1 is the header."""
+
+    def __init__(self):
+        self.illegaux = 0
+        self.premier_illegal = None
+        self.longues = 0
+        self.premiere_longue = None
+
+    def __bool__(self) -> bool:
+        return bool(self.illegaux or self.longues)
+
+
+def _ajuster(texte: str, rangee: int, colonne: int, entete: list, retouches: Retouches) -> str:
+    """`texte` as a sheet can hold it: each forbidden control character → U+FFFD, cut at 32 767
+    characters; the change counted in `retouches` (row `rangee`, column `colonne` from 0)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+    ou = (rangee, get_column_letter(colonne + 1), entete[colonne] if colonne < len(entete) else "")
+    propre, n = ILLEGAL_CHARACTERS_RE.subn(REMPLACANT, texte)
+    if n:
+        retouches.illegaux += 1
+        retouches.premier_illegal = retouches.premier_illegal or ou
+    if len(propre) > CELLULE_MAX:
+        retouches.longues += 1
+        retouches.premiere_longue = retouches.premiere_longue or ou
+        propre = propre[:CELLULE_MAX]
+    return propre
 
 
 def texte_inerte(ws, texte: str):
@@ -174,35 +212,41 @@ def texte_inerte(ws, texte: str):
     return c
 
 
-def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats") -> int:
+def ecrire_classeur(texte_csv: str, flux, feuille: str = "resultats", retouches: Retouches | None = None) -> int:
     """Writes the CSV text (header first) as a one-sheet workbook to the binary stream `flux`; the
-    number of data rows. Raises ClasseurInvalide past Excel's row limit."""
+    number of data rows. A text cell a sheet cannot hold (a control character, more than 32 767
+    characters) is written changed (`_ajuster`) and counted in `retouches`: never an error, never a
+    row lost. Raises ClasseurInvalide past Excel's row limit."""
     openpyxl = _openpyxl()
     from openpyxl.cell import WriteOnlyCell
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(feuille)
     formats = {"nombre": "#,##0.00", "date": "yyyy-mm-dd"}
+    retouches = Retouches() if retouches is None else retouches
+    lecteur = csv.reader(io.StringIO(texte_csv.lstrip("\ufeff")), delimiter=_separateur(texte_csv))
+    entete = next(lecteur, [])
 
-    def cellule(texte, genre):
-        v = _valeur(texte, genre)
+    def texte(t, rangee, k):
+        return texte_inerte(ws, _ajuster(t, rangee, k, entete, retouches))
+
+    def cellule(t, genre, rangee, k):
+        v = _valeur(t, genre)
         if isinstance(v, str):
-            return texte_inerte(ws, v)
+            return texte(v, rangee, k)
         if genre not in formats:
             return v
         c = WriteOnlyCell(ws, value=v)
         c.number_format = formats[genre]
         return c
 
-    lecteur = csv.reader(io.StringIO(texte_csv.lstrip("\ufeff")), delimiter=_separateur(texte_csv))
-    entete = next(lecteur, [])
-    ws.append([texte_inerte(ws, c) for c in entete])
+    ws.append([texte(c, 1, k) for k, c in enumerate(entete)])
     types = _types_colonnes(entete)
     n = 0
     for ligne in lecteur:
         n += 1
         if n >= LIGNES_MAX:
             raise ClasseurInvalide(f"plus de {LIGNES_MAX - 1} lignes : trop pour une feuille Excel ; écrivez un .csv")
-        ws.append([cellule(c, t) for c, t in zip(ligne, types)] + [texte_inerte(ws, c) for c in ligne[len(types):]])
+        ws.append([cellule(c, types[k], n + 1, k) if k < len(types) else texte(c, n + 1, k) for k, c in enumerate(ligne)])
     wb.save(flux)
     return n
 

@@ -280,3 +280,24 @@ def _message(erreur, contexte: str) -> str:
     if f is None:
         return f"{_libelle(getattr(erreur, 'champ', None))} : {getattr(erreur, 'code', erreur)}"
     return f(_Apercu(erreur), contexte)
+
+
+def texte_retouches(retouches, nom: str) -> list[str]:
+    """The cells of a workbook changed to fit a sheet (`lot.tableur.Retouches`), in French: one line per
+    kind of change (none when nothing changed), with the first cell (sheet row, column)."""
+    from ..domaine.erreurs import apercu
+
+    def ou(premiere) -> str:
+        rangee, lettre, colonne = premiere
+        return f"rangée {rangee} (l'en-tête est la rangée 1), colonne {lettre}" + (f" ({apercu(colonne, 40)})" if colonne else "")
+
+    lignes = []
+    if retouches.illegaux:
+        lignes.append(f"{apercu(nom, 200)} : {retouches.illegaux} cellule(s) avec un caractère de contrôle qu'un classeur "
+                      f"ne peut pas contenir : chacun remplacé par « \ufffd » (première : {ou(retouches.premier_illegal)}) ; le CSV "
+                      "ou le JSON garde la valeur exacte")
+    if retouches.longues:
+        lignes.append(f"{apercu(nom, 200)} : {retouches.longues} cellule(s) de plus de 32 767 caractères (la limite d'Excel) "
+                      f"coupée(s) à 32 767 (première : {ou(retouches.premiere_longue)}) ; le CSV ou le JSON garde la "
+                      "valeur entière")
+    return lignes
