@@ -399,3 +399,43 @@ def test_tabulation_dans_un_contrat_et_des_parametres(tmp_path):
     r = lancer("simuler", "cabinets-dentaires", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10",
                "--parametres", str(f))
     assert r.exit_code == 2 and "tab.yaml:5:1: syntaxe YAML invalide : tabulation dans l'indentation" in r.stderr
+
+
+@pytest.mark.parametrize("cellule, message", [
+    ("40,005 € / jour, 60 jours par an", "montant 40.005 € : plus de deux décimales"),
+    ("60 € par an, 30,001 € maximum par séance", "montant 30.001 € : plus de deux décimales"),
+])
+def test_montant_d_une_case_au_dela_du_centime_refuse(tmp_path, cellule, message):
+    """A cell's euro amount beyond the cent (« 40,005 € / jour ») was rounded silently by the engine while the
+    command line, the batch cells and the API refuse such an amount: `valider` refuses it with fichier:ligne.
+    « 1,500 € » (= 1,50 €, a trailing zero) stays accepted, as on the command line."""
+    r = lancer("contrat", "nouveau")
+    assert r.exit_code == 0
+    texte = r.stdout
+    origine = "40 € / jour, 60 jours par an" if "jour" in cellule else "60 € par an, 30 € maximum par séance"
+    assert origine in texte
+    f = tmp_path / "c.yaml"
+    f.write_text(texte.replace(origine, cellule, 1), encoding="utf-8")
+    r = lancer("valider", str(f))
+    assert r.exit_code == 1 and message in r.stdout, r.stdout
+    f.write_text(texte.replace(origine, origine.replace("40 €", "40,000 €").replace("30 €", "30,00 €"), 1), encoding="utf-8")
+    assert lancer("valider", str(f)).exit_code == 0
+
+
+def test_formule_sans_colonne_et_plafond_negatif_dits_en_francais(tmp_path):
+    """`colonnes: []` made a formula that pays nothing beyond the SS, accepted by the format; a negative annual
+    ceiling was said « illisible (negatif) ». Both are refused with fichier:ligne and a French reason."""
+    texte = lancer("contrat", "nouveau").stdout
+    f = tmp_path / "c.yaml"
+    debut = texte.index("formules:")
+    ligne_formule = next(l for l in texte[debut:].splitlines() if "colonnes: [" in l)
+    f.write_text(texte.replace(ligne_formule, ligne_formule[:ligne_formule.index("colonnes: [")] + "colonnes: []}", 1),
+                 encoding="utf-8")
+    r = lancer("valider", str(f))
+    assert r.exit_code == 1 and "formule sans colonne" in r.stdout, r.stdout
+    plafond = texte + ("plafonds_annuels:\n  - libelle: Dentaire\n    natures: [dentaire-prothese]\n"
+                       "    montant: \"-800\"\n")
+    f.write_text(plafond, encoding="utf-8")
+    r = lancer("valider", str(f))
+    assert "montant du plafond illisible : -800 est négatif" in r.stdout, r.stdout
+    assert "(negatif)" not in r.stdout

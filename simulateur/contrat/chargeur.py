@@ -138,7 +138,8 @@ def _colonnes(L: _Lecture) -> None:
 def _colonnes_de_formule(L: _Lecture, noeud, c: str) -> tuple:
     lect = L.lect
     cols = []
-    for t, item in lect.textes(noeud, c + ".colonnes"):
+    ecrites = list(lect.textes(noeud, c + ".colonnes"))
+    for t, item in ecrites:
         if t not in L.colonnes:
             lect.pb(item, f"colonne inconnue « {t[:40]} »{suggestion(t, L.colonnes)}", c + ".colonnes",
                     "colonnes déclarées : " + ", ".join(L.colonnes))
@@ -146,6 +147,9 @@ def _colonnes_de_formule(L: _Lecture, noeud, c: str) -> tuple:
             cols.append(t)
     niv = [L.colonnes[x].niveau for x in cols]
     ordre = list(L.niveaux)
+    if getattr(noeud, "id", "") == "sequence" and not noeud.value:     # `colonnes: []` (a yaml SequenceNode)
+        lect.pb(noeud, "formule sans colonne : elle ne paierait rien au-delà de la Sécurité sociale", c + ".colonnes",
+                "donnez au moins une colonne, ex. colonnes: [base]")
     if len(set(niv)) != len(niv):
         lect.pb(noeud, "deux colonnes du même niveau dans une formule", c + ".colonnes", "une formule prend au plus une colonne par niveau")
     elif niv != sorted(niv, key=lambda n: ordre.index(n) if n in ordre else 99):
@@ -300,6 +304,14 @@ def lire_paliers(texte: str) -> tuple:
     return tuple(paliers)
 
 
+def _pourquoi(e) -> str:
+    """Why a ceiling's amount is unreadable, in French (the money parser's reason worded by `rendu`)."""
+    if isinstance(e, MontantInvalide):
+        from ..rendu.messages import texte_montant
+        return texte_montant(e.raison, e.texte)
+    return str(e)
+
+
 def _montant_plafond(L: _Lecture, noeud, c: str):
     """(steps of the default amount, {column: steps}) of `montant:` (a text, or a table by column)."""
     lect = L.lect
@@ -307,7 +319,7 @@ def _montant_plafond(L: _Lecture, noeud, c: str):
         try:
             return lire_paliers(lect.texte(noeud, c) or ""), {}
         except (ValueError, MontantInvalide) as e:
-            lect.pb(noeud, f"montant du plafond illisible ({getattr(e, 'raison', e)})", c,
+            lect.pb(noeud, f"montant du plafond illisible : {_pourquoi(e)}", c,
                     "un montant en euros, ex. 2500, ou « 1 800 € ; 2 500 € à partir de la 3e année »")
             return ((0, Decimal(0)),), {}
     par_colonne = {}
@@ -315,7 +327,7 @@ def _montant_plafond(L: _Lecture, noeud, c: str):
         try:
             par_colonne[col] = lire_paliers(lect.texte(v, f"{c}.{col}") or "")
         except (ValueError, MontantInvalide) as e:
-            lect.pb(v, f"montant du plafond illisible ({getattr(e, 'raison', e)})", f"{c}.{col}", "un montant en euros, ex. 1400")
+            lect.pb(v, f"montant du plafond illisible : {_pourquoi(e)}", f"{c}.{col}", "un montant en euros, ex. 1400")
     return (), par_colonne
 
 

@@ -456,10 +456,13 @@ def hors_bornes(t) -> str | None:
     """Why a term's numbers cannot be computed (a French fragment), or None when they are within bounds."""
     if isinstance(t, PartPMSS) and t.fraction is None:
         return "division par zéro (écrivez par exemple 1/3 PMSS)"
-    for nom in ("montant", "puis", "monture_max"):
+    for nom in ("montant", "puis", "monture_max", "par_acte"):
         v = getattr(t, nom, None)
         if v is not None and v > MONTANT_MAX:
             return f"montant {_nombre(v)} € trop grand (100 000 000 € au plus)"
+        if v is not None and v != v.quantize(Decimal("0.01")):      # as everywhere else: amounts are in cents
+            return (f"montant {_nombre(v)} € : plus de deux décimales ; les montants sont au centime (une brochure "
+                    "à la typographie anglaise écrit « 1,500 € » pour 1 500 € : écrivez 1500 €)")
     taux = getattr(t, "taux", None)
     if taux is not None and taux > TAUX_MAX:
         return f"taux {_nombre(taux)} % trop grand (10 000 % au plus)"
