@@ -394,3 +394,12 @@ def test_erreurs(args, mots):
     assert "Traceback" not in r.stderr and r.stdout == ""
     for mot in mots:
         assert mot in r.stderr, r.stderr
+
+
+def test_exemples_fichier_la_note_nomme_le_fichier_lu(tmp_path):
+    """With --fichier, the footnote names the file read, not the shipped common list (a user's own prices)."""
+    f = tmp_path / "mes-exemples.yaml"
+    f.write_bytes((Path(__file__).resolve().parent.parent / "exemples" / "exemples-types.yaml").read_bytes())
+    r = runner.invoke(app, ["exemples", "cabinets-dentaires", "--ids", "S1", "--fichier", str(f)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.stderr
+    assert f"Prix, BR et Sécurité sociale : {f} (--fichier)." in r.stdout and "liste commune" not in r.stdout

@@ -62,7 +62,7 @@ def proteger(fonction):
             raise
         for p in e.problemes:
             sys.stderr.write(f"erreur : {p}\n")
-        sys.stderr.write(f"{len(e.problemes)} problème(s) dans le fichier ; corrigez-le (simulateur valider FICHIER vérifie un contrat)\n")
+        sys.stderr.write(f"{len(e.problemes)} problème(s) dans le fichier ; corrigez-le (pour un contrat, simulateur valider FICHIER les donne tous)\n")
         raise typer.Exit(EXIT_USAGE)
     except (ErreurSimulateur, ParametreIndisponible, ErreurParametres) as e:
         if _DEBUG["actif"]:

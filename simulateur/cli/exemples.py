@@ -115,7 +115,7 @@ def exemples(
 
     cibles, lignes = proteger(faire)
     if format == "table":
-        return _table(cibles, lignes)
+        return _table(cibles, lignes, fichier)
     from .sortie import colonnes_de, ecrire_csv, ecrire_json
     donnees = _dicts(cibles, lignes)
     if format == "json":
@@ -124,7 +124,7 @@ def exemples(
     ecrire_csv(colonnes_de(rangs), rangs)
 
 
-def _table(cibles, lignes) -> None:
+def _table(cibles, lignes, fichier: str | None = None) -> None:
     from ..rendu import comparaison as rc
     from ..rendu import tables as rendu
     ids_contrats = list(dict.fromkeys(c.contrat.id for c in cibles))
@@ -134,8 +134,11 @@ def _table(cibles, lignes) -> None:
         con.print(f"({i}) {n}", markup=False)
     for l in rc.legende_cibles(cibles):
         con.print(l, style="dim", markup=False)
-    con.print("Prix, BR et Sécurité sociale : liste commune des exemples-types (GAN 07/2025, BR au 01/01/2025 ; "
-              "APRIL 03/2025), fichier exemples-types.yaml (simulateur exemples --fichiers).", style="dim", markup=False)
+    if fichier is None:
+        con.print("Prix, BR et Sécurité sociale : liste commune des exemples-types (GAN 07/2025, BR au 01/01/2025 ; "
+                  "APRIL 03/2025), fichier exemples-types.yaml (simulateur exemples --fichiers).", style="dim", markup=False)
+    else:
+        con.print(f"Prix, BR et Sécurité sociale : {fichier} (--fichier).", style="dim", markup=False)
 
 
 def _dicts(cibles, lignes) -> list:
