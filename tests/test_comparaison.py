@@ -403,3 +403,20 @@ def test_exemples_fichier_la_note_nomme_le_fichier_lu(tmp_path):
     r = runner.invoke(app, ["exemples", "cabinets-dentaires", "--ids", "S1", "--fichier", str(f)], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.stderr
     assert f"Prix, BR et Sécurité sociale : {f} (--fichier)." in r.stdout and "liste commune" not in r.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["comparer", "cabinets-dentaires", "--formules", "option-2,cabinets-dentaires:option-2"],
+     "est donnée deux fois dans --formules (déjà comme cabinets-dentaires:option-2)"),
+    (["comparer", "cabinets-dentaires", "--formules", "option-2,,base"], "--formules : élément vide"),
+    (["exemples", "cabinets-dentaires", "--ids", "S1,s1"], "l'exemple « S1 » est donné deux fois dans --ids"),
+    (["exemples", "cabinets-dentaires", "--ids", "S1,,D1"], "--ids : élément vide"),
+], ids=["meme-formule-deux-ecritures", "formule-vide", "id-en-double", "id-vide"])
+def test_listes_doublons_et_elements_vides_refuses(args, message):
+    """A formula written twice (short and contract:formula), an empty item, an example id twice: refused like
+    « option-2,option-2 » already was (exit 2), never a silent duplicate column or a silent skip."""
+    acte = ["-n", "consultation-specialiste", "--br", "31,50", "--frais-reels", "80", "--date", "2025-06-01", "--dptm"]
+    r = runner.invoke(app, args + (acte if args[0] == "comparer" else []))
+    assert r.exit_code == 2 and message in r.stderr, r.stderr
+    r = runner.invoke(app, ["comparer", "cabinets-dentaires", "--formules", "base,option-2,", *acte, "--format", "json"])
+    assert r.exit_code == 0 and [d["cle"] for d in json.loads(r.stdout)] == ["base", "option-2"]

@@ -37,8 +37,16 @@ class Cible:
         return self.contrat.formules[self.formule].libelle or self.formule
 
 
-def _separer(texte: str) -> list[str]:
-    return [m.strip() for m in re.split(r"[,;]", texte or "") if m.strip()]
+def _separer(texte: str, option: str = "--formules") -> list[str]:
+    """The items of a list option (`,` or `;`); an empty item between two separators is refused (a formula
+    or an id forgotten, not a wish); a separator at the end is ignored."""
+    morceaux = [m.strip() for m in re.split(r"[,;]", texte or "")]
+    while len(morceaux) > 1 and not morceaux[-1]:       # a separator at the end is harmless
+        morceaux.pop()
+    if len(morceaux) > 1 and not all(morceaux):
+        raise ComparaisonInvalide(f"{option} : élément vide dans « {apercu(texte)} » (deux virgules de suite ?) ; "
+                                  "retirez-le ou écrivez l'élément oublié")
+    return [m for m in morceaux if m]
 
 
 def lire_cibles(texte: str, contrat_defaut: str | None = None, charger=None) -> list[Cible]:
@@ -52,7 +60,7 @@ def lire_cibles(texte: str, contrat_defaut: str | None = None, charger=None) -> 
     morceaux = _separer(texte)
     if not morceaux:
         raise ComparaisonInvalide("--formules est vide : donnez au moins une formule, ex. --formules base,option-2")
-    vues: set[str] = set()
+    vues: set = set()
     cibles: list[Cible] = []
     inconnues: list[str] = []
     for m in morceaux:
@@ -69,6 +77,10 @@ def lire_cibles(texte: str, contrat_defaut: str | None = None, charger=None) -> 
         if not nom_contrat or not formule:
             raise ComparaisonInvalide(f"« {apercu(m)} » : écrivez contrat:formule (ex. cabinets-dentaires:option-2)")
         contrat = charger(nom_contrat)
+        if (contrat.fichier, formule) in vues:          # « option-2 » and « cabinets-dentaires:option-2 »
+            raise ComparaisonInvalide(f"la formule « {apercu(m)} » est donnée deux fois dans --formules "
+                                      f"(déjà comme {contrat.id}:{formule})")
+        vues.add((contrat.fichier, formule))
         if formule not in contrat.formules:
             inconnues.append(f"formule inconnue « {apercu(formule)} » pour le contrat {contrat.id}"
                              f"{suggestion(formule, contrat.formules)} (formules : {', '.join(contrat.formules)})")

@@ -170,8 +170,10 @@ def exemples_choisis(exemples: list[ExempleType], texte: str | None) -> list[Exe
     if not texte:
         return exemples
     ids = {e.id.upper(): e for e in exemples}
-    voulus = [m.upper() for m in _separer(texte)]
+    voulus = [m.upper() for m in _separer(texte, "--ids")]
     for v in voulus:
+        if voulus.count(v) > 1:
+            raise ComparaisonInvalide(f"l'exemple « {apercu(v)} » est donné deux fois dans --ids")
         if v not in ids:
             raise ComparaisonInvalide(f"exemple inconnu « {apercu(v)} »{suggestion(v, ids)} (exemples : {', '.join(ids)})")
     return [e for e in exemples if e.id.upper() in voulus]
