@@ -420,3 +420,14 @@ def test_listes_doublons_et_elements_vides_refuses(args, message):
     assert r.exit_code == 2 and message in r.stderr, r.stderr
     r = runner.invoke(app, ["comparer", "cabinets-dentaires", "--formules", "base,option-2,", *acte, "--format", "json"])
     assert r.exit_code == 0 and [d["cle"] for d in json.loads(r.stdout)] == ["base", "option-2"]
+
+
+def test_panier_compte_les_lignes_en_erreur_pas_les_couples(tmp_path):
+    """Two bad rows of a basket compared over two formulas are 2 rows in error, not « 4 actes » (one message per
+    formula stays, the count is of the basket's rows)."""
+    f = tmp_path / "panier.csv"
+    f.write_text("beneficiaire,date,nature,br,frais_reels,dptm\npaul,2025-06-01,consultation-specialiste,31.50,80,oui\n"
+                 "paul,2025-06-02,zzz,10,10,\npaul,2025-06-03,biologie,-1,10,\n", encoding="utf-8")
+    r = runner.invoke(app, ["comparer", "cabinets-dentaires", "--formules", "base,option-2", "--actes", str(f)])
+    assert r.exit_code == 1
+    assert r.stderr.endswith("2 ligne(s) du panier en erreur (pour 2 formules), non comptée(s) dans les totaux\n"), r.stderr

@@ -103,7 +103,10 @@ def comparer(
     if erreurs:
         for cle, n, m in erreurs:
             sys.stderr.write(f"erreur : {apercu(actes, 200)}:{n} ({apercu(cle, 80)}) : {m}\n")
-        sys.stderr.write(f"{len(erreurs)} acte(s) en erreur, non comptés dans les totaux\n")
+        lignes = len({n for _cle, n, _m in erreurs})
+        formules = len({cle for cle, _n, _m in erreurs})
+        sys.stderr.write(f"{lignes} ligne(s) du panier en erreur" + (f" (pour {formules} formules)" if formules > 1 else "")
+                         + ", non comptée(s) dans les totaux\n")
         raise typer.Exit(cli.EXIT_ECHECS)
 
 
