@@ -614,3 +614,14 @@ def test_sous_expression_sans_enveloppe():
         analyser("100 % BR, au minimum 50 € / an")
     e = analyser("90 % des frais réels dans la limite de 150 % BR")
     assert e.plafond is not None and e.plancher is None
+
+
+def test_pmss_par_an_ecrit_comme_les_brochures():
+    """« 2 % PMSS / an », as many brochures write it, is the same annual envelope as « crédit annuel 2 % PMSS »
+    (2 % × PMSS 2025 3 925 € = 78,50 € per civil year); « 2 % PMSS » alone stays a per-act amount."""
+    from simulateur.contrat.expressions import Enveloppe, PartPMSS, analyser
+    for texte in ("2 % PMSS / an", "crédit annuel 2 % PMSS", "2 % du PMSS par an"):
+        (t,) = analyser(texte).termes
+        assert isinstance(t, Enveloppe) and t.fraction_pmss == Decimal("0.02"), texte
+    (t,) = analyser("2 % PMSS").termes
+    assert isinstance(t, PartPMSS) and t.fraction == Decimal("0.02")

@@ -192,7 +192,7 @@ def _annee(texte: str | None) -> str:
 
 
 def _envelope_pmss(m, t):
-    if re.search(r"credit|par an|annuel|annee", t):
+    if re.search(r"credit|par an|/ an|annuel|annee", t):
         return Enveloppe(t, fraction_pmss=Decimal(m[1]) / CENT, annee=_annee(t))
     return PartPMSS(t, fraction=Decimal(m[1]) / CENT)
 
@@ -214,7 +214,7 @@ _SOURCES_MOTIFS = [
     (rf"^forfait (?:de )?{_N} € dont (?:au )?maximum {_N} € pour la monture$",
      lambda m, t: ForfaitOptique(t, montant=Decimal(m[1]), monture_max=Decimal(m[2]))),
     (rf"^forfait (?:de )?{_N} €$", lambda m, t: Fixe(t, montant=Decimal(m[1]))),
-    (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| annuel| par annee civile| par annee d'adhesion)?$",
+    (rf"^(?:credit (?:annuel )?(?:de )?)?{_N} % (?:du )?pmss(?: par an| / an| annuel| par annee civile| par annee d'adhesion)?$",
      _envelope_pmss),
     (r"^(\d{1,9}) / (\d{1,9}) (?:du )?pmss$", lambda m, t: PartPMSS(t, fraction=_fraction(m[1], m[2]))),
     (rf"^{_N} € / (\d{{1,9}}) seances? ({_AN}){_PAR_PERSONNE}$",
