@@ -57,6 +57,7 @@ def _preparer(contrat, form, acte, nat, etat, lire, ss, forfait_ac, expliquer, e
     a.plafond_annuel, a.montant_plafond = _plafond_annuel(contrat, form, acte, a) if contrat.plafonds_annuels else (None, None)
     a.deja = a.ss_brut + forfait_ac
     a.verse_avant = ZERO
+    a.composantes = (ZERO, ZERO)     # (frame, lenses) paid by the layers so far on a composed optics line
     a.consommations = list(ss.consommations)
     return a
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..domaine.erreurs import ActeInvalide
 from ..domaine.montant import ZERO, arrondi
 from .etat import Consommation
-from .garanties import valeur_composee, valeur_expression
+from .garanties import repartir, valeur_composee, valeur_expression
 from .plafonds import plafond_annuel
 from .resultat import Calcul, Etape
 
@@ -27,7 +27,7 @@ class ActeEnCours:
     """Everything the layers of one act share: the act, its line, the SS, the caps, the state read."""
     __slots__ = ("contrat", "acte", "nat", "etat", "lire", "expliquer", "ligne", "taux", "ss_brut", "forfait_ac",
                  "deja", "verse_avant", "caps", "refus", "stage", "note_stage", "plafond_annuel", "tm_total",
-                 "responsable", "consommations", "choisir", "cal", "montant_plafond")
+                 "responsable", "consommations", "choisir", "cal", "montant_plafond", "composantes")
 
 
 def _bornes(a: ActeEnCours, cellule, garantie, reste, responsable=True):
@@ -58,7 +58,7 @@ def _valeur(a: ActeEnCours, cellule, col_id, inclusif, responsable=True):
     acte, ligne = a.acte, a.ligne
     if ligne.composition:
         return valeur_composee(a.contrat, ligne, col_id, acte, acte.br, acte.frais_reels, a.ss_brut, a.lire, a.taux, inclusif,
-                               a.responsable and responsable, a.expliquer, a.choisir)
+                               a.responsable and responsable, a.expliquer, a.choisir, a.composantes)
     cle = (a.contrat.id, "compteurs", ligne.compteurs, col_id) if ligne.compteurs else (a.contrat.id, ligne.index, col_id)
     return valeur_expression(cellule, a.nat, acte, acte.br, acte.frais_reels, a.ss_brut, a.lire, a.etat, cle, a.expliquer,
                              a.cal)
@@ -119,6 +119,7 @@ def payer(a: ActeEnCours, cellule, col_id, niveau, calcul):
         a.note_stage is not None and calcul.append(a.note_stage)
         responsable or calcul.append(Calcul("couche.non_responsable"))
     v = _valeur(a, cellule, col_id, inclusif, responsable)
+    ligne_composee = bool(a.ligne.composition)
     if calcul is not None and v.details:
         calcul.extend(v.details)
     dispo = sum((e[1] for e in v.envs), ZERO) if v.envs else ZERO
@@ -144,6 +145,10 @@ def payer(a: ActeEnCours, cellule, col_id, niveau, calcul):
                                  a.tm_total - (a.deja - a.ss_brut - a.forfait_ac), a.verse_avant, calcul, conso)
         borne = b or borne
     paye = arrondi(paye)
+    if ligne_composee:
+        # what this layer paid on the frame and on the lenses: the next levels pay only what is left of each
+        m, v_ = repartir(paye, v.parts)
+        a.composantes = (a.composantes[0] + m, a.composantes[1] + v_)
     if v.envs:
         borne = _enveloppes(a, v, inclusif, paye, hors_env, place, borne, calcul, conso)
     if v.comptes and a.verse_avant + paye > 0:

@@ -214,28 +214,84 @@ class _EtatVide:
 _VIDE = _EtatVide()
 
 
+class ValeurComposee(Valeur):
+    """The value of a composed line for one layer, and `parts` (frame, lenses): what the layer's value
+    attributes to each component (negative in an inclusive level whose total on a component is below
+    what the SS and the previous levels already paid on it)."""
+    __slots__ = ("parts",)
+
+    def __init__(self, somme, details, parts):
+        super().__init__(somme, details)
+        self.parts = parts
+
+
+def repartir(paye: Decimal, parts: tuple) -> tuple:
+    """(frame, lenses) share of what a layer paid for a composed equipment: the frame first, up to its
+    part, the lenses the rest. `paye` ≤ the sum of the positive parts (a layer pays at most its line's
+    value), up to the rounding to the cent."""
+    monture = min(max(parts[0], ZERO), paye)
+    return monture, paye - monture
+
+
+def _plafond_monture(responsable, acte, lire):
+    """The contrat responsable frame ceiling (SS included, R871-2 3° CSS) or None."""
+    if responsable and acte.panier != "100-sante":
+        return lire.optionnel("responsable.monture_plafond")
+    return None
+
+
 def _monture(contrat, ligne, col_id, acte, tiers_br, tiers_ss, inclusif, responsable, lire, details, choisir, taux):
     comp = ligne.composition
     v = _composante(contrat, col_id, acte, replace(acte, nature=comp["monture"], quantite=1, br=tiers_br,
                                                    frais_reels=acte.monture), 1, tiers_ss, inclusif, lire, details, choisir, taux)
+    if not inclusif:
+        return v
     retenu = min(v, acte.monture)
-    if responsable and acte.panier != "100-sante":
-        m_max = lire.optionnel("responsable.monture_plafond")
-        if m_max is not None and m_max < retenu:
-            retenu = m_max
-            details is not None and details.append(Calcul("compose.monture_plafond", plafond=m_max))
+    m_max = _plafond_monture(responsable, acte, lire)
+    if m_max is not None and m_max < retenu:
+        retenu = m_max
+        details is not None and details.append(Calcul("compose.monture_plafond", plafond=m_max))
     if retenu < v:
         details is not None and details.append(Calcul("compose.monture_retenue", valeur=retenu, monture=acte.monture))
     return retenu
 
 
-def valeur_composee(contrat, ligne, col_id, acte, br, fr, ss_brut, lire, taux, inclusif, responsable, expliquer, choisir):
+def _reste_monture(v, acte, ss, avant, responsable, lire, details):
+    """An added level's frame part: at most what is left of the frame's price (and, in a contrat
+    responsable, of the frame ceiling, SS included) after the SS's share and the previous levels' parts."""
+    m_max = _plafond_monture(responsable, acte, lire)
+    borne = acte.monture if m_max is None else min(acte.monture, m_max)
+    reste = max(borne - ss - avant, ZERO)
+    if reste < v:
+        details is not None and details.append(Calcul("compose.monture_reste", valeur=reste, monture=acte.monture,
+                                                      plafond=m_max, ss=ss, avant=avant))
+        return reste
+    return max(v, ZERO)
+
+
+def _reste_verres(v, prix, ss, avant, details):
+    """An added level's lenses part: at most what is left of the lenses' price after the SS's share and the
+    previous levels' parts."""
+    reste = max(prix - ss - avant, ZERO)
+    if reste < v:
+        details is not None and details.append(Calcul("compose.verres_reste", valeur=reste, prix=prix, ss=ss, avant=avant))
+        return reste
+    return max(v, ZERO)
+
+
+def valeur_composee(contrat, ligne, col_id, acte, br, fr, ss_brut, lire, taux, inclusif, responsable, expliquer, choisir,
+                    avant=(ZERO, ZERO)) -> ValeurComposee:
     """A composed line (`composition: {monture: …, verres: …}`): frame row + one lens row per lens class.
 
     The equipment's BR and SS are shared equally between the frame and the two lenses (class B:
-    0,05 € each). The frame part is bounded by the frame's price (`monture`) and, in a contrat
-    responsable, by the frame ceiling (SS included); the lenses together by their price (FR −
-    monture). Inclusive level: a component whose cell pays nothing beyond the SS counts its SS share.
+    0,05 € each). `avant` = (frame, lenses) parts of the previous levels (`repartir`), euros.
+    Inclusive level: the frame is bounded by its price and, in a contrat responsable, by the frame
+    ceiling (SS included, R871-2 3° CSS), the lenses together by their price (FR − monture); a
+    component whose cell pays nothing beyond the SS counts its SS share; the value is the total, of
+    which the layer pays what exceeds the SS and the previous levels. Added level (`en-complement`):
+    each component's part is bounded by what is LEFT of its price (and of the frame ceiling) after
+    the SS's share and the previous levels' parts on it. Raises ActeInvalide (`monture` or `verres`
+    missing, frame above the frais réels).
     """
     if acte.monture is None:
         raise ActeInvalide("requis-optique", "monture", ligne=ligne.libelle)
@@ -253,8 +309,15 @@ def valeur_composee(contrat, ligne, col_id, acte, br, fr, ss_brut, lire, taux, i
         sous = replace(acte, nature=ligne.composition["verres"], quantite=n, verres=(classe, classe), br=tiers_br * n,
                        frais_reels=prix_verres)
         v_v += _composante(contrat, col_id, acte, sous, n, tiers_ss * n, inclusif, lire, details, choisir, taux)
-    if v_v > prix_verres:
-        details is not None and details.append(Calcul("compose.verres_retenus", valeur=prix_verres))
-        v_v = prix_verres
+    ss_verres = tiers_ss * len(acte.verres)
+    if not inclusif:
+        v_m = _reste_monture(v_m, acte, tiers_ss, avant[0], responsable, lire, details)
+        v_v = _reste_verres(v_v, prix_verres, ss_verres, avant[1], details)
+        parts = (v_m, v_v)
+    else:
+        if v_v > prix_verres:
+            details is not None and details.append(Calcul("compose.verres_retenus", valeur=prix_verres))
+            v_v = prix_verres
+        parts = (v_m - tiers_ss - avant[0], v_v - ss_verres - avant[1])
     details is not None and details.append(Calcul("compose.total", monture=v_m, verres=v_v, valeur=v_m + v_v))
-    return Valeur(v_m + v_v, details)
+    return ValeurComposee(v_m + v_v, details, parts)

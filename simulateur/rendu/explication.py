@@ -42,6 +42,13 @@ def _element(v):
     return f"{ou} : « {v['texte']} » (BR {_e(v['br'])}, SS {_e(v['ss'])}, × {v['n']}) = {_e(v['valeur'])}"
 
 
+def _monture_reste(v):
+    prix = (f"min(prix {_e(v['monture'])}, plafond responsable {_e(v['plafond'])})" if v["plafond"] is not None
+            else f"prix {_e(v['monture'])}")
+    return (f"monture retenue : {_e(v['valeur'])} (reste sur la monture : {prix} − SS {_e(v['ss'])} − niveaux "
+            f"précédents {_e(v['avant'])})")
+
+
 def _renouvellement(v):
     quoi = {"monture": "monture", "verres": "verres", "?": "aide auditive"}.get(v["element"], f"aide auditive ({v['element']})")
     return (f"renouvellement ({quoi}) non pris en charge avant le {v['permis'].isoformat()} (dernière délivrance le "
@@ -218,6 +225,9 @@ PHRASES = {
     "compose.monture_plafond": lambda v: f"monture : plafond responsable {_e(v['plafond'])} (SS incluse)",
     "compose.monture_retenue": lambda v: f"monture retenue : {_e(v['valeur'])} (prix de la monture {_e(v['monture'])})",
     "compose.verres_retenus": lambda v: f"verres retenus : {_e(v['valeur'])} (prix des deux verres, FR − monture)",
+    "compose.monture_reste": _monture_reste,
+    "compose.verres_reste": lambda v: (f"verres retenus : {_e(v['valeur'])} (reste sur les verres : prix {_e(v['prix'])} "
+                                       f"− SS {_e(v['ss'])} − niveaux précédents {_e(v['avant'])})"),
     "compose.total": lambda v: f"équipement : monture {_e(v['monture'])} + verres {_e(v['verres'])} = {_e(v['valeur'])}",
     "enveloppe.utilisee": lambda v: f"enveloppe « {v['texte']} » : disponible {_e(v['reste'])} → utilisé {_e(v['pris'])}",
     "plafond_annuel.reste": _plafond_annuel,
