@@ -262,7 +262,8 @@ def test_liste_blanche_des_termes():
     assert c(ex.analyser("–"), _niveau(), ("x",), cles).statut == "rien"
     assert c(ex.analyser("forfait de 200 € dont au maximum 100 € pour la monture"), _niveau(), ("x",), cles).statut == "repli"
     assert c(ex.analyser("40 € / an + crédit 50 € par année civile"), _niveau(), ("x",), cles).statut == "repli"
-    assert c(ex.analyser("12.3456789 €"), _niveau(), ("x",), cles).statut == "repli"
+    with pytest.raises(ex.ExpressionInvalide, match="plus de deux décimales"):      # refused by the format itself
+        ex.analyser("12.3456789 €")
 
     @dataclasses.dataclass(slots=True, eq=False)
     class EnveloppeBiennale(ex.Enveloppe):
