@@ -157,6 +157,46 @@ def test_api_polars_arrow_pandas():
     assert isinstance(p, pandas.DataFrame) and list(p["securite_sociale"]) == [Decimal("20.05"), Decimal("4.00")]
 
 
+def test_api_dict_de_colonnes():
+    """A dict of columns is a polars DataFrame (before: « TypeError: Cannot convert str to pyarrow.lib.RecordBatch »).
+    Amounts of ACTES (comment at the top): paul 76,75 / reste 3,25 ; marie 8,00 / reste 2,00."""
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    colonnes = {"beneficiaire": ["paul", "marie"], "date": ["2025-06-01", "2025-06-02"],
+                "nature": ["consultation-specialiste", "biologie"], "br": ["31.50", "10"], "frais_reels": ["80", "10"],
+                "dptm": ["oui", ""]}
+    res = simuler_portefeuille(colonnes, "cabinets-dentaires", "option-2")
+    assert isinstance(res, polars.DataFrame)
+    assert res["total_rembourse"].to_list() == [Decimal("76.75"), Decimal("8.00")]
+    assert res["reste_a_charge"].to_list() == [Decimal("3.25"), Decimal("2.00")]
+
+
+@pytest.mark.parametrize("actes, attendu", [
+    (None, "reçu None"), ([{"beneficiaire": "paul"}], "reçu list"), (42, "reçu int"),
+    ({"beneficiaire": ["a", "b"], "date": ["2025-06-01"]}, "pas la même longueur (beneficiaire : 2, date : 1)"),
+    ({"beneficiaire": "paul"}, "la clé 'beneficiaire' donne str"),
+    ({"beneficiaire": ["a", "b"], "br": ["31.50", 2]}, "une colonne mêle des types"),
+])
+def test_api_table_d_un_autre_genre_typeerror(actes, attendu):
+    """Not a table: TypeError in French (before: None was « <table> : fichier introuvable », a dict a pyarrow error)."""
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    with pytest.raises(TypeError, match="^simuler_portefeuille : ") as e:
+        simuler_portefeuille(actes, "cabinets-dentaires", "option-2")
+    assert attendu in str(e.value)
+
+
+@pytest.mark.parametrize("options, attendu", [
+    (dict(moteur="zz"), "moteur « zz » inconnu"), (dict(moteur="ligne"), "moteur « ligne » inconnu"),
+    (dict(workers=2), "vont avec moteur=\"dask\""), (dict(scheduler="tcp://h:8786"), "vont avec moteur=\"dask\""),
+])
+def test_api_moteur_inconnu_refuse(options, attendu):
+    """`moteur` other than "colonnes" / "dask" (before: accepted without a word, computed on "colonnes")."""
+    from simulateur.lot.lecture import LotInvalide
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    df = polars.read_csv(io.StringIO(ACTES), infer_schema=False)
+    with pytest.raises(LotInvalide, match=attendu):
+        simuler_portefeuille(df, "cabinets-dentaires", "option-2", **options)
+
+
 def test_api_fichier_et_lazyframe(tmp_path):
     from simulateur.lot.portefeuille import simuler_portefeuille
     f = tmp_path / "a.csv"
