@@ -8,6 +8,10 @@ The Python API the command line is built on:
                                                 br="31.50", frais_reels="80", dptm=True))
     r.reste_a_charge  # Decimal('3.25')
 
+`simuler` also takes a shipped contract's id or a YAML path (loaded as `charger_contrat` does). Errors:
+a value that cannot be used raises an `ErreurSimulateur` (its text is the French message); an argument
+of the wrong kind (None, a dict where an `Acte` is expected…) raises `TypeError`, in French too.
+
 Batches (each beneficiary's annual state replayed in date order): `simuler_lot(actes, contrat, formule)`;
 portfolios on the columnar engine (polars frames, Arrow tables, Dask frames; the optional extra
 `simulateur[portefeuille]`): `simuler_portefeuille(actes, contrat, formule)`.
@@ -29,7 +33,7 @@ _OU = {
     "ActeInvalide": "domaine.erreurs", "ContratIntrouvable": "domaine.erreurs", "ContratInvalide": "domaine.erreurs",
     "ErreurSimulateur": "domaine.erreurs", "FormuleInconnue": "domaine.erreurs",
     "Contrat": "contrat.modele", "lire_contrat": "contrat.chargeur", "charger_contrat": "contrat.depot",
-    "EtatBeneficiaire": "moteur.etat", "Resultat": "moteur.resultat", "simuler": "moteur.calcul",
+    "EtatBeneficiaire": "moteur.etat", "Resultat": "moteur.resultat", "simuler": "api",
     "simuler_lot": "lot", "ResultatLot": "lot", "lire_actes": "lot",
     "simuler_portefeuille": "lot.portefeuille",
 }

@@ -592,6 +592,53 @@ def test_entree_standard_et_separateur_final(tmp_path):
         simuler_lot([], "contrat-qui-n-existe-pas", "base")         # checked at once, not at the first result
 
 
+# Specialist DPTM, BR 31,50, FR 80, 2025, cabinets-dentaires option-2 (docs/calcul.md §6; Résumé AG2R,
+# « Consultations, visites spécialistes ») : SS 70 % × 31,50 = 22,05 − PF 2 = 20,05 ; Base 100 % BR − SS brute
+# = 31,50 − 22,05 = 9,45 ; Option 2 + 150 % BR = 47,25 ; total 20,05 + 9,45 + 47,25 = 76,75 ; reste 80 − 76,75 = 3,25.
+SPECIALISTE = dict(nature="consultation-specialiste", date="2025-06-01", br="31.50", frais_reels="80", dptm=True)
+
+
+def test_api_simuler_accepte_un_identifiant_ou_un_chemin_de_contrat():
+    """`simuler` takes a shipped id or a YAML path as `simuler_lot` does (before: AttributeError « 'str' object
+    has no attribute 'formule' »); the amounts are those of the loaded contract."""
+    acte = creer_acte(**SPECIALISTE)
+    for contrat in ("cabinets-dentaires", RACINE / "contrats" / "cabinets-dentaires.yaml"):
+        r = simuler(contrat, "option-2", acte)
+        assert (r.total_rembourse, r.reste_a_charge) == (Decimal("76.75"), Decimal("3.25"))
+
+
+@pytest.mark.parametrize("appel, attendu", [
+    (lambda a: simuler(None, "option-2", a), "simuler : contrat attendu"),
+    (lambda a: simuler(42, "option-2", a), "reçu int"),
+    (lambda a: simuler("cabinets-dentaires", None, a), "simuler : formule attendue en texte"),
+    (lambda a: simuler("cabinets-dentaires", "option-2", dict(SPECIALISTE)), "reçu dict ; construisez-le avec creer_acte"),
+    (lambda a: simuler("cabinets-dentaires", "option-2", None), "reçu None ; construisez-le avec creer_acte"),
+    (lambda a: simuler("cabinets-dentaires", "option-2", a, etat={}), "simuler : etat attendu"),
+    (lambda a: list(lire_actes(None)), "lire_actes : chemin d'un fichier CSV ou flux ouvert"),
+    (lambda a: lire_actes(b"beneficiaire,date\n"), "io.BytesIO"),
+    (lambda a: simuler_lot(None, "cabinets-dentaires", "option-2"), "simuler_lot : une suite d'actes est attendue"),
+    (lambda a: simuler_lot("actes.csv", "cabinets-dentaires", "option-2"), "lire_actes(chemin)"),
+    (lambda a: simuler_lot({"beneficiaire": "A"}, "cabinets-dentaires", "option-2"), "dict seul"),
+    (lambda a: charger_contrat(None), "charger_contrat : identifiant de contrat livré"),
+])
+def test_api_mauvais_genre_d_argument_typeerror_en_francais(appel, attendu):
+    """A wrong kind of argument to the public functions: TypeError with a French message saying what to give
+    (before: AttributeError « 'NoneType' object has no attribute … », TypeError « 'NoneType' object is not
+    iterable », ContratIntrouvable « contrat inconnu « None » »)."""
+    with pytest.raises(TypeError) as e:
+        appel(creer_acte(**SPECIALISTE))
+    assert attendu in str(e.value) and "object" not in str(e.value)
+
+
+def test_api_creer_acte_booleen_n_est_pas_un_montant():
+    """`frais_reels=True` is refused as a boolean (Python would count it as 1), not « un nombre à virgule flottante »."""
+    from simulateur.domaine.erreurs import ActeInvalide
+    with pytest.raises(ActeInvalide) as e:
+        creer_acte(**dict(SPECIALISTE, frais_reels=True))
+    texte = message(e.value, "api")
+    assert "True est un booléen, pas un montant" in texte and "flottante" not in texte
+
+
 def test_json_avec_lignes_courtes_et_longues(tmp_path):
     texte = "beneficiaire,date,nature,br,frais_reels,age\nA,2025-01-10,biologie,10,10\nA,2025-01-11,biologie,10,10,40,,\n"
     r, _ = lot(tmp_path, texte, "--contrat", "cabinets-dentaires", "--formule", "base", "--format", "json")

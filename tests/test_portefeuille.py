@@ -157,6 +157,46 @@ def test_api_polars_arrow_pandas():
     assert isinstance(p, pandas.DataFrame) and list(p["securite_sociale"]) == [Decimal("20.05"), Decimal("4.00")]
 
 
+def test_api_dict_de_colonnes():
+    """A dict of columns is a polars DataFrame (before: « TypeError: Cannot convert str to pyarrow.lib.RecordBatch »).
+    Amounts of ACTES (comment at the top): paul 76,75 / reste 3,25 ; marie 8,00 / reste 2,00."""
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    colonnes = {"beneficiaire": ["paul", "marie"], "date": ["2025-06-01", "2025-06-02"],
+                "nature": ["consultation-specialiste", "biologie"], "br": ["31.50", "10"], "frais_reels": ["80", "10"],
+                "dptm": ["oui", ""]}
+    res = simuler_portefeuille(colonnes, "cabinets-dentaires", "option-2")
+    assert isinstance(res, polars.DataFrame)
+    assert res["total_rembourse"].to_list() == [Decimal("76.75"), Decimal("8.00")]
+    assert res["reste_a_charge"].to_list() == [Decimal("3.25"), Decimal("2.00")]
+
+
+@pytest.mark.parametrize("actes, attendu", [
+    (None, "reçu None"), ([{"beneficiaire": "paul"}], "reçu list"), (42, "reçu int"),
+    ({"beneficiaire": ["a", "b"], "date": ["2025-06-01"]}, "pas la même longueur (beneficiaire : 2, date : 1)"),
+    ({"beneficiaire": "paul"}, "la clé 'beneficiaire' donne str"),
+    ({"beneficiaire": ["a", "b"], "br": ["31.50", 2]}, "une colonne mêle des types"),
+])
+def test_api_table_d_un_autre_genre_typeerror(actes, attendu):
+    """Not a table: TypeError in French (before: None was « <table> : fichier introuvable », a dict a pyarrow error)."""
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    with pytest.raises(TypeError, match="^simuler_portefeuille : ") as e:
+        simuler_portefeuille(actes, "cabinets-dentaires", "option-2")
+    assert attendu in str(e.value)
+
+
+@pytest.mark.parametrize("options, attendu", [
+    (dict(moteur="zz"), "moteur « zz » inconnu"), (dict(moteur="ligne"), "moteur « ligne » inconnu"),
+    (dict(workers=2), "vont avec moteur=\"dask\""), (dict(scheduler="tcp://h:8786"), "vont avec moteur=\"dask\""),
+])
+def test_api_moteur_inconnu_refuse(options, attendu):
+    """`moteur` other than "colonnes" / "dask" (before: accepted without a word, computed on "colonnes")."""
+    from simulateur.lot.lecture import LotInvalide
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    df = polars.read_csv(io.StringIO(ACTES), infer_schema=False)
+    with pytest.raises(LotInvalide, match=attendu):
+        simuler_portefeuille(df, "cabinets-dentaires", "option-2", **options)
+
+
 def test_api_fichier_et_lazyframe(tmp_path):
     from simulateur.lot.portefeuille import simuler_portefeuille
     f = tmp_path / "a.csv"
@@ -200,6 +240,94 @@ def test_lot_moteur_dask_grappe_existante_et_locale(tmp_path, grappe):
     assert r.stdout == ref.stdout and r.exit_code == ref.exit_code
     r = runner.invoke(app, ["lot", str(f), "--moteur", "dask", "--workers", "2", "-s"])
     assert r.stdout == ref.stdout
+
+
+@pytest.mark.parametrize("adresse, attendu", [
+    ("zz://x", "schéma « zz » inconnu de Dask"), ("", "adresse vide"), ("127.0.0.1:8786", "« 127.0.0.1:8786 »"),
+    ("tcp://hote", "« tcp://hote »"), ("tcp://hote:99999", "« tcp://hote:99999 »")])
+def test_lot_scheduler_adresse_illisible_refusee_avant_tout(tmp_path, adresse, attendu):
+    """`--scheduler` not of the form tcp://hôte:port: exit 2 at once (no connection tried, no cluster started),
+    the expected form said, the output file untouched. Before the fix, "" started a local cluster and
+    zz://x was « erreur interne du moteur dask (ValueError : unknown address scheme…) »."""
+    sortie = tmp_path / "sortie.csv"
+    sortie.write_text("ancien\n", encoding="utf-8")
+    r = lot(tmp_path, "--moteur", "dask", "--scheduler", adresse, "-o", str(sortie))
+    assert r.exit_code == 2, r.output
+    assert "--scheduler" in r.stderr and attendu in r.stderr and "tcp://hôte:port" in r.stderr
+    assert "interne" not in r.stderr and sortie.read_text(encoding="utf-8") == "ancien\n"
+
+
+def _serveur(reponse: bytes | None):
+    """A local TCP server that accepts and sends `reponse` (garbage), or nothing at all (None), then keeps
+    the connection open: not a Dask scheduler. Returns (address, socket to close)."""
+    import socket
+    import threading
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(8)
+    ouvertes = []
+
+    def accepter():
+        while True:
+            try:
+                c, _ = s.accept()
+            except OSError:
+                return
+            ouvertes.append(c)
+            if reponse is not None:
+                c.sendall(reponse)
+
+    threading.Thread(target=accepter, daemon=True).start()
+    return f"tcp://127.0.0.1:{s.getsockname()[1]}", s
+
+
+def _port_ferme() -> str:
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()                    # nothing listens there any more
+    return f"tcp://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize("genre", ["ferme", "muet", "n-importe-quoi"])
+def test_lot_scheduler_injoignable_ou_pas_dask(tmp_path, monkeypatch, genre):
+    """A closed port, a server that never answers (as `python3 -m http.server` does to Dask's handshake),
+    a server that answers garbage (in the field: « MemoryError : Unable to allocate 3.07 EiB »): exit 2
+    within the connection delay (shortened to 1 s here, 20 s by default), one French message naming the
+    scheduler, the output untouched. Before the fix: « f.csv : écriture impossible » after 30 s for the
+    closed port, no end for the silent server, « erreur interne » in English for the garbage."""
+    pytest.importorskip("dask.distributed")
+    import time
+    from simulateur.lot.portefeuille import executeurs
+    monkeypatch.setattr(executeurs, "DELAI_CONNEXION", 1.0)
+    serveur = None
+    if genre == "ferme":
+        adresse = _port_ferme()
+    else:
+        adresse, serveur = _serveur(None if genre == "muet" else b"\xff" * 64 + b"HTTP/1.0 400 Bad Request\r\n\r\n")
+    sortie = tmp_path / "sortie.csv"
+    sortie.write_text("ancien\n", encoding="utf-8")
+    debut = time.monotonic()
+    try:
+        r = lot(tmp_path, "--moteur", "dask", "--scheduler", adresse, "-o", str(sortie))
+    finally:
+        if serveur is not None:
+            serveur.close()
+    assert time.monotonic() - debut < 15
+    assert r.exit_code == 2, r.output
+    assert f"--scheduler {adresse} : grappe injoignable ou pas une grappe Dask" in r.stderr
+    assert "écriture impossible" not in r.stderr and "interne" not in r.stderr
+    assert sortie.read_text(encoding="utf-8") == "ancien\n"
+
+
+def test_portefeuille_scheduler_illisible_leve_lot_invalide():
+    """The Python API checks `scheduler=` the same way: LotInvalide (an ErreurSimulateur), nothing started."""
+    from simulateur.lot.lecture import LotInvalide
+    from simulateur.lot.portefeuille import simuler_portefeuille
+    df = polars.read_csv(io.StringIO(ACTES), infer_schema=False)
+    with pytest.raises(LotInvalide, match="tcp://hôte:port"):
+        simuler_portefeuille(df, "cabinets-dentaires", "option-2", moteur="dask", scheduler="zz://x")
 
 
 # ------------------------------------------------------------------ start-up

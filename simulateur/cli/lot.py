@@ -206,6 +206,21 @@ def _verifier_avant(fichier, format, sortie, resume_sortie, autres, contrats_dos
     _dire_homonymes(contrats_dossier)
 
 
+def _verifier_dask(moteur, workers, scheduler, erreur):
+    """--workers / --scheduler only with --moteur dask, and --scheduler of the form tcp://hôte:port, checked
+    before anything starts (`erreur`: exit 2 with the French message). Returns the address, spaces removed."""
+    if (workers is not None or scheduler is not None) and moteur != "dask":
+        erreur("--workers et --scheduler vont avec --moteur dask")
+    if scheduler is None:
+        return None
+    from ..lot.lecture import LotInvalide
+    from ..lot.moteurs import verifier_adresse
+    try:
+        return verifier_adresse(scheduler)
+    except LotInvalide as e:
+        erreur(str(e))
+
+
 def enregistrer(app) -> None:
     """Adds this module's commands to `app`."""
     from . import _DEBUG, EXIT_ECHECS, EXIT_INTERRUPTION, EXIT_OK, erreur, proteger
@@ -236,8 +251,7 @@ def enregistrer(app) -> None:
             _verifier_sorties(format, sortie, resume, resume_sortie)
         except SortieInvalide as e:
             erreur(str(e))
-        if (workers is not None or scheduler is not None) and moteur != "dask":
-            erreur("--workers et --scheduler vont avec --moteur dask")
+        scheduler = _verifier_dask(moteur, workers, scheduler, erreur)
         from pathlib import Path
         options = dict(contrat=contrat, formule=formule, format=format, decimale=decimale, debug=_DEBUG["actif"],
                        dossiers=[Path(d) for d in contrats_dossier], strict=strict)

@@ -114,7 +114,16 @@ _CACHE: dict = {}
 
 
 def charger_contrat(nom: str | os.PathLike) -> Contrat:
-    """A shipped contract by id, or a YAML file by path; parsed once per process and per content."""
+    """A shipped contract by id (« cabinets-dentaires »), or a YAML file by path (str or `os.PathLike`) → the
+    `Contrat`; parsed once per process and per content.
+
+    Raises ContratIntrouvable (an unknown id, with the shipped ids and a suggestion; a missing or
+    unreadable file; a folder), ContratInvalide (the file's problems, each with `fichier:ligne`) — both
+    `ErreurSimulateur` — and TypeError (French) when `nom` is neither a text nor a path (None, a number…).
+    """
+    if not isinstance(nom, (str, os.PathLike)):
+        raise TypeError("charger_contrat : identifiant de contrat livré (ex. \"cabinets-dentaires\") ou chemin "
+                        f"d'un fichier .yaml attendu, reçu {'None' if nom is None else type(nom).__name__}")
     chemin = chemin_contrat(str(nom))
     affiche = nom_affiche(chemin, str(nom))
     texte = lire_texte(chemin, affiche)

@@ -18,7 +18,7 @@ _NOMBRE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class MontantInvalide(ValueError):
-    """A text that is not an amount. `raison` is a stable code (flottant, illisible, infini, negatif,
+    """A text that is not an amount. `raison` is a stable code (booleen, flottant, illisible, infini, negatif,
     decimales, trop-grand); `texte` is what was given. The renderer words it."""
 
     def __init__(self, raison: str, texte: str = ""):
@@ -35,11 +35,14 @@ def arrondi(x: Decimal) -> Decimal:
 def lire_decimal(texte: str | int | Decimal) -> Decimal:
     """`31.50`, `31,50`, `31,50 €`, `1 234,56`, `1.234,56`, `1,234.56` → Decimal (sign allowed).
 
-    Raises MontantInvalide (raison flottant, illisible, infini). Floats are refused so that no
-    binary rounding error can enter; digits must be ASCII; spaces are only thousands separators
-    between groups of three digits (`8 0` is refused, not read as 80).
+    Raises MontantInvalide (raison booleen, flottant, illisible, infini). Floats are refused so that no
+    binary rounding error can enter; a boolean (True, False) is not an amount (Python counts it as
+    1 or 0: refused, not read); digits must be ASCII; spaces are only thousands separators between
+    groups of three digits (`8 0` is refused, not read as 80).
     """
-    if isinstance(texte, (bool, float)):
+    if isinstance(texte, bool):
+        raise MontantInvalide("booleen", repr(texte))
+    if isinstance(texte, float):
         raise MontantInvalide("flottant", repr(texte))
     if isinstance(texte, Decimal):
         valeur = texte

@@ -73,11 +73,21 @@ def _texte_source(source) -> tuple[str, str]:
 
 
 def lire_actes(source) -> Iterator[LigneActe]:
-    """Rows of a batch file (path, text stream or binary stream), one `LigneActe` each, in file order.
+    """Rows of a batch file (path as str or `os.PathLike`, text stream or binary stream), one `LigneActe`
+    each, in file order.
 
-    Raises LotInvalide (before the first row) when the file cannot be read or the header lacks a
-    required column; a bad row is a LigneActe with `erreur` set (never a lost row).
+    Raises TypeError (French, at the call) when `source` is none of these (None, bytes, a list…);
+    LotInvalide (an ErreurSimulateur, before the first row) when the file cannot be read or the header
+    lacks a required column; a bad row is a LigneActe with `erreur` set (never a lost row).
     """
+    if not isinstance(source, (str, os.PathLike)) and not callable(getattr(source, "read", None)):
+        indice = " (des octets : io.BytesIO(donnees))" if isinstance(source, (bytes, bytearray)) else ""
+        raise TypeError("lire_actes : chemin d'un fichier CSV ou flux ouvert (texte ou binaire) attendu"
+                        f"{indice}, reçu {'None' if source is None else type(source).__name__}")
+    return _lire_actes(source)
+
+
+def _lire_actes(source) -> Iterator[LigneActe]:
     texte, nom = _texte_source(source)
     table = Table(texte, nom)
     norm = [normaliser_colonne(n) or n for n in table.noms]
@@ -160,9 +170,31 @@ def simuler_lot(actes: Iterable, contrat=None, formule: str | None = None, *, pa
     and formula are checked at once (ErreurSimulateur); all acts are read before the first result.
     `strict`: a parameter past its last published value is the row's error (else carried forward, and shown
     in the result's `hypotheses`).
+
+    Raises TypeError (French, at the call) when `actes` is not a collection of acts (None, a file name:
+    read it with `lire_actes`, a lone dict: put it in a list), and at the first result for an item of
+    another kind; ErreurSimulateur (ContratIntrouvable, ContratInvalide, FormuleInconnue) for the
+    contract or formula.
     """
+    _verifier_actes(actes)
     choix = Choix(contrat, formule)          # an unknown contract or formula: raised now, not at the first result
     return _simuler_lot(choix, actes, formule, parametres, expliquer, strict)
+
+
+def _verifier_actes(actes) -> None:
+    """TypeError (French) unless `actes` is an iterable of acts (not a text, a path, bytes or a lone dict)."""
+    quoi = "None" if actes is None else type(actes).__name__
+    if isinstance(actes, (str, bytes, os.PathLike)):
+        raise TypeError(f"simuler_lot : une suite d'actes est attendue, reçu {quoi} ; pour un fichier CSV, "
+                        "lisez-le d'abord : simuler_lot(lire_actes(chemin), contrat, formule)")
+    if isinstance(actes, dict):
+        raise TypeError("simuler_lot : une suite d'actes est attendue, reçu un dict seul ; mettez-le dans une "
+                        "liste : simuler_lot([acte], contrat, formule)")
+    try:
+        iter(actes)
+    except TypeError:
+        raise TypeError(f"simuler_lot : une suite d'actes est attendue (liste de dict, de couples (beneficiaire, "
+                        f"Acte) ou les lignes de lire_actes), reçu {quoi}") from None
 
 
 def _simuler_lot(choix, actes, formule, parametres, expliquer, strict=False) -> Iterator[ResultatLot]:

@@ -108,3 +108,31 @@ def choisir(moteur: str, fichier: str, format: str, raison_ligne: str | None = N
         raise LotInvalide(f"{quoi} demande {', '.join(manque)}, non installé(s) ; indice : {_installer()} "
                           "(sans eux : --moteur ligne et des fichiers CSV)")
     return moteur
+
+
+# The address schemes of Dask's communication layer (`distributed.comm.registry.backends`), named here so
+# that checking `--scheduler` imports nothing. `inproc://` is a cluster inside this very process.
+SCHEMAS_DASK = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+_HOTE_PORT = r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?):(\d{1,5})"
+
+
+def verifier_adresse(adresse) -> str:
+    """`--scheduler` / `scheduler=`: the address of a Dask scheduler, `tcp://hôte:port` (or tls://, ws://,
+    wss://, ucx:// with a host and a port; inproc://… as Dask writes it), spaces around removed. Returns
+    it; raises LotInvalide (French, with the expected form) for anything else — an empty text, another
+    scheme, no port, a port past 65535 — before anything starts."""
+    import re
+    texte = adresse.strip() if isinstance(adresse, str) else None
+    m = re.fullmatch(r"([A-Za-z][A-Za-z0-9+.-]*)://(.+)", texte or "")
+    schema = m.group(1).lower() if m else None
+    if schema == "inproc" or (schema in SCHEMAS_DASK and (p := re.fullmatch(_HOTE_PORT, m.group(2)))
+                              and 0 < int(p.group(1)) < 65536):
+        return texte
+    if texte is None or not texte:
+        quoi = "adresse vide" if texte == "" else f"adresse attendue en texte, reçu {type(adresse).__name__}"
+    elif schema is not None and schema not in SCHEMAS_DASK:
+        quoi = f"« {texte} » : schéma « {m.group(1)} » inconnu de Dask ({', '.join(SCHEMAS_DASK)})"
+    else:
+        quoi = f"« {texte} » : adresse illisible"
+    raise LotInvalide(f"--scheduler : {quoi} ; adresse de l'ordonnanceur Dask attendue sous la forme tcp://hôte:port "
+                      "(ex. tcp://10.0.0.5:8786) ; indice : sans --scheduler, une grappe locale est lancée")

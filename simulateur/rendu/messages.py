@@ -64,6 +64,7 @@ def _requis(e, ctx):
 
 
 _MONTANTS = {
+    "booleen": "{v} est un booléen, pas un montant ; écrivez le montant en texte (ex. \"31.50\")",
     "flottant": "un nombre à virgule flottante n'est pas accepté, écrivez-le en texte (ex. \"31.50\")",
     "illisible": "« {v} » n'est pas un montant (exemples valides : 31.50, 31,50, 31,50 €, 1 234,56)",
     "infini": "« {v} » n'est pas un montant fini",
@@ -151,6 +152,7 @@ def _hors_horizon(e, ctx):
 
 MESSAGES = {
     "requis": _requis,
+    "montant-booleen": _montant("booleen"),
     "montant-flottant": _montant("flottant"), "montant-illisible": _montant("illisible"), "montant-infini": _montant("infini"),
     "montant-negatif": _montant("negatif"), "montant-decimales": _montant("decimales"),
     "montant-trop-grand": _montant("trop-grand"),

@@ -12,8 +12,63 @@ import os
 
 import polars as pl
 
+from ..lecture import LotInvalide
 from .execution import calculer_et_ranger, ranger
 from .partition import calculer_partition
+
+# Seconds allowed to reach an existing scheduler (`--scheduler`) and finish Dask's handshake with it. Dask's
+# own `timeout` bounds only the TCP connection: a server that accepts and never answers (an HTTP server)
+# would hold `Client(...)` forever. Past this delay, the run stops with « grappe injoignable ». The tests
+# shorten it.
+DELAI_CONNEXION = 20.0
+
+
+def _sonder(adresse: str, delai: float) -> None:
+    """Connects to `adresse`, finishes Dask's handshake and asks the peer who it is, all within `delai`
+    seconds (on a thread of its own, with its own event loop: a caller's running loop is not touched).
+    Raises LotInvalide (« grappe injoignable ou pas une grappe Dask ») on any failure — refused, unknown
+    host, no answer in time, garbage instead of Dask's messages, not a scheduler."""
+    import asyncio
+    import threading
+    issue: dict = {}
+
+    async def essayer():
+        from distributed.comm import connect
+        comm = await connect(adresse, timeout=delai)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    def fil():
+        try:
+            issue["reponse"] = asyncio.run(asyncio.wait_for(essayer(), delai))
+        except BaseException as e:  # noqa: BLE001 - every failure is « injoignable », worded below
+            issue["erreur"] = e
+
+    t = threading.Thread(target=fil, name="simulateur-sonde-dask", daemon=True)
+    t.start()
+    t.join(delai + 5)
+    reponse = issue.get("reponse")
+    if t.is_alive() or "erreur" in issue or not isinstance(reponse, dict) or reponse.get("type") != "Scheduler":
+        raise grappe_injoignable(adresse, delai, issue.get("erreur"), t.is_alive() or "reponse" in issue)
+
+
+def grappe_injoignable(adresse: str, delai: float, erreur: BaseException | None, repondu: bool) -> LotInvalide:
+    """The French error of a scheduler that cannot be used, with the reason when it is known."""
+    import asyncio
+    if isinstance(erreur, (asyncio.TimeoutError, TimeoutError)) or (erreur is None and not repondu):
+        raison = f"pas de réponse d'ordonnanceur Dask en {delai:g} s"
+    elif isinstance(erreur, ConnectionRefusedError) or isinstance(erreur, OSError) and "refused" in str(erreur):
+        raison = "connexion refusée : rien n'écoute à cette adresse"
+    elif isinstance(erreur, OSError):
+        raison = f"connexion impossible en {delai:g} s : hôte inconnu ou injoignable, ou port fermé"
+    else:
+        raison = "le serveur qui répond ne parle pas comme un ordonnanceur Dask"
+    return LotInvalide(f"--scheduler {adresse} : grappe injoignable ou pas une grappe Dask ({raison}) ; rien n'a été "
+                       "écrit ; indice : vérifiez l'adresse et que l'ordonnanceur tourne (dask scheduler), "
+                       "ou retirez --scheduler pour lancer une grappe locale")
 
 
 class Local:
@@ -42,14 +97,25 @@ class Dask:
     """The tasks on a Dask cluster: `workers` local processes (one thread each, polars single-threaded in
     each: as many busy cores as workers), or the cluster at `scheduler`."""
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None):
-        self.workers, self.scheduler = workers, scheduler
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, delai: float | None = None):
+        """`scheduler`: checked at once (`lot.moteurs.verifier_adresse`, LotInvalide); `delai`: seconds to
+        reach it (default `DELAI_CONNEXION`)."""
+        from ..moteurs import verifier_adresse
+        self.workers = workers
+        self.scheduler = verifier_adresse(scheduler) if scheduler is not None else None
+        self.delai = DELAI_CONNEXION if delai is None else delai
         self.client = self.cluster = None
 
     def __enter__(self):
+        """Connects (LotInvalide « grappe injoignable ou pas une grappe Dask » within `delai` seconds when
+        the scheduler cannot be used), or starts the local cluster."""
         from dask.distributed import Client, LocalCluster
         if self.scheduler:
-            self.client = Client(self.scheduler, timeout="30s")
+            _sonder(self.scheduler, self.delai)
+            try:
+                self.client = Client(self.scheduler, timeout=self.delai)
+            except Exception as e:  # noqa: BLE001 - it answered the probe, then failed: the same message
+                raise grappe_injoignable(self.scheduler, self.delai, e, True) from None
         else:
             n = self.workers or os.cpu_count() or 1
             env = {"POLARS_MAX_THREADS": "1", "_RJEM_MALLOC_CONF": "dirty_decay_ms:200,muzzy_decay_ms:0",
