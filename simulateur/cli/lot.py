@@ -203,7 +203,7 @@ def _verifier_avant(fichier, format, sortie, resume_sortie, autres, contrats_dos
     for f in (sortie, resume_sortie):
         if f not in (None, "-"):
             verifier_sortie(f, entrees, contrats_dossier)
-    _dire_homonymes(contrats_dossier)
+    dire_homonymes(contrats_dossier)
 
 
 def _verifier_dask(moteur, workers, scheduler, erreur):
@@ -436,9 +436,9 @@ def _resume(bilan, sortie):
             w(f"  … et {_entier_fr(autres)} autre(s) : voir la colonne erreur\n")
 
 
-def _dire_homonymes(dossiers) -> None:
+def dire_homonymes(dossiers) -> None:
     """Warns once (stderr) of each --contrats-dossier file named like a shipped contract: the shipped
-    contract wins for a row that names that id (docs/interface.md)."""
+    contract wins for a row that names that id (docs/interface.md). Used by `lot` and `verifier`."""
     if not dossiers:
         return
     from ..domaine.erreurs import apercu

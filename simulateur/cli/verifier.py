@@ -132,7 +132,8 @@ def enregistrer(app) -> None:
             if sortie is not None:
                 from ..fichiers.ecriture import verifier_sortie
                 verifier_sortie(sortie, [fichier, contrat] + list(contrats_dossier), contrats_dossier)
-            _dire_homonymes(contrats_dossier)
+            from .lot import dire_homonymes
+            dire_homonymes(contrats_dossier)
             try:
                 return _executer(fichier, sortie, format, options)
             except VerificationInvalide as e:
@@ -150,16 +151,3 @@ def enregistrer(app) -> None:
             from ..rendu.verification import resume
             sys.stderr.write(resume(bilan, sortie))
         raise typer.Exit(EXIT_OK if bilan.conformes else EXIT_ECHECS)
-
-
-def _dire_homonymes(dossiers) -> None:
-    """Warns once (stderr) of each --contrats-dossier file named like a shipped contract: the shipped
-    contract wins for a row that names that id (docs/interface.md)."""
-    if not dossiers:
-        return
-    from ..domaine.erreurs import apercu
-    from ..lot.rejeu import homonymes
-    for p in homonymes(dossiers):
-        sys.stderr.write(f"avertissement : {apercu(p, 200)} porte l'identifiant d'un contrat livré : une ligne qui nomme "
-                         f"« {apercu(p.stem, 80)} » prend le contrat livré, pas ce fichier ; renommez le fichier pour "
-                         "l'utiliser\n")

@@ -66,12 +66,15 @@ def _position(texte: str, position: int) -> tuple[int, int]:
 
 _DEUX_POINTS = ("deux-points inattendu : une valeur contient « : » sans guillemets, ou la ligne est mal indentée",
                 "mettez la valeur entre guillemets (\"14:30\", \"note : …\") ou alignez la clé sur ses voisines")
+_ANCRE_DOUBLE = ("ancre « & » définie deux fois", "donnez à chaque ancre un nom différent")
+_UN_DOCUMENT = ("un seul document attendu, or le fichier en contient plusieurs (« --- »)",
+                "un fichier, un document : retirez la ligne « --- » et ce qui la suit, ou faites-en un autre fichier")
+_ANCRE_VIDE = ("nom d'ancre ou d'alias vide après « & » ou « * »", "une valeur qui commence par & ou * s'écrit entre guillemets")
+_INVISIBLES = "retirez les caractères invisibles ou de contrôle"
 # libyaml's problems (English), each in French with a hint; the position (fichier:ligne:colonne) is the
 # Probleme's. A problem not listed here is « erreur de syntaxe ».
 TRADUCTIONS = (
-    ("found a tab character that violates indentation",
-     "tabulation dans l'indentation", "YAML n'accepte que des espaces pour indenter : remplacez la tabulation par des espaces"),
-    ("found a tab character where an indentation space is expected",
+    ("found a tab character",            # « … that violates indentation », « … where an indentation space is expected »
      "tabulation dans l'indentation", "YAML n'accepte que des espaces pour indenter : remplacez la tabulation par des espaces"),
     ("found character that cannot start any token",
      "caractère qui ne peut pas commencer une valeur (tabulation, @ ou ` en tête de valeur ?)",
@@ -97,35 +100,29 @@ TRADUCTIONS = (
     ("exceeded maximum nesting depth", "imbrication trop profonde (listes ou blocs imbriqués sur des centaines de niveaux)",
      "un contrat ou des paramètres n'ont que quelques niveaux : vérifiez l'indentation ou les crochets ouverts"),
     ("found undefined alias", "alias « * » non défini", "définissez l'ancre « &nom » avant l'alias, ou retirez l'étoile"),
-    ("second occurrence", "ancre « & » définie deux fois", "donnez à chaque ancre un nom différent"),
-    ("found duplicate anchor", "ancre « & » définie deux fois", "donnez à chaque ancre un nom différent"),
-    ("but found another document", "un seul document attendu, or le fichier en contient plusieurs (« --- »)",
-     "un fichier, un document : retirez la ligne « --- » et ce qui la suit, ou faites-en un autre fichier"),
+    ("second occurrence", *_ANCRE_DOUBLE),
+    ("found duplicate anchor", *_ANCRE_DOUBLE),
+    ("but found another document", *_UN_DOCUMENT),
     ("did not find expected <document start>", "début de document « --- » attendu après une directive « % »",
      "retirez la ligne « %… » (inutile) ou ajoutez « --- » après"),
     ("found unknown escape character", "séquence d'échappement inconnue (« \\ » suivi d'une lettre) entre guillemets",
      "entre guillemets doubles, écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples"),
     ("did not find expected hexdecimal number", "séquence d'échappement \\x, \\u ou \\U sans chiffres hexadécimaux",
      "écrivez \\\\ pour une barre oblique inverse, ou utilisez des guillemets simples"),
-    ("did not find expected alphabetic or numeric character", "nom d'ancre ou d'alias vide après « & » ou « * »",
-     "une valeur qui commence par & ou * s'écrit entre guillemets"),
+    ("did not find expected alphabetic or numeric character", *_ANCRE_VIDE),
     ("found undefined tag handle", "balise « ! » inconnue", "une valeur qui commence par ! s'écrit entre guillemets"),
     ("found an indentation indicator equal to 0", "indicateur d'indentation 0 après « | » ou « > »",
      "écrivez « | » seul (ou un chiffre de 1 à 9)"),
     ("found duplicate %YAML directive", "directive %YAML en double", "retirez les lignes « %… » (inutiles)"),
     ("did not find the expected '>'", "balise « !<… » non fermée", "une valeur qui commence par ! s'écrit entre guillemets"),
-    ("special characters are not allowed", "caractères spéciaux interdits", "retirez les caractères invisibles ou de contrôle"),
-    ("unacceptable character", "caractère non accepté", "retirez les caractères invisibles ou de contrôle"),
-    ("found a tab character", "tabulation dans l'indentation",
-     "YAML n'accepte que des espaces pour indenter : remplacez la tabulation par des espaces"),
-    ("expected a single document", "un seul document attendu, or le fichier en contient plusieurs (« --- »)",
-     "un fichier, un document : retirez la ligne « --- » et ce qui la suit, ou faites-en un autre fichier"),
+    ("special characters are not allowed", "caractères spéciaux interdits", _INVISIBLES),
+    ("unacceptable character", "caractère non accepté", _INVISIBLES),
+    ("expected a single document", *_UN_DOCUMENT),
     ("found incompatible YAML document", "version de YAML non prise en charge", "retirez la ligne « %YAML … »"),
     ("block sequence entries are not allowed", "élément de liste « - » inattendu ici", "vérifiez l'indentation"),
-    ("control characters are not allowed", "caractère de contrôle interdit", "retirez les caractères invisibles ou de contrôle"),
+    ("control characters are not allowed", "caractère de contrôle interdit", _INVISIBLES),
     ("expected a comment or a line break", "commentaire ou fin de ligne attendu", INDICE_SYNTAXE),
-    ("expected alphabetic or numeric character", "nom d'ancre ou d'alias vide après « & » ou « * »",
-     "une valeur qui commence par & ou * s'écrit entre guillemets"),
+    ("expected alphabetic or numeric character", *_ANCRE_VIDE),
     ("while scanning", "en lisant", INDICE_SYNTAXE),
 )
 

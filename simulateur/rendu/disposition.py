@@ -116,13 +116,14 @@ def nouvelle_console(**options):
     return _Console(**options)
 
 
-def console(stderr: bool = False):
-    """The Rich console of a command's output. On a terminal: its width. Not a terminal: `COLUMNS`,
-    or no limit; no colour codes unless asked (FORCE_COLOR), no trailing spaces."""
+def console(stderr: bool = False, flux=None):
+    """The Rich console of a command's output (standard output, standard error, or the stream `flux`).
+    On a terminal: its width. Not a terminal: `COLUMNS`, or no limit; no colour codes unless asked
+    (FORCE_COLOR), no trailing spaces."""
     _coupures_francaises()
-    flux = sys.stderr if stderr else sys.stdout
+    flux = flux if flux is not None else (sys.stderr if stderr else sys.stdout)
     if est_terminal(flux):          # emoji=False: no `:code:` in a contract's text becomes a picture (and no import)
-        return au_moins(nouvelle_console(stderr=stderr, highlight=False, emoji=False))
+        return au_moins(nouvelle_console(file=flux, highlight=False, emoji=False))
     return nouvelle_console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
                             soft_wrap=False, emoji=False)
 

@@ -14,6 +14,9 @@ PAYEURS = {"securite_sociale": "Sécurité sociale", "complementaire": "complém
 _QUI = {"ss_verse": "la Sécurité sociale", "complementaire_verse": "la complémentaire"}
 
 
+_STYLES = {"conforme": "green", "moins-percu": "bold red", "trop-percu": "bold yellow", "non-verifiable": "dim"}
+
+
 def ecart(x) -> str:
     """A signed difference: `+27,00 €`, `-96,75 €`, `0,00 €`."""
     t = euros(x)
@@ -221,14 +224,13 @@ def table(lignes, bilan):
                         ("SS\nversé\nattendu", True), ("Compl.\nversée\nattendue", True), ("Écart", True),
                         ("Verdict", False)):
         t.add_column(nom, justify="right" if droite else "left", no_wrap=nom not in ("Bénéficiaire",))
-    styles = {"conforme": "green", "moins-percu": "bold red", "trop-percu": "bold yellow", "non-verifiable": "dim"}
     for l in lignes:
         v = l.verification
         t.add_row(str(l.ligne), escape(l.beneficiaire), escape(l.date), escape(l.nature), _deux(v.ss_verse, v.ss_attendu),
                   _deux(v.complementaire_verse, v.complementaire_attendu),
                   "" if v.ecart_total is None or v.verdict == "non-verifiable" else ecart(v.ecart_total).replace(" €", ""),
                   VERDICTS[v.verdict],
-                  style=styles[v.verdict])
+                  style=_STYLES[v.verdict])
     return t
 
 
@@ -243,7 +245,6 @@ def _blocs(lignes, titre: str):
     def paire(nom, x):
         return f"{nom}\u00a0{'–' if x is None else euros(x, euro=False)}"
     blocs = [Text.from_markup(titre), Text("")]
-    styles = {"conforme": "green", "moins-percu": "bold red", "trop-percu": "bold yellow", "non-verifiable": "dim"}
     for l in lignes:
         v = l.verification
         ecart_texte = ("" if v.ecart_total is None or v.verdict == "non-verifiable"
@@ -253,18 +254,8 @@ def _blocs(lignes, titre: str):
                   Text("  Sécurité sociale"), Text(f"    {paire('versé', v.ss_verse)} · {paire('attendu', v.ss_attendu)}"),
                   Text("  complémentaire"),
                   Text(f"    {paire('versée', v.complementaire_verse)} · {paire('attendue', v.complementaire_attendu)}"),
-                  Text(f"  {ecart_texte}{VERDICTS[v.verdict]}", style=styles[v.verdict]), Text("")]
+                  Text(f"  {ecart_texte}{VERDICTS[v.verdict]}", style=_STYLES[v.verdict]), Text("")]
     return Group(*blocs)
-
-
-def _console(flux):
-    """The console of the table: on a terminal, its width; elsewhere (a pipe, a file) `COLUMNS` or no
-    limit, and no trailing spaces — like every other table (`disposition.console`)."""
-    from .disposition import LARGEUR_ILLIMITEE, SansEspacesFinaux, au_moins, est_terminal, largeur_imposee, nouvelle_console
-    if est_terminal(flux):
-        return au_moins(nouvelle_console(file=flux, highlight=False, emoji=False))
-    return nouvelle_console(file=SansEspacesFinaux(flux), width=largeur_imposee() or LARGEUR_ILLIMITEE, highlight=False,
-                            soft_wrap=False, emoji=False)
 
 
 def ecrire_table(flux, lignes, bilan) -> None:
@@ -273,7 +264,8 @@ def ecrire_table(flux, lignes, bilan) -> None:
     from rich.markup import escape
     from .disposition import afficher
     from .explication import arbre
-    con = _console(flux)
+    from .disposition import console
+    con = console(flux=flux)
     resumees = [l for l, _ in lignes]
     t = table(resumees, bilan)
     afficher(con, t, lambda _t: _blocs(resumees, t.title))
