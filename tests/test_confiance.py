@@ -2039,3 +2039,35 @@ def test_contrats_dossier_noms_ambigus_speciaux_et_homonymes(tmp_path):
         assert d["cabinets-dentaires"] is None           # the shipped contract: option-2 exists there, not in the témoin
         assert r.stderr.count("porte l'identifiant d'un contrat livré") == 1
         assert f"avertissement : {dd / 'cabinets-dentaires.yaml'} porte l'identifiant" in r.stderr
+
+
+@pytest.mark.parametrize("args, code", [
+    (EXEMPLE + ["--format", "json"], 0),
+    (["actes", "--format", "csv", "--date", "2025-06-01"], 0),
+    (["natures", "zzzz"], 1),
+    (["simuler", "cabinets-dentaires", "-f", "option-9", "-n", "biologie", "--br", "1", "--frais-reels", "1"], 2),
+])
+def test_fin_rapide_meme_sortie_meme_code(args, code):
+    """The commands that end without the interpreter's teardown (`environnement.terminer`) write exactly what
+    the usual exit writes, with the same exit code; `SIMULATEUR_FIN_COMPLETE=1` is the usual exit."""
+    rapide = processus(args)
+    complet = processus(args, env={"SIMULATEUR_FIN_COMPLETE": "1"})
+    assert (rapide.returncode, complet.returncode) == (code, code)
+    assert rapide.stdout == complet.stdout and rapide.stderr == complet.stderr
+    if code == 0:
+        assert len(rapide.stdout) > 2000      # the whole output (json of the example, the catalogue as CSV)
+    if args[:1] == ["simuler"] and code == 0:
+        assert json.loads(rapide.stdout)["reste_a_charge"] == "3.25"   # docs/calcul.md §6 worked example
+
+
+def test_fin_rapide_lecteur_parti_et_disque_plein():
+    """A reader that left before the output (the pipe closed at once) still gives 0 and no message; a full
+    disk still gives 2 and its message."""
+    p = subprocess.Popen(PYTHON + EXEMPLE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env={**os.environ, "COLUMNS": "100"})
+    p.stdout.close()
+    assert p.wait(timeout=60) == 0 and b"Traceback" not in p.stderr.read()
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as plein:
+            r = processus(EXEMPLE, stdout=plein)
+        assert r.returncode == 2 and "disque plein" in r.stderr.decode()

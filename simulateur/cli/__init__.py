@@ -72,6 +72,15 @@ def proteger(fonction):
 
 _proteger = proteger      # the name the command modules were written with
 
+_FIN = {"rapide": False}
+
+
+def rien_a_fermer() -> None:
+    """Said by a command that writes only to the standard streams and opens no file, thread or worker
+    that must be closed: the process may then end without the interpreter's teardown
+    (`environnement.terminer`)."""
+    _FIN["rapide"] = True
+
 
 def _version(valeur: bool):
     if valeur:
@@ -120,4 +129,4 @@ GroupeFr.charger = staticmethod(_charger)
 def main():
     """The `simulateur` process: the environment (streams, signals, its errors: `environnement`), then the app."""
     from .environnement import lancer
-    lancer(app)
+    lancer(app, rapide=lambda: _FIN["rapide"])

@@ -38,8 +38,9 @@ def actes(mots: Optional[List[str]] = typer.Argument(None, metavar="[TEXTE]...",
           format: str = option_format()):
     """Cherche dans le catalogue daté des actes (NGAP, CCAM, LPP) : code, libellé, BR, taux, panier, HLF / PLV.
     Code de sortie 1 si aucun code ne correspond, 2 si TEXTE n'a aucun mot (lettres ou chiffres)."""
-    from . import erreur, proteger
+    from . import erreur, proteger, rien_a_fermer
     from ..domaine.champs import cle_texte
+    rien_a_fermer()
     from ..rendu.messages import recherche_sans_mot, recherche_vide
     texte = " ".join(mots) if mots else None
     if texte is not None and texte.strip() and not cle_texte(texte):

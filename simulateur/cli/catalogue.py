@@ -80,7 +80,8 @@ def _csv_contrat(c) -> None:
 
 def contrats(format: str = option_format()):
     """Liste les contrats livrés et leurs formules."""
-    from . import proteger
+    from . import proteger, rien_a_fermer
+    rien_a_fermer()
     from ..contrat.depot import charger_contrat, contrats_livres
     liste = proteger(lambda: [charger_contrat(str(p)) for p in contrats_livres()])
     if format == "json":
@@ -98,7 +99,8 @@ def contrat(id: str = argument_contrat("Identifiant d'un contrat livré, chemin 
             format: str = option_format()):
     """Affiche le tableau de garanties d'un contrat, une colonne par colonne du document, avec les codes de
     nature de chaque ligne. « simulateur contrat nouveau MON-CONTRAT.yaml » écrit un squelette commenté à compléter."""
-    from . import erreur, proteger
+    from . import erreur, proteger, rien_a_fermer
+    rien_a_fermer()              # `contrat nouveau FICHIER` writes it within `SortieAtomique` (closed, renamed)
     if id == "nouveau":
         return _nouveau(fichier)
     if fichier is not None:
@@ -122,7 +124,9 @@ def natures(texte: Optional[str] = typer.Argument(None, metavar="[TEXTE]", show_
 
     Partout où une nature est attendue, son libellé et les écritures sans accents sont acceptés aussi
     (« consultation spécialiste » = consultation-specialiste)."""
+    from . import rien_a_fermer
     from ..domaine.natures import chercher, mots
+    rien_a_fermer()
     from ..rendu.messages import recherche_sans_mot, recherche_vide
     if texte is not None and texte.strip() and not mots(texte):
         from . import erreur

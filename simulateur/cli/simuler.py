@@ -19,7 +19,7 @@ EXEMPLES = exemples(
 
 
 def enregistrer(app) -> None:
-    from . import proteger
+    from . import proteger, rien_a_fermer
 
     def simuler(
         contrat: str = argument_contrat(),
@@ -33,6 +33,7 @@ def enregistrer(app) -> None:
         **acte,
     ):
         """Simule le remboursement d'un acte : Sécurité sociale, chaque niveau du contrat, reste à charge."""
+        rien_a_fermer()
 
         def faire():
             from ..contrat.depot import charger_contrat

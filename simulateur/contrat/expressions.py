@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
+
+from ..domaine.enregistrement import enregistrement
 
 CENT = Decimal(100)
 
@@ -50,7 +52,7 @@ def normaliser(texte: str) -> str:
 
 # ---------------------------------------------------------------- terms
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Terme:
     texte: str
     anciennete: int = 0        # « après 2 ans » : the term pays only from this many full years of membership
@@ -61,22 +63,22 @@ class Terme:
         return self.texte
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class TauxBR(Terme):
     taux: Decimal = Decimal(0)
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class SecuriteSociale(Terme):
     inclusif_force = True
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class FraisReels(Terme):
     taux: Decimal = CENT
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class TicketModerateur(Terme):
     """`ticket modérateur`, `100 % TM`: the SS payment plus `taux` % of the ticket modérateur (min(BR, FR) −
     SS), a total SS included whatever the level's convention (« 100 % TM » pays the whole TM)."""
@@ -84,19 +86,19 @@ class TicketModerateur(Terme):
     taux: Decimal = CENT
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Fixe(Terme):
     montant: Decimal = Decimal(0)
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class ParUnite(Terme):
     """`25 € / verre`, `80 € / appareil`, `200 € / œil`: × quantity (or × lenses of an equipment)."""
     montant: Decimal = Decimal(0)
     unite: str = ""
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class ParJour(Terme):
     """`30 € / jour`, optionally capped in days per year, optionally tiered; per stay (one act is one
     stay): at most `par_sejour` days, the first `carence` days not paid (« à partir du 4e jour »)."""
@@ -108,7 +110,7 @@ class ParJour(Terme):
     annee: str = ""                       # civile | adhesion | "" (the contract's)
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class ParActe(Terme):
     """`40 € par acte, limité à 4 actes par an`; `200 € par œil et par an` (2 a year, the quantity being
     eyes); `2 par période de 4 années civiles` (`annees`: the count runs over this many years)."""
@@ -119,13 +121,13 @@ class ParActe(Terme):
     annee: str = ""                       # civile | adhesion | "" (the contract's)
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class PartPMSS(Terme):
     """`1/3 PMSS`, `2 % PMSS`: a one-off amount in PMSS of the act's year."""
     fraction: Decimal = Decimal(0)
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Enveloppe(Terme):
     """`crédit 50 € par année civile`, `40 € / an`: what is left this civil year."""
     enveloppe = True
@@ -136,26 +138,26 @@ class Enveloppe(Terme):
     annee: str = ""                       # `par année d'adhésion` / `par année civile` / "" (the contract's)
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class LimiteForfait(Terme):
     """`100 % FR limité au forfait réglementaire`: FR within the nature's dated forfait × quantity."""
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class CentPourCentSante(Terme):
     """`RSS + 100 % des frais restant à charge après SS, dans la limite des PLV`."""
     inclusif_force = True
     limite: str = "PLV"
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class ForfaitOptique(Terme):
     """`forfait de 200 € dont au maximum 100 € pour la monture`."""
     montant: Decimal = Decimal(0)
     monture_max: Decimal | None = None
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Expression:
     texte: str
     termes: list = field(default_factory=list)

@@ -5,10 +5,11 @@ conditions and parsed expressions, annual ceilings, waiting period. Plain values
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
 from ..domaine.champs import CONDITIONS_DERIVEES
+from ..domaine.enregistrement import enregistrement
 from ..domaine.erreurs import FormuleInconnue
 
 CONVENTIONS = ("inclut-ss", "en-complement")
@@ -17,7 +18,7 @@ ANNEES = ("civile", "adhesion")      # how yearly counters are counted: civil ye
 DERIVE = {"derive": True}
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Niveau:
     """A complementary layer: `convention` says whether its amounts include the Sécurité sociale and
     the lower layers (`inclut-ss`) or are added on top (`en-complement`); `citation` quotes the document."""
@@ -28,7 +29,7 @@ class Niveau:
     responsable: bool | None = None    # False: a non-responsable top-up (surcomplémentaire) above responsable layers
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Colonne:
     """A column of the guarantee table, belonging to one level."""
     id: str
@@ -36,7 +37,7 @@ class Colonne:
     libelle: str
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Formule:
     """What a member subscribes: one column per level, in the levels' order. `responsable`: None for the
     contract's status, else this formula's own (a non-responsable top-up)."""
@@ -47,7 +48,7 @@ class Formule:
     couches: tuple = field(default=(), metadata=DERIVE)   # ((colonne id, Colonne, Niveau), …) in order
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Module:
     """A module of a contract built of independently chosen levels (`modules:`): its level, its columns
     by rank (None: no column at that rank), whether it may be left out, and how its rank is tied to
@@ -60,7 +61,7 @@ class Module:
     ligne: int = 0
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Ligne:
     """One line of the guarantee table: its natures, its conditions (`si`), a parsed expression per
     column, where it is in the file, and what it shares (`compteurs`) or is made of (`composition`)."""
@@ -85,7 +86,7 @@ class Ligne:
         return self.si.get("_texte", {})
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class PlafondAnnuel:
     """An annual ceiling over several natures (carcept-evolution-sante: 2 500 € of dental prostheses per
     civil year);
@@ -107,7 +108,7 @@ class PlafondAnnuel:
     annee: str = ""
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class DelaiDeStage:
     """A waiting period: during `duree_mois` months from the adhesion, the listed natures get the
     ticket modérateur only, or nothing (`exclues`), unless a certificate of termination is given."""
@@ -122,7 +123,7 @@ class DelaiDeStage:
     duree_jours: int = 0                # a period in days (« les 30 premiers jours »), instead of duree_mois
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class ExceptionResponsable:
     """A known, documented departure from a contrat responsable rule (`contrat.exceptions_responsable`).
 
@@ -136,7 +137,7 @@ class ExceptionResponsable:
     ligne: int
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Contrat:
     id: str
     nom: str

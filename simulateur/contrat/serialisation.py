@@ -3,7 +3,7 @@
 Every value of the model (`contrat.modele`) and of the parsed expressions (`contrat.expressions`) is
 encoded with its class name, taken back only from the list `CLASSES` below: data can name a class of
 this list, nothing else. Derived fields (metadata `derive`) are not stored; `Contrat.indexer`
-recomputes them.
+recomputes them; a field equal to its default is not written (the class's default rebuilds it).
 """
 from __future__ import annotations
 
@@ -18,8 +18,22 @@ CLASSES = {c.__name__: c for c in (
     modele.DelaiDeStage, modele.ExceptionResponsable, modele.Module, ex.Expression, *ex.TERMES)}
 
 
-def _champs(classe):
-    return [f for f in dataclasses.fields(classe) if f.init and not f.metadata.get("derive")]
+_CHAMPS: dict = {}
+
+
+def _champs(classe) -> tuple:
+    """((name, default), …) of the stored fields of `classe` (its default: the value not written)."""
+    champs = _CHAMPS.get(classe)
+    if champs is None:
+        champs = _CHAMPS[classe] = tuple(
+            (f.name, f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
+            for f in dataclasses.fields(classe) if f.init and not f.metadata.get("derive"))
+    return champs
+
+
+def _est_defaut(valeur, defaut) -> bool:
+    """Same type and value, and for a Decimal the same digits (0.00 is not written as 0)."""
+    return type(valeur) is type(defaut) and valeur == defaut and (type(valeur) is not Decimal or str(valeur) == str(defaut))
 
 
 def vers_donnees(v):
@@ -39,15 +53,25 @@ def vers_donnees(v):
     nom = type(v).__name__
     if CLASSES.get(nom) is not type(v):
         raise TypeError(f"valeur non sérialisable : {nom}")
-    return {"#c": nom, **{f.name: vers_donnees(getattr(v, f.name)) for f in _champs(type(v))}}
+    donnees = {"#c": nom}
+    for champ, defaut in _champs(type(v)):
+        valeur = getattr(v, champ)
+        if not _est_defaut(valeur, defaut):
+            donnees[champ] = vers_donnees(valeur)
+    return donnees
+
+
+_SIMPLES = frozenset({str, int, bool, type(None)})     # JSON values taken as they are
 
 
 def depuis_donnees(d):
-    """The inverse of `vers_donnees` (only the classes of CLASSES can be rebuilt)."""
-    if d is None or isinstance(d, (bool, int, str)):
+    """The inverse of `vers_donnees` (only the classes of CLASSES can be rebuilt; anything else raises)."""
+    if type(d) in _SIMPLES:
         return d
-    if isinstance(d, list):
-        return [depuis_donnees(x) for x in d]
+    if type(d) is list:
+        return [x if type(x) in _SIMPLES else depuis_donnees(x) for x in d]
+    if type(d) is not dict:
+        raise TypeError(f"donnée inattendue : {type(d).__name__}")
     if "#d" in d:
         return Decimal(d["#d"])
     if "#t" in d:
@@ -57,7 +81,12 @@ def depuis_donnees(d):
     if "#m" in d:
         return {depuis_donnees(k): depuis_donnees(x) for k, x in d["#m"]}
     classe = CLASSES[d["#c"]]
-    return classe(**{f.name: depuis_donnees(d[f.name]) for f in _champs(classe) if f.name in d})
+    valeurs = {}
+    for champ, _ in _champs(classe):
+        if champ in d:
+            v = d[champ]
+            valeurs[champ] = v if type(v) in _SIMPLES else depuis_donnees(v)
+    return classe(**valeurs)
 
 
 def contrat_vers_donnees(contrat) -> dict:

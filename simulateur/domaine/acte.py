@@ -14,6 +14,7 @@ import operator
 from decimal import Decimal
 
 from .champs import CHAMPS, NOMS, PAR_NOM, lire_booleen, lire_date, lire_verres  # noqa: F401  (re-exported)
+from .enregistrement import representation
 from .erreurs import ActeInvalide
 from .natures import NATURES, suggestion
 
@@ -30,7 +31,9 @@ def _classe_acte():
     champs = [(c.nom, object) if c.nom in _SANS_DEFAUT else (c.nom, object, dataclasses.field(default=c.defaut))
               for c in CHAMPS]
     champs.append(("donnes", object, dataclasses.field(default=None)))
-    classe = dataclasses.make_dataclass("Acte", champs, slots=True, eq=False)
+    # `__init__` generated (an act is built per row of a batch: the fastest one); `__repr__` shared (start-up)
+    classe = dataclasses.make_dataclass("Acte", champs, slots=True, eq=False, repr=False)
+    classe.__repr__ = representation
     classe.__module__ = __name__
     classe.__doc__ = ("One act, every input checked (build it with `creer_acte`). Amounts are Decimal euros, "
                       "dates `datetime.date`; the attributes are the fields of `simulateur.domaine.champs.CHAMPS`.")

@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
+from .enregistrement import enregistrement
 from .erreurs import ActeInvalide, apercu  # noqa: F401  (apercu: re-exported)
 from .montant import CENT, MontantInvalide, lire_decimal, lire_montant, texte_json, texte_taux
 
@@ -39,7 +40,7 @@ def cle_texte(texte: str) -> str:
     return re.sub(r"[^a-z0-9]", "", t)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@enregistrement(frozen=True)
 class Champ:
     """One input of an act.
 

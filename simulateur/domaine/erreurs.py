@@ -11,7 +11,7 @@ Every refusal derives from `ErreurSimulateur`, which the command line maps to ex
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .enregistrement import enregistrement
 
 APERCU_LIGNE_MAX = 1000          # characters of one line of a message (a megabyte value is never echoed whole)
 
@@ -68,7 +68,7 @@ def raison_systeme(e: BaseException) -> str:
     return _RAISONS_SYSTEME.get(code, f"erreur système {code}" if code else "erreur système")
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Probleme:
     fichier: str
     ligne: int | None

@@ -8,13 +8,11 @@ see `resoudre`. `chercher(texte)` is the search of `simulateur natures TEXTE`.
 """
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
-
+from ..domaine.enregistrement import enregistrement
 from ..domaine.erreurs import ActeInvalide
 
 
-@dataclass(slots=True, eq=False)
+@enregistrement
 class Nature:
     code: str
     libelle: str
@@ -164,6 +162,7 @@ def suggestion(mot: str, possibles) -> str:
 
 def proches(mot: str, possibles, n: int = 3) -> list[str]:
     """The closest spellings (difflib), for "did you mean" hints."""
+    import difflib             # only when a value is refused (start-up time)
     return difflib.get_close_matches(str(mot)[:200], list(possibles), n=n, cutoff=0.6)
 
 

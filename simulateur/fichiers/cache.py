@@ -3,8 +3,10 @@
 Safe by construction:
 - it stores JSON only (data that cannot run code: no pickle), rebuilt into objects by the project's
   own code (`contrat.serialisation`, `parametres`);
-- an entry is keyed on the file's content, the package's version and the source of the modules that
-  parse it (`CODE`): any edit of the file (whatever its date or size) or of the code is a new key;
+- an entry is keyed on the file's content, the package's version and the modules that parse it
+  (`CODE`): any edit of the file (whatever its date or size) or of the code is a new key. The package's
+  own files (those modules, the shipped parameters: `signature_fichiers`) are known by their size and
+  modification time, as Python keys its own bytecode cache on a module's source;
 - the folder is created owner-only (0700) and ignored when another user owns it or can write in it,
   or when it is a symbolic link; an entry is read only if it is a regular file of ours that nobody
   else can write; entries are written to an exclusive temporary file, never through a link, then
@@ -19,7 +21,7 @@ import os
 import stat
 from pathlib import Path
 
-FORMAT = "3"          # the cache's own layout; change it when the serialised form changes
+FORMAT = "4"          # the cache's own layout; change it when the serialised form changes
 _ICI = Path(__file__).resolve().parents[1]
 CODE = ("contrat/chargeur.py", "contrat/conditions.py", "contrat/expressions.py", "contrat/modele.py", "contrat/modules.py",
         "parametres/catalogue.py",
@@ -38,30 +40,41 @@ def dossier() -> Path | None:
     return Path(base) / "simulateur"
 
 
-def _sha256(donnees: bytes = b""):
+def _empreinte(donnees: bytes = b""):
+    """A BLAKE2b hash (cryptographic, and three times as fast as SHA-256 in pure C: the key is computed
+    at every start)."""
     try:                       # the built-in module imports faster than hashlib (OpenSSL)
-        from _sha256 import sha256
+        from _blake2 import blake2b
     except ImportError:        # pragma: no cover
-        from hashlib import sha256
-    return sha256(donnees)
+        from hashlib import blake2b
+    return blake2b(donnees)
+
+
+def signature_fichiers(chemins) -> str:
+    """Each file's name, size and modification time (ns): how the package's own files enter a key (an
+    edit, a reinstall or a checkout changes them), without reading them at every start."""
+    morceaux = []
+    for chemin in chemins:
+        try:
+            st = os.stat(chemin)
+            morceaux.append(f"{os.fspath(chemin)}|{st.st_size}|{st.st_mtime_ns}")
+        except OSError:
+            morceaux.append(f"{os.fspath(chemin)}|absent")
+    return "\n".join(morceaux)
 
 
 def _empreinte_code() -> str:
     if not _EMPREINTE_CODE:
         from .. import __version__
-        h = _sha256(f"{FORMAT}|{__version__}".encode())
-        for nom in CODE:
-            try:
-                h.update((_ICI / nom).read_bytes())
-            except OSError:
-                h.update(nom.encode())
+        h = _empreinte(f"{FORMAT}|{__version__}|".encode())
+        h.update(signature_fichiers([_ICI / nom for nom in CODE]).encode("utf-8", "surrogatepass"))
         _EMPREINTE_CODE.append(h.hexdigest())
     return _EMPREINTE_CODE[0]
 
 
 def cle(genre: str, nom: str, contenu: str) -> str:
     """The entry's key: kind, displayed name, content, package version and parsing code."""
-    h = _sha256(f"{_empreinte_code()}|{genre}|{nom}|".encode())
+    h = _empreinte(f"{_empreinte_code()}|{genre}|{nom}|".encode())
     h.update(contenu.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:40]
 

@@ -9,7 +9,6 @@ civil year.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import Decimal
 
@@ -62,5 +61,6 @@ def ajouter_mois(d: dt.date, mois: int) -> dt.date:
     if annee < dt.MINYEAR:
         return dt.date.min
     m += 1
+    import calendar            # here: the one use, not paid by every process at start-up
     jour = min(d.day, calendar.monthrange(annee, m)[1])
     return dt.date(annee, m, jour)

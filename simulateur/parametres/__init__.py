@@ -23,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from ..domaine.enregistrement import enregistrement
 
 __all__ = [
     "ErreurParametres",
@@ -52,8 +53,8 @@ HORIZON_ANNEES = 5
 
 _CLES_PARAMETRE = frozenset({"description", "unite", "valeurs"})
 _CLES_VALEUR = frozenset({"depuis", "jusqu_au", "valeur", "reference", "source"})
-_NOM = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
-_NOMBRE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NOM = r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*"          # patterns of the YAML reader, compiled (by `re`'s own cache)
+_NOMBRE = r"-?[0-9]+(?:\.[0-9]+)?"               # only when a file is read: a cached start never pays for them
 
 _TAG_STR = "tag:yaml.org,2002:str"
 _TAG_DATE = "tag:yaml.org,2002:timestamp"
@@ -89,7 +90,7 @@ class ErreurParametres(ValueError):
         super().__init__("\n".join([entete, *("  " + e for e in self.erreurs)]))
 
 
-@dataclass(frozen=True, slots=True)
+@enregistrement(frozen=True, eq=True)
 class ValeurDatee:
     """Une valeur d'un paramètre et sa période de validité (bornes incluses)."""
 
@@ -105,7 +106,7 @@ class ValeurDatee:
         return self.depuis <= date and (self.jusqu_au is None or date <= self.jusqu_au)
 
 
-@dataclass(frozen=True, slots=True)
+@enregistrement(frozen=True, eq=True)
 class _Serie:
     nom: str
     description: str
@@ -147,6 +148,8 @@ class Parametres:
     __slots__ = ("_series", "_connus", "_origines")
 
     def __init__(self, series: dict[str, _Serie], origines: dict[str, str] | None = None) -> None:
+        # nom -> _Serie; from the disk cache, nom -> its JSON data, built on first use (`_serie`): a
+        # command reads a few of the series, and start-up time is not spent on the others
         self._series = series
         self._origines = origines or {}      # nom -> "fichier:ligne" où la série a été lue (messages)
         self._connus = None
@@ -156,7 +159,7 @@ class Parametres:
         """The latest date a published value covers (the end of a bounded last value, else its start):
         beyond it, every value is the last one known, carried forward."""
         if self._connus is None:
-            dates = [v.jusqu_au or v.depuis for s in self._series.values() for v in s.valeurs[-1:]]
+            dates = [_fin_connue(s) for s in self._series.values() if _fin_connue(s) is not None]
             self._connus = max(dates) if dates else dt.date.min
         return self._connus
 
@@ -183,6 +186,8 @@ class Parametres:
 
     def _serie(self, nom: str, date: dt.date | None = None) -> _Serie:
         serie = self._series.get(nom)
+        if type(serie) is list:
+            serie = self._series[nom] = _serie_depuis_donnees(nom, serie)
         if serie is None:
             import difflib  # seulement sur le chemin d'erreur
 
@@ -327,7 +332,7 @@ class _LectureFichier:
             self.pb(noeud, f"la valeur {valeur[:40]} doit être écrite entre guillemets (valeur: \"{valeur[:40]}\") : "
                            "jamais de nombre flottant ou entier YAML", chemin_cle)
             return None
-        if not _NOMBRE.fullmatch(valeur):
+        if not re.fullmatch(_NOMBRE, valeur):
             self.pb(noeud, f"« {valeur[:40]} » n'est pas un nombre décimal (chiffres, point décimal, ex. \"22.50\")", chemin_cle)
             return None
         return Decimal(valeur)
@@ -391,7 +396,7 @@ class _LectureFichier:
         return valeurs
 
     def serie(self, nom: str, noeud, cle_noeud) -> _Serie | None:
-        if not _NOM.fullmatch(nom):
+        if not re.fullmatch(_NOM, nom):
             self.pb(cle_noeud, f"nom de paramètre « {nom[:60]} » invalide (minuscules, chiffres, _ et -, parties séparées "
                                "par des points)")
             return None
@@ -495,22 +500,47 @@ def lire_fichier_parametres(chemin: Path | str) -> Parametres:
 @lru_cache(maxsize=1)
 def charger_parametres() -> Parametres:
     """Les paramètres du paquet, lus une seule fois par processus (et gardés dans le cache disque
-    `simulateur.fichiers.cache`, en JSON, clé = contenu des fichiers, version et code du paquet)."""
-    from ..fichiers.cache import charger
+    `simulateur.fichiers.cache`, en JSON ; clé : version et code du paquet, et les fichiers livrés par leur
+    taille et leur date de modification, comme Python pour son propre cache de bytecode)."""
+    from ..fichiers.cache import charger, signature_fichiers
     fichiers = sorted(DOSSIER.glob("*.yaml"))
-    contenu = "\0".join(f"{f.name}\0{f.read_text(encoding='utf-8')}" for f in fichiers)
-    return charger("parametres", "parametres", contenu, lire_parametres, _vers_donnees, _depuis_donnees)
+    return charger("parametres", "parametres", signature_fichiers(fichiers), lire_parametres, _vers_donnees,
+                   _depuis_donnees)
 
 
 def _vers_donnees(p: Parametres) -> list:
+    """Parameters → JSON data: [[nom, description, unité, [[valeur, depuis, jusqu'au, référence, source], …]], …]."""
+    series = [p._serie(nom) for nom in p._series]
     return [[s.nom, s.description, s.unite, [[str(v.valeur), v.depuis.isoformat(), v.jusqu_au.isoformat() if v.jusqu_au else None,
-                                            v.reference, v.source] for v in s.valeurs]] for s in p._series.values()]
+                                            v.reference, v.source] for v in s.valeurs]] for s in series]
 
 
 def _depuis_donnees(donnees: list) -> Parametres:
+    """The inverse of `_vers_donnees`, every value parsed (a damaged entry raises, and the files are read
+    again); the `ValeurDatee` objects of a series are built when it is first read (`Parametres._serie`)."""
     series = {}
     for nom, description, unite, valeurs in donnees:
-        vs = tuple(ValeurDatee(nom, Decimal(v), dt.date.fromisoformat(d), dt.date.fromisoformat(f) if f else None, r, s)
-                   for v, d, f, r, s in valeurs)
-        series[nom] = _Serie(nom, description, unite, tuple(v.depuis for v in vs), vs)
+        if not (isinstance(nom, str) and isinstance(description, str) and isinstance(unite, str) and valeurs):
+            raise ValueError("entrée de cache invalide")
+        series[nom] = [nom, description, unite,
+                       [(Decimal(v), dt.date.fromisoformat(d), dt.date.fromisoformat(f) if f else None, str(r), str(s))
+                        for v, d, f, r, s in valeurs]]
     return Parametres(series)
+
+
+def _serie_depuis_donnees(nom: str, entree: list) -> _Serie:
+    _, description, unite, valeurs = entree
+    vs = tuple(ValeurDatee(nom, *v) for v in valeurs)
+    return _Serie(nom, description, unite, tuple(v.depuis for v in vs), vs)
+
+
+def _fin_connue(serie) -> dt.date | None:
+    """The end of a series' last value if bounded, else its start (`Parametres.connus_jusqu_au`); also for a
+    series not built yet (`_depuis_donnees`)."""
+    if type(serie) is list:
+        _, depuis, jusqu_au, _, _ = serie[3][-1]
+        return jusqu_au or depuis
+    if not serie.valeurs:
+        return None
+    v = serie.valeurs[-1]
+    return v.jusqu_au or v.depuis
