@@ -1211,7 +1211,7 @@ def test_cellule_au_dela_de_la_limite_sans_guillemets(tmp_path, commande):
     r = lancer(avant + [f] + (args or []))
     assert r.exit_code == 2 and r.stderr == (f"erreur : {f} : ligne 1 (l'en-tête) illisible en CSV (cellule de plus de 1 000 000 "
                                              "caractères) ; indice : la première ligne nomme les colonnes (beneficiaire, nature, "
-                                             "date, br, frais_reels), séparées par , ou ;\n"), r.stderr
+                                             "date, frais_reels), séparées par , ou ;\n"), r.stderr
     f = fichier("long.csv", "," + "h" * 300_000, "b" * 1_000_001)
     r = lancer(avant + [f] + (args or []))
     assert r.exit_code == 1, r.stderr
@@ -1262,7 +1262,7 @@ def test_encodages_lus(tmp_path, donnees):
      "en « CSV UTF-8 »"),
     (b"beneficiaire,date,nature,br,frais_reels\nx,\x81\x8d,biologie,1,1\n", "encodage inconnu (ni UTF-8, ni UTF-16, ni Windows-1252) ; "
                                                                           "indice : enregistrez le fichier en « CSV UTF-8 »"),
-    (b"", "fichier vide ; indice : la première ligne nomme les colonnes (beneficiaire, nature, date, br, frais_reels), séparées par , ou ;"),
+    (b"", "fichier vide ; indice : la première ligne nomme les colonnes (beneficiaire, nature, date, frais_reels), séparées par , ou ;"),
     (b'beneficiaire,date,nature,br,frais_reels\na,2025-01-10,biologie,10,"10\nb,2025-01-10,biologie,10,10\n',
      "ligne 2 : guillemet ouvert et jamais fermé (la cellule continue sur les lignes suivantes, ou jusqu'à la fin du fichier) ; "
      "indice : fermez le guillemet, ou retirez-le si la cellule n'en a pas besoin"),

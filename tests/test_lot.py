@@ -303,7 +303,7 @@ def test_exemple_famille(tmp_path):
 
 
 @pytest.mark.parametrize("entete, colonne", [("beneficiaire,date,nature,br", "frais_reels"),
-                                             ("beneficiaire;date;nature;frais_reels", "br"),
+                                             ("beneficiaire;date;br;frais_reels", "nature"),
                                              ("patient,date,nature,br,frais_reels", "beneficiaire")])
 def test_colonne_obligatoire_absente_code_2(tmp_path, entete, colonne):
     f = tmp_path / "sans-colonne.csv"
@@ -314,6 +314,25 @@ def test_colonne_obligatoire_absente_code_2(tmp_path, entete, colonne):
     assert r.exit_code == 2
     assert str(f) in r.stderr and colonne in r.stderr and "indice" in r.stderr and "Traceback" not in r.stderr
     assert sortie.read_text(encoding="utf-8") == "à garder"      # refused input: the output file is untouched
+
+
+@pytest.mark.parametrize("moteur", ["ligne", "colonnes"])
+def test_colonne_br_facultative(tmp_path, moteur):
+    """No `br` column, as `simuler` without --br: 0 for a nature the SS does not pay, an error of the row for
+    one it pays. cabinets-dentaires, « Chambre particulière » : base « 30 € / jour », option-2 « + 40 € /
+    jour » : 80 € for one day → base 30, option 40, reste à charge 10 (no SS: not reimbursed)."""
+    if moteur == "colonnes":
+        pytest.importorskip("polars")
+    f = tmp_path / "sans-br.csv"
+    f.write_text("beneficiaire,date,nature,frais_reels\nA,2025-03-01,chambre-particuliere,80\n"
+                 "A,2025-03-03,consultation-specialiste,60\n", encoding="utf-8")
+    sortie = tmp_path / "r.csv"
+    r = runner.invoke(app, ["lot", str(f), "-c", "cabinets-dentaires", "-f", "option-2", "--moteur", moteur, "-o", str(sortie)])
+    assert r.exit_code == 1, r.stderr                # one row in error
+    lignes = list(csv.DictReader(sortie.open(encoding="utf-8")))
+    assert [(l["securite_sociale"], l["part_base"], l["part_option"], l["reste_a_charge"]) for l in lignes[:1]] == [
+        ("0.00", "30.00", "40.00", "10.00")]
+    assert "base de remboursement absente" in lignes[1]["erreur"] and "colonne br" in lignes[1]["erreur"]
 
 
 def test_fichier_illisible_contrat_et_formule_inconnus_code_2(tmp_path):

@@ -38,8 +38,9 @@ def _aide_lot() -> str:
 
 Colonnes (en-tête obligatoire ; séparateur , ou ; ; UTF-8 avec ou sans BOM, UTF-16, Windows-1252 ; virgule ou
 point décimal) : {', '.join(COLONNES_OBLIGATOIRES)} ; en option {facultatives}, et contrat / formule (remplacent
---contrat / --formule pour la ligne). Avec une colonne acte (codes d'actes, un devis), nature et br sont
-facultatives : le catalogue daté les donne (simulateur actes).
+--contrat / --formule pour la ligne). br vide ou absente : 0 pour une nature non remboursée (chambre particulière…),
+erreur de la ligne pour une nature remboursée. Avec une colonne acte (codes d'actes, un devis), nature est
+facultative : le catalogue daté donne la nature et la base (simulateur actes).
 
 Fichier .parquet en entrée ou en sortie (ou --format parquet) : moteur en colonnes. Le moteur (--moteur) ne change
 aucun montant : le moteur en colonnes rend, ligne à ligne, les résultats du moteur ligne.

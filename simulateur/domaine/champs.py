@@ -276,7 +276,7 @@ CHAMPS: tuple[Champ, ...] = (
           "date des soins", absent="absente", colonne=True, exemple="2025-06-01"),
     Champ("br", "montant", "Base de remboursement (31.50, 31,50 ou 31,50 €) ; 0 par défaut pour une nature non remboursée ; "
           "donnée par le catalogue avec --acte.",
-          "base de remboursement", absent="absente", colonne=True, indice="la base de remboursement de la Sécurité sociale", exemple="31,50"),
+          "base de remboursement", absent="absente", indice="la base de remboursement de la Sécurité sociale", exemple="31,50"),
     Champ("frais_reels", "montant", "Frais réels : ce que le patient a payé.", "frais réels", absent="absents", requis=True, colonne=True,
           indice="ce que le patient a payé", exemple="80"),
     Champ("quantite", "entier", "Jours, séances, boîtes, trajets (défaut 1).", "quantité", defaut=1, court="-q",
@@ -352,7 +352,7 @@ CONDITIONS_DERIVEES: dict[str, str | None] = {"correction": "verres", "taux": No
 COLONNES_OBLIGATOIRES: tuple[str, ...] = ("beneficiaire",) + tuple(c.nom for c in CHAMPS if c.colonne)
 # A required column that another column can stand for: with an `acte` column (codes), the catalogue gives
 # the nature and the base de remboursement, so a quote needs neither column.
-COLONNES_REMPLACABLES: dict[str, str] = {"nature": "acte", "br": "acte"}
+COLONNES_REMPLACABLES: dict[str, str] = {"nature": "acte"}
 # The patient's situation: fields whose value other than the default changes the Sécurité sociale's rules.
 SITUATIONS: tuple[str, ...] = ("maternite", "ald", "css", "at_mp")
 
