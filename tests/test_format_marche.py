@@ -625,3 +625,22 @@ def test_pmss_par_an_ecrit_comme_les_brochures():
         assert isinstance(t, Enveloppe) and t.fraction_pmss == Decimal("0.02"), texte
     (t,) = analyser("2 % PMSS").termes
     assert isinstance(t, PartPMSS) and t.fraction == Decimal("0.02")
+
+
+def test_condition_d_age_en_liste_sans_age_demande_l_age():
+    """`si: {age: ["< 16", "> 70"]}` (docs/format-contrat.md, « Conditions à plusieurs valeurs »; APICIL « nuitée
+    d'accompagnement d'un enfant de moins de 16 ans ou d'un adulte de plus de 70 ans ») and an act without an
+    age: the age is asked for, as with one condition — it was an internal error. 20 € / jour × 2 nuits = 40 €
+    at 75 years and at 10; at 40, no line: 0."""
+    c = contrat(garanties("""
+    - libelle: Accompagnant
+      nature: accompagnant
+      si: {age: ["< 16", "> 70"]}
+      a: 20 € / jour
+      b: 20 € / jour
+    """), responsable=False)
+    with pytest.raises(ActeInvalide) as e:
+        simuler(c, "a", creer_acte(**acte("accompagnant", frais_reels="60", quantite=2)))
+    assert e.value.champ == "age"
+    assert [parts(c, "a", [acte("accompagnant", frais_reels="60", quantite=2, age=a)])[0] for a in (75, 10, 40)] == [
+        D("40.00"), D("40.00"), D(0)]

@@ -279,3 +279,26 @@ def test_hors_parcours_sans_effet_est_dit(cd, entrees, motif, ss_brut, debut):
     adulte = simuler(cd, "option-2", creer_acte(nature="consultation-generaliste", br="30", frais_reels="30", dptm=True,
                                                  date="2025-06-01", parcours="hors"))
     assert adulte.ss_brut == D("10.40") and "parcours.hors_sans_effet" not in raisons(adulte)
+
+
+def test_acte_lourd_non_precise_dit_quand_le_tarif_atteint_le_seuil(cd):
+    """An act of tariff ≥ 120 € (forfait_actes_lourds.seuil) without --acte-lourd: the ticket modérateur is
+    applied and the assumption says the forfait « actes lourds » may apply instead. Cataract surgery, BR
+    835,60 € (APRIL 2025 examples: « Sécu 811,60 € »): at the hospital, 80 % × 835,60 = 668,48 €; said to be
+    an acte lourd, 100 % − 24 € = 811,60 €. In town (actes techniques): 70 % × 835,60 = 584,92 € less the
+    participation forfaitaire of 2 € (2025) = 582,92 €."""
+    def faire(nature="hospitalisation-honoraires", **kw):
+        a = creer_acte(nature=nature, br="835.60", frais_reels="835.60", date="2025-06-01", **kw)
+        r = simuler(cd, "option-2", a)
+        return r.securite_sociale, [h for h in r.hypotheses if h.champ == "acte_lourd"]
+    ss, hyps = faire()
+    assert ss == Decimal("668.48") and [(h.raison, h.details["seuil"]) for h in hyps] == [("acte_lourd.non_precise", 120)]
+    ss, hyps = faire(acte_lourd=True)
+    assert ss == Decimal("811.60") and hyps == []
+    ss, hyps = faire("actes-techniques")
+    assert ss == Decimal("582.92") and len(hyps) == 1
+    assert faire(ald=True)[1] == []                  # ALD: 100 % either way
+    a = creer_acte(nature="actes-techniques", br="119.99", frais_reels="150", date="2025-06-01")
+    assert [h for h in simuler(cd, "option-2", a).hypotheses if h.champ == "acte_lourd"] == []
+    a = creer_acte(nature="actes-techniques", br="240", quantite=2, frais_reels="240", date="2025-06-01")
+    assert [h for h in simuler(cd, "option-2", a).hypotheses if h.champ == "acte_lourd"] != []   # 120 € per act

@@ -307,7 +307,8 @@ CHAMPS: tuple[Champ, ...] = (
           condition=True),
     Champ("smr", "choix", "Médicaments : service médical rendu (majeur, important, modere, faible, irremplacable).", "SMR",
           valeurs=("majeur", "important", "modere", "faible", "irremplacable"), condition=True, exemple="majeur"),
-    Champ("acte_lourd", "booleen", "Hospitalisation : acte ≥ 120 € (SS à 100 % moins le forfait actes lourds).", "acte lourd",
+    Champ("acte_lourd", "booleen", "Acte lourd, à l'hôpital ou en ville : tarif ≥ 120 € ou coefficient ≥ 60 (SS à 100 % moins "
+          "le forfait actes lourds, au lieu du ticket modérateur).", "acte lourd",
           defaut=False, condition=True),
     Champ("oreille", "choix", "Aide auditive : droite ou gauche (renouvellement par oreille).", "oreille",
           valeurs=("droite", "gauche"), exemple="droite"),

@@ -21,6 +21,7 @@ Pure: no I/O but the catalogue and parameters (read once per process), no French
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 
 from ..domaine.champs import CLASSES_VERRES, CONDITIONS_DERIVEES, PAR_NOM, SITUATIONS, position_dent
 from ..domaine.erreurs import ActeInvalide
@@ -188,6 +189,34 @@ def avertissements(acte, resultat=None) -> list:
     return []
 
 
+def acte_lourd_possible(acte, params) -> list:
+    """[] in the usual case; the assumption « not an acte lourd » when the act was not said to be one
+    (`acte_lourd` not given), its nature is paid at a rate by the Sécurité sociale, outside the situations
+    that pay it in full anyway, and its tariff per unit (BR / quantité, euros) reaches the dated threshold
+    `forfait_actes_lourds.seuil` (120 €): such an act may carry the forfait « actes lourds » instead of the
+    ticket modérateur (art. R160-16 CSS), which only the patient's bill tells (`details["seuil"]`)."""
+    if acte.acte_lourd or _donne(acte, "acte_lourd") or situations_de(acte) or acte.taux is not None:
+        return []
+    nat = NATURES.get(acte.nature)
+    if nat is None or nat.taux is None or not acte.br:
+        return []
+    seuil = _seuil_acte_lourd(params, acte.date)
+    if acte.br / acte.quantite < seuil:
+        return []
+    return [Hypothese("acte_lourd", False, "acte_lourd.non_precise", seuil=seuil, br=acte.br)]
+
+
+@lru_cache(maxsize=4096)
+def _seuil_acte_lourd(params, date):
+    """`forfait_actes_lourds.seuil` at `date` (euros; memoised: a batch asks it for most of its rows)."""
+    return params.valeur_reconduite("forfait_actes_lourds.seuil", date).valeur
+
+
+def situations_de(acte) -> bool:
+    """Whether the act has a situation that changes the rates (maternité, ALD, CSS, AT/MP)."""
+    return any(getattr(acte, s) for s in SITUATIONS)
+
+
 # ------------------------------------------------------------------ inputs that do not matter
 
 def _empreinte(r) -> tuple:
@@ -230,8 +259,10 @@ def ages(acte, contrat, plage: tuple) -> tuple:
     essais = {bas, haut}
     for ligne in contrat.par_nature.get(acte.nature, ()) if contrat is not None else ():
         cond = ligne.si.get("age")
-        if cond:
-            n = cond[1]
+        if not cond:
+            continue
+        # (op, years), or a list of them (`age: ["< 6", "> 60"]`: any holds), every threshold counts
+        for _op, n in (cond if type(cond[0]) is tuple else (cond,)):
             essais.update(x for x in (n - 1, n, n + 1) if bas <= x <= haut)
     return tuple(sorted(essais))
 
@@ -311,5 +342,5 @@ def hypotheses(resultat) -> list:
                                 resultat.exonerations)
 
 
-__all__ = ["Hypothese", "PAIRES_VERRES", "avertissements", "candidats", "completer", "horizon", "hypotheses",
+__all__ = ["Hypothese", "PAIRES_VERRES", "acte_lourd_possible", "avertissements", "candidats", "completer", "horizon", "hypotheses",
            "par_defaut", "reconduits", "sans_entrees_inutiles"]

@@ -152,6 +152,10 @@ PHRASES = {
     "parametre.reconduit": _reconduit,
     "parametres.au_dela": _au_dela,
     "css.depassement": _css_depassement,
+    "acte_lourd.non_precise": lambda h: (
+        f"acte lourd non précisé : ticket modérateur appliqué ; un acte de tarif d'au moins "
+        f"{euros(h.details['seuil'])} (ou de coefficient 60 ou plus) peut relever du forfait « actes lourds » à la "
+        "place (Sécurité sociale à 100 % moins ce forfait) : la facture le dit, précisez alors --acte-lourd"),
 }
 
 
