@@ -644,3 +644,49 @@ def test_condition_d_age_en_liste_sans_age_demande_l_age():
     assert e.value.champ == "age"
     assert [parts(c, "a", [acte("accompagnant", frais_reels="60", quantite=2, age=a)])[0] for a in (75, 10, 40)] == [
         D("40.00"), D("40.00"), D(0)]
+
+
+# ------------------------------------------------------------------ other spellings of the market's tables
+
+@pytest.mark.parametrize("cellule, convention, attendu", [
+    # « BR - SS » = « à hauteur de la BR moins le remboursement de la SS » (APICIL Pack Confort, cure) : a total,
+    # SS included. Honoraires à l'hôpital, BR 100, FR 200, SS 80 % = 80 : 125 − 80 = 45, whatever the convention.
+    ("125 % BR-SS", "en-complement", "45.00"), ("125 % BR - SS", "inclut-ss", "45.00"),
+    ("125 % (BR - SS)", "en-complement", "45.00"), ("125 % BR moins la SS", "en-complement", "45.00"),
+    ("125 % BR sous déduction de la SS", "en-complement", "45.00"), ("125 % BR - RSS", "en-complement", "45.00"),
+    ("200 % BR - MR", "en-complement", "120.00"),                        # 200 − 80, limited to FR 200 − 80 = 120
+    ("150 % BR - SS, dans la limite de 50 €", "en-complement", "50.00"),   # 150 − 80 = 70, the layer's 50 at most
+    # « AMO », « RO » : the régime obligatoire's payment (Mutuelle Verte, cure « AMO + forfait 150 € ») : SS + 150.
+    ("AMO + forfait 150 €", "inclut-ss", "120.00"),                     # 80 + 150 > FR 200 : 200 − 80 = 120
+    ("RO + 50 €", "en-complement", "50.00"), ("100 % RO", "inclut-ss", "0"), ("AMO", "en-complement", "0"),
+    # « Remboursement intégral » (Révoluo, séjour) : 100 % of the frais réels : 200 − 80.
+    ("Remboursement intégral", "inclut-ss", "120.00"),
+])
+def test_formulations_du_marche(cellule, convention, attendu):
+    c = contrat(garanties(f"""
+    - libelle: Honoraires
+      nature: hospitalisation-honoraires
+      a: "{cellule}"
+      b: "-"
+    """), responsable=False, convention=convention)
+    assert parts(c, "a", [acte("hospitalisation-honoraires", br="100", frais_reels="200")]) == [D(attendu)]
+
+
+def test_compte_par_implant_et_maxi_par_an():
+    """« 250 € par implant, 2 implants par an » (APICIL) and « 20 € par acte, maxi 4 actes / an » (Révoluo,
+    ostéopathe): an act of 3 implants is paid 2 × 250 = 500, a later one 0; the 5th session of the year 0."""
+    c = contrat(garanties("""
+    - libelle: Implants
+      nature: implantologie
+      a: 250 € par implant, 2 implants par an
+      b: 250 € par implant, limité à 2 implants par an
+    """, """
+    - libelle: Ostéopathie
+      nature: medecine-douce
+      a: 20 € par acte, maxi 4 actes / an
+      b: "-"
+    """), responsable=False)
+    for f in ("a", "b"):
+        assert parts(c, f, [acte("implantologie", frais_reels="3000", quantite=3), acte("implantologie", frais_reels="1000")]
+                     ) == [D("500.00"), D(0)]
+    assert parts(c, "a", [acte("medecine-douce", frais_reels="60")] * 5) == [D("20.00")] * 4 + [D(0)]

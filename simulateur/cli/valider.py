@@ -11,6 +11,7 @@ error, empty, not a contract, too large or too complex) or bad usage.
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 from typing import List, Optional
 
@@ -130,8 +131,12 @@ def _resume(contrat, problemes, statut, jour) -> str:
 
 
 def _texte(rapports, jour) -> None:
+    dits = set()                 # a long hint (the accepted forms of a cell) is written once, then recalled
     for affiche, contrat, problemes, statut in rapports:
         for p in problemes:
+            if len(p.indice) > 200 and p.indice in dits:
+                p = dataclasses.replace(p, indice="comme plus haut")
+            dits.add(p.indice)
             sys.stdout.write(_ligne_texte(p) + "\n")
         from ..domaine.erreurs import apercu
         sys.stdout.write(f"{apercu(affiche, 200)} : {_resume(contrat, problemes, statut, jour)}\n")

@@ -215,7 +215,7 @@ def _cellules(L: _Lecture, ml: dict, cl: str):
         try:
             cellules[col] = analyser(t)
         except ExpressionInvalide as e:
-            lect.pb(v, f"garantie illisible : {e}", f"{cl}.{col}")
+            lect.pb(v, f"garantie illisible : {e}", f"{cl}.{col}", e.indice)
             continue
         clignes[col] = ligne_de(v)
     return cellules, clignes

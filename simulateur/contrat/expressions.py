@@ -16,7 +16,12 @@ CENT = Decimal(100)
 
 
 class ExpressionInvalide(ValueError):
-    """A guarantee cell the parser does not understand; the message gives the accepted forms."""
+    """A guarantee cell the parser does not understand: the message says what, `indice` the accepted forms
+    (FORMES) when the cell's shape is unknown."""
+
+    def __init__(self, message: str, indice: str = ""):
+        super().__init__(message)
+        self.indice = indice
 
 
 FORMES = (
@@ -232,9 +237,11 @@ _SOURCES_MOTIFS = [
 
 # « 40 € par acte, limité à 4 actes par an », « 30 € / séance, max 3 séances », « 100 € par appareil, 2
 # par période de 4 années civiles »
-_PAR_ACTE = (rf"^{_N} € (?:/|par) (acte|seance|consultation|appareil|aide auditive|oreille|equipement)s?,? "
+_PAR_ACTE = (rf"^{_N} € (?:/|par) (acte|seance|consultation|appareil|aide auditive|oreille|equipement|implant|dent|couronne|"
+             rf"prothese|cure|bilan|vaccin)s?,? "
              rf"(?:limite a |dans la limite de |max |maximum |au plus )?(\d{{1,9}})"
-             rf"(?: (?:actes?|seances?|consultations?|appareils?|aides auditives|equipements?))?(?: (?:maximum|max|au plus))?"
+             rf"(?: (?:actes?|seances?|consultations?|appareils?|aides auditives|equipements?|implants?|dents?|couronnes?|"
+             rf"protheses?|cures?|bilans?|vaccins?))?(?: (?:maximum|max|au plus))?"
              rf"(?: (?:({_AN})|(?:par periode de|sur|tous les) (\d{{1,9}}) (?:annees civiles|exercices civils|ans)))?{_PAR_PERSONNE}$")
 _ENVELOPPE = (rf"^(?:(?:credit|forfait) (?:annuel )?(?:de )?)?{_N} € ({_AN}){_PAR_PERSONNE}(.*)$",
               rf"^(?:credit|forfait) annuel (?:de )?{_N} €(){_PAR_PERSONNE}(.*)$",
@@ -267,7 +274,25 @@ _SS_COMPRISE = (r",? \(?(?:y compris (?:la )?(?:securite sociale|ss|secu)|(?:la 
                 r"regime obligatoire) (?:incluse|comprise)|(?:securite sociale|ss|secu|secu|regime obligatoire) (?:incluse|comprise|"
                 r"inclus|compris))\)?$")
 _BORNES = (r"^(.+?),? (?:au minimum|minimum|avec un minimum de|au moins) (.+)$",
-           r"^(.+?),? (?:dans la limite de|limite a|plafonne a) (?!\d+(?:\.\d+)? € (?:maximum |max )?(?:/|par) (?:seance|acte|consultation)|\d+ (?:actes?|seances?|consultations?|jours?)\b)(.+)$")
+           r"^(.+?),? (?:dans la limite de|limite a|plafonne a) (?!\d+(?:\.\d+)? € (?:maximum |max )?(?:/|par) (?:seance|acte|consultation)|"
+           r"\d+ (?:actes?|seances?|consultations?|jours?|appareils?|equipements?|implants?|dents?|couronnes?|protheses?|cures?|"
+           r"bilans?|vaccins?)\b)(.+)$")
+# Other ways documents write the same things, rewritten to the forms above before matching:
+# - the régime obligatoire's payment: « AMO », « RO », « SS », « Sécu », « régime obligatoire » alone or « 100 % RO »;
+# - « 125 % BR - SS », « 125 % BR-RSS », « BR - MR » (montant remboursé), « 125 % (BR - SS) », « 125 % BR moins la
+#   SS », « sous déduction de la SS »: « à hauteur de 125 % de la BR, moins le remboursement de la SS » — a total,
+#   SS included (a limit after it, « …, dans la limite de 200 € », is read as any limit of the level);
+# - « remboursement intégral » (des frais réels): 100 % of the frais réels;
+# - « maxi 4 actes / an »: at most 4 acts a year.
+_RO = r"(?:amo|ro|rss|ss|mr|secu|securite sociale|regime obligatoire|remboursement (?:de la )?(?:securite sociale|ss|ro))"
+_SYNONYMES = (
+    (rf"^{_N} % \(?(?:de la )?br(?:ss)?\)? ?(?:-|moins(?: le remboursement de)?(?: la| le)?|sous deduction (?:du remboursement )?"
+     rf"(?:de la |du )?) ?{_RO}\)?(,.*)?$", r"\1 % br\2, securite sociale incluse"),
+    (rf"^{_N} % \((?:de la )?br ?- ?{_RO}\)(,.*)?$", r"\1 % br\2, securite sociale incluse"),
+    (rf"(^| \+ )(?:100 % (?:du |de la )?)?{_RO}(?=$| \+ )", r"\1securite sociale"),
+    (r"^remboursement integral(?: des frais reels)?$", "frais reels"),
+    (r"\bmaxi\b", "max"),
+)
 _COMPILES: dict = {}
 
 
@@ -279,7 +304,8 @@ def _motifs() -> dict:
             termes=[(c(m), f) for m, f in _SOURCES_MOTIFS], cent_sante=c(_CENT_SANTE_SOURCE), limite=c(_LIMITE_SOURCE),
             par_acte=c(_PAR_ACTE), enveloppe=[c(m) for m in _ENVELOPPE], mods_enveloppe=[(c(m), k) for m, k in _MODS_ENVELOPPE],
             jour=c(_JOUR), mods_jour=[(c(m), k) for m, k in _MODS_JOUR], anciennete=[c(m) for m in _ANCIENNETE],
-            plancher=c(_BORNES[0]), plafond=c(_BORNES[1]), ss_comprise=c(_SS_COMPRISE))
+            plancher=c(_BORNES[0]), plafond=c(_BORNES[1]), ss_comprise=c(_SS_COMPRISE),
+            synonymes=[(c(m), r) for m, r in _SYNONYMES])
     return _COMPILES
 
 
@@ -289,7 +315,7 @@ def analyser(texte, _sous: bool = False) -> Expression:
         return Expression("–", rien=True)
     if not isinstance(texte, str):
         if isinstance(texte, bool) or isinstance(texte, float):
-            raise ExpressionInvalide(f"« {texte} » n'est pas une expression de garantie ; {FORMES}")
+            raise ExpressionInvalide(f"« {texte} » n'est pas une expression de garantie", FORMES)
         texte = str(texte)
     if len(texte) > 300:
         raise ExpressionInvalide("expression trop longue (300 caractères au plus)")
@@ -304,6 +330,8 @@ def analyser(texte, _sous: bool = False) -> Expression:
         expr.additif = True
         t = t[len("en complement "):]
     motifs = _motifs()
+    for motif, forme in motifs["synonymes"]:
+        t = motif.sub(forme, t)
     m = motifs["cent_sante"].match(t)
     if m:
         expr.termes = [CentPourCentSante(texte.strip(), limite=m[1].upper())]
@@ -323,7 +351,7 @@ def analyser(texte, _sous: bool = False) -> Expression:
     for morceau in (p.strip() for p in t.split(" + ")):
         terme = _terme(morceau, motifs)
         if terme is None:
-            raise ExpressionInvalide(f"« {texte} » : je ne comprends pas « {morceau} » ; {FORMES}")
+            raise ExpressionInvalide(f"« {texte} » : je ne comprends pas « {morceau} »", FORMES)
         hors = hors_bornes(terme)
         if hors is not None:
             raise ExpressionInvalide(f"« {texte} » : {hors}")
@@ -348,7 +376,8 @@ def _bornes(expr: Expression, t: str, texte: str, motifs, sous: bool) -> str:
         try:
             setattr(expr, cle, analyser(borne, _sous=True))
         except ExpressionInvalide as e:
-            raise ExpressionInvalide(f"« {texte} » : {'minimum' if cle == 'plancher' else 'limite'} illisible ({e})") from None
+            raise ExpressionInvalide(f"« {texte} » : {'minimum' if cle == 'plancher' else 'limite'} illisible ({e})",
+                                     e.indice) from None
         t = m[1].strip()
     return t
 

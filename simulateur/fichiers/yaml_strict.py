@@ -119,7 +119,9 @@ TRADUCTIONS = (
     ("unacceptable character", "caractère non accepté", _INVISIBLES),
     ("expected a single document", *_UN_DOCUMENT),
     ("found incompatible YAML document", "version de YAML non prise en charge", "retirez la ligne « %YAML … »"),
-    ("block sequence entries are not allowed", "élément de liste « - » inattendu ici", "vérifiez l'indentation"),
+    ("block sequence entries are not allowed", "élément de liste « - » inattendu ici",
+     "une cellule « - » (rien au-delà de la Sécurité sociale) s'écrit entre guillemets, « a: \"-\" » ; sinon, vérifiez "
+     "l'indentation"),
     ("control characters are not allowed", "caractère de contrôle interdit", _INVISIBLES),
     ("expected a comment or a line break", "commentaire ou fin de ligne attendu", INDICE_SYNTAXE),
     ("expected alphabetic or numeric character", *_ANCRE_VIDE),
