@@ -302,3 +302,21 @@ def test_acte_lourd_non_precise_dit_quand_le_tarif_atteint_le_seuil(cd):
     assert [h for h in simuler(cd, "option-2", a).hypotheses if h.champ == "acte_lourd"] == []
     a = creer_acte(nature="actes-techniques", br="240", quantite=2, frais_reels="240", date="2025-06-01")
     assert [h for h in simuler(cd, "option-2", a).hypotheses if h.champ == "acte_lourd"] != []   # 120 € per act
+
+
+def test_cent_pour_cent_sante_non_couvert_par_une_formule_responsable():
+    """production-agricole « socle » is declared responsable but its table predates the 100 % Santé (its
+    `exceptions_responsable`): a class I hearing aid at its PLV of 950 € (arrêté du 14/11/2018), BR 400 €,
+    SS 60 % = 240 €, socle « 100 % BR » = 160 € → 550 € left, which a responsable contract must pay (R871-2
+    CSS): the result says so. cabinets-dentaires « base » pays 950 − 240 = 710 €: nothing to say. Billed above
+    the PLV (1 000 €), the overrun is not the contract's: nothing to say either."""
+    def faire(contrat, formule, fr="950"):
+        a = creer_acte(nature="aide-auditive", br="400", frais_reels=fr, panier="100-sante", date="2025-06-01", age=60,
+                       oreille="droite")
+        r = simuler(charger_contrat(contrat), formule, a)
+        return r.reste_a_charge, [h for h in r.hypotheses if h.raison == "responsable.cent_pour_cent_sante"]
+    rac, hyps = faire("production-agricole", "socle")
+    assert rac == Decimal("550.00") and [(h.details["reste"], h.details["limite"]) for h in hyps] == [
+        (Decimal("550.00"), Decimal("950"))]
+    assert faire("cabinets-dentaires", "base") == (Decimal("0.00"), [])
+    assert faire("production-agricole", "socle", fr="1000")[1] == []

@@ -17,8 +17,8 @@ from ..parametres import charger_parametres
 from .apres_cancer import forfait_apres_cancer
 from .couches import ActeEnCours, couche
 from .etat import EtatBeneficiaire
-from .hypotheses import (Hypothese, acte_lourd_possible, avertissements, completer, horizon, reconduits,
-                         sans_entrees_inutiles)
+from .hypotheses import (Hypothese, acte_lourd_possible, avertissements, cent_pour_cent_sante_non_couvert, completer,
+                         horizon, reconduits, sans_entrees_inutiles)
 from .lecture import LectureParametres
 from .periodes import Calendrier, cles_renouvellement, delai_de_stage, note_delai_de_stage, refus_renouvellement
 from .plafonds import NATURES_MEDECIN, montant_plafond, plafonds_reglementaires, vise_le_panier
@@ -138,6 +138,8 @@ def simuler(contrat, formule: str, acte: Acte, etat: EtatBeneficiaire | None = N
                 hyps += reconduits({v.nom: v for v in list(lus) + lire.reconduits}.values(), complet.date, params)
         if not complet.acte_lourd and complet.br:
             hyps = list(hyps) + acte_lourd_possible(complet, params)
+        if complet.panier == "100-sante" and r.reste_a_charge > 0:
+            hyps = list(hyps) + cent_pour_cent_sante_non_couvert(complet, r, contrat, formule)
         r.acte, r.hypotheses_moteur = complet, list(hyps) + list(r.hypotheses_moteur)
         if complet.age is None and situations(complet):
             r.exonerations = _exonerantes(complet, params)

@@ -35,6 +35,7 @@ AGE_ADULTE = (18, 130)                          # « adulte » : the ages an act
 AGES_TOUS = (0, 130)                            # the ages a contract line's age condition is tried at
 MANQUANTES = frozenset({"requis-optique", "requis-responsable", "condition-manquante", "requis-dent", "requis"})
 PROFONDEUR = 3                                  # inputs tried together, at most
+_GROUPES_ACTES_LOURDS = frozenset({"medecins", "hospitalisation", "dentaire", "biologie"})   # acts, not products
 _ETAPES_HORS_PARCOURS = frozenset({"consultation-generaliste", "consultation-specialiste", "actes-techniques", "imagerie"})
 
 
@@ -191,19 +192,37 @@ def avertissements(acte, resultat=None) -> list:
 
 def acte_lourd_possible(acte, params) -> list:
     """[] in the usual case; the assumption « not an acte lourd » when the act was not said to be one
-    (`acte_lourd` not given), its nature is paid at a rate by the Sécurité sociale, outside the situations
+    (`acte_lourd` not given), its nature is a medical, dental or biology act or hospital fees (rate groups
+    `_GROUPES_ACTES_LOURDS`: not a device, a drug, optics or a transport), outside the situations
     that pay it in full anyway, and its tariff per unit (BR / quantité, euros) reaches the dated threshold
     `forfait_actes_lourds.seuil` (120 €): such an act may carry the forfait « actes lourds » instead of the
     ticket modérateur (art. R160-16 CSS), which only the patient's bill tells (`details["seuil"]`)."""
     if acte.acte_lourd or _donne(acte, "acte_lourd") or situations_de(acte) or acte.taux is not None:
         return []
     nat = NATURES.get(acte.nature)
-    if nat is None or nat.taux is None or not acte.br:
+    if nat is None or nat.taux not in _GROUPES_ACTES_LOURDS or not acte.br:
         return []
     seuil = _seuil_acte_lourd(params, acte.date)
     if acte.br / acte.quantite < seuil:
         return []
     return [Hypothese("acte_lourd", False, "acte_lourd.non_precise", seuil=seuil, br=acte.br)]
+
+
+def cent_pour_cent_sante_non_couvert(acte, resultat, contrat, formule: str) -> list:
+    """[] in the usual case; a warning when a formula the contract declares responsable leaves a reste à
+    charge on a 100 % Santé act billed within its price limit (frais réels ≤ `acte.limite`, HLF / PLV): a
+    responsable contract must pay all of it (art. L871-1 and R871-2 CSS, 100 % Santé). The contract as
+    transcribed is computed as it is; `simulateur valider` names the line (`details["reste"]`, euros)."""
+    if acte.panier != "100-sante" or acte.limite is None or acte.frais_reels > acte.limite or resultat.reste_a_charge <= 0:
+        return []
+    if not contrat.est_responsable(formule):
+        return []
+    retenu = resultat.participation_forfaitaire
+    reste = resultat.reste_a_charge - max(retenu, ZERO)
+    if reste <= 0:
+        return []
+    return [Hypothese("panier", "100-sante", "responsable.cent_pour_cent_sante", reste=reste, limite=acte.limite,
+                      formule=formule)]
 
 
 @lru_cache(maxsize=4096)
@@ -342,5 +361,5 @@ def hypotheses(resultat) -> list:
                                 resultat.exonerations)
 
 
-__all__ = ["Hypothese", "PAIRES_VERRES", "acte_lourd_possible", "avertissements", "candidats", "completer", "horizon", "hypotheses",
+__all__ = ["Hypothese", "PAIRES_VERRES", "acte_lourd_possible", "avertissements", "cent_pour_cent_sante_non_couvert", "candidats", "completer", "horizon", "hypotheses",
            "par_defaut", "reconduits", "sans_entrees_inutiles"]

@@ -152,6 +152,11 @@ PHRASES = {
     "parametre.reconduit": _reconduit,
     "parametres.au_dela": _au_dela,
     "css.depassement": _css_depassement,
+    "responsable.cent_pour_cent_sante": lambda h: (
+        f"100 % Santé non couvert : la formule {h.details['formule']} est déclarée responsable mais, telle que transcrite, "
+        f"laisse {euros(h.details['reste'])} à charge sur un acte 100 % Santé facturé dans la limite de "
+        f"{euros(h.details['limite'])} ; un contrat responsable doit le prendre en charge en entier (art. R871-2 du code de "
+        "la sécurité sociale) : vérifiez le document (simulateur valider signale la ligne)"),
     "acte_lourd.non_precise": lambda h: (
         f"acte lourd non précisé : ticket modérateur appliqué ; un acte de tarif d'au moins "
         f"{euros(h.details['seuil'])} (ou de coefficient 60 ou plus) peut relever du forfait « actes lourds » à la "
