@@ -284,6 +284,13 @@ def test_formules_a_ecrire_en_modules():
                      "inclut-ss}\ncolonnes:\n" + colonnes + "formules:\n" + formules + "garanties: []\n", "essai.yaml")
     pbs = valider_contrat(c)
     assert any("16 formules écrites une à une" in p.message and "modules:" in p.message for p in pbs)
+    # REMA Révoluo: « Renfort 100 : Rev 2 à Rev 6 » — the renfort s4 only with h2 and h3 here (14 formulas, not
+    # the 16 of a product): `modules:` would make formulas that do not exist, so it is not advised
+    formules = "".join(f"  f{i}{j}: {{colonnes: [h{i}, s{j}]}}\n" for i in range(1, 5) for j in range(1, 5)
+                       if j < 4 or i in (2, 3))
+    c = lire_contrat(ENTETE % "false" + "niveaux:\n  h: {libelle: H, convention: inclut-ss}\n  s: {libelle: S, convention: "
+                     "inclut-ss}\ncolonnes:\n" + colonnes + "formules:\n" + formules + "garanties: []\n", "essai.yaml")
+    assert len(c.formules) == 14 and not any("modules:" in p.message for p in valider_contrat(c))
 
 
 # ------------------------------------------------------------------ 7. counters per unit and per period

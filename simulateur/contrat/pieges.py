@@ -95,11 +95,29 @@ def _paniers(contrat, quoi: str, libelle: str, natures, paniers, ligne: int) -> 
     return []
 
 
+def _produit(contrat, formules, niveaux) -> bool:
+    """Whether the formulas are every combination of their levels' columns (a level absent from some formula
+    counting as one more choice): what `modules:` generates. A renfort sold with some levels only (« Renfort
+    100 : Rev 2 à Rev 6 ») is not such a product, and `modules:` would make formulas that do not exist."""
+    choix = {n: set() for n in niveaux}
+    ecrites = set()
+    for f in formules:
+        par_niveau = {contrat.colonnes[c].niveau: c for c in f.colonnes if c in contrat.colonnes}
+        combinaison = tuple(par_niveau.get(n) for n in sorted(niveaux))
+        ecrites.add(combinaison)
+        for n, c in zip(sorted(niveaux), combinaison):
+            choix[n].add(c)
+    total = 1
+    for options in choix.values():
+        total *= len(options)
+    return len(ecrites) == total
+
+
 def _modules(contrat) -> list[Probleme]:
     ecrites = [f for f in contrat.formules.values() if not (contrat.modules and f.id == "+".join(f.colonnes))]
     combinees = [f for f in ecrites if len(f.colonnes) >= 2]
     niveaux = {contrat.colonnes[c].niveau for f in combinees for c in f.colonnes if c in contrat.colonnes}
-    if len(combinees) < FORMULES_ECRITES_MAX or len(niveaux) < 2:
+    if len(combinees) < FORMULES_ECRITES_MAX or len(niveaux) < 2 or not _produit(contrat, combinees, niveaux):
         return []
     return [Probleme(contrat.fichier, None, f"{len(combinees)} formules écrites une à une combinent les colonnes de "
                      f"{len(niveaux)} niveaux ({', '.join(sorted(niveaux))}) : une section modules: les engendrerait", "formules",
