@@ -413,3 +413,17 @@ def test_premieres_erreurs_dans_l_ordre_du_fichier(tmp_path, moteur):
     resume = r.stderr.split("premières erreurs :\n")[1].splitlines()
     assert [l.split(" : ")[0].strip() for l in resume] == ["ligne 3", "ligne 4", "ligne 5", "ligne 6", "ligne 7",
                                                             "… et 1 autre(s)"]
+
+
+@pytest.mark.parametrize("moteur", ["ligne", "colonnes"])
+def test_encodages_melanges_refuses_par_les_deux_moteurs(tmp_path, moteur):
+    """A file whose line 2 is UTF-8 and line 3 Windows-1252 (rows pasted from two sources): refused with the
+    same message by both engines (docs/confiance.md, « Les entrées ») — the columnar engine read it as
+    Windows-1252, « Hélène » becoming two beneficiaries, each with her own annual envelope."""
+    f = tmp_path / "melange.csv"
+    f.write_bytes(b"beneficiaire,date,nature,br,frais_reels\n" + "Hélène,2025-02-01,medecine-douce,,40\n".encode("utf-8")
+                  + "Hélène,2025-09-01,medecine-douce,,40\n".encode("cp1252") + PAUL.replace(",oui", "").encode())
+    sortie = tmp_path / "r.csv"
+    r = runner.invoke(app, ["lot", str(f), "-c", "cabinets-dentaires", "-f", "option-1", "--moteur", moteur, "-o", str(sortie)])
+    assert r.exit_code == 2 and not sortie.exists()
+    assert "encodages mélangés : la ligne 2 est en UTF-8, la ligne 3 ne l'est pas" in r.stderr

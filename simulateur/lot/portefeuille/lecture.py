@@ -25,7 +25,8 @@ import polars as pl
 
 from ...domaine.champs import COLONNES_OBLIGATOIRES, PAR_NOM
 from ...domaine.identifiants import _BORDS, normaliser_beneficiaire
-from ..lecture import LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne, verifier_parquet
+from ..lecture import (_UTF8_MULTI, LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne,
+                       verifier_parquet)
 
 TAILLE_BLOC = 8 * 1024 * 1024           # bytes of CSV parsed at once (about 90 000 rows of a claims file)
 BLOCS_PAR_TACHE = 2                      # a task reads 2 such blocks (16 MiB: its writing stays under 300 MB)
@@ -119,17 +120,26 @@ class SourceCSV:
         is the line path's error (LotInvalide naming its offset)."""
         guillemets, utf8, cr_seul, plan, pos, ligne = False, True, False, [], 0, 1
         groupe = 0
+        fins = 0                   # line ends before this block
+        l_utf8 = l_autre = None    # the first line holding UTF-8 sequences, the first that is not UTF-8
         for morceau in self._octets_bruts():
             guillemets = guillemets or b'"' in morceau
-            if utf8 and not morceau.isascii():
-                try:
-                    (morceau[3:] if pos == 0 and bom else morceau).decode("utf-8")
-                except UnicodeDecodeError as e:
-                    if bom:
-                        raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos + e.start - 3 if pos else e.start}) "
-                                          "alors que le fichier commence par une marque UTF-8 ; indice : enregistrez le fichier "
-                                          "en « CSV UTF-8 »") from None
-                    utf8 = False
+            if not morceau.isascii():
+                if utf8 or l_utf8 is None:
+                    m = _UTF8_MULTI.search(morceau)
+                    if m is not None and l_utf8 is None:
+                        l_utf8 = fins + morceau.count(b"\n", 0, m.start()) + 1
+                if utf8:
+                    try:
+                        (morceau[3:] if pos == 0 and bom else morceau).decode("utf-8")
+                    except UnicodeDecodeError as e:
+                        if bom:
+                            raise LotInvalide(f"{self.fichier} : caractères illisibles en UTF-8 (octet {pos + e.start - 3 if pos else e.start}) "
+                                              "alors que le fichier commence par une marque UTF-8 ; indice : enregistrez le fichier "
+                                              "en « CSV UTF-8 »") from None
+                        utf8 = False
+                        l_autre = fins + morceau.count(b"\n", 0, e.start) + 1
+            fins += morceau.count(b"\n")
             if b"\r" in morceau and morceau.count(b"\r") != morceau.count(b"\r\n"):
                 cr_seul = True
             debut = pos
@@ -145,6 +155,10 @@ class SourceCSV:
                 groupe += 1
             ligne += morceau.count(b"\n", debut - pos) + (0 if morceau.endswith(b"\n") else 1)
             pos += len(morceau)
+        if not utf8 and l_utf8 is not None:      # the line path's refusal (`lot.lecture.decoder`), same words
+            raise LotInvalide(f"{self.fichier} : encodages mélangés : la ligne {l_utf8} est en UTF-8, "
+                              f"la ligne {l_autre} ne l'est pas (Windows-1252 ?) ; indice : "
+                              "enregistrez tout le fichier en « CSV UTF-8 »")
         return guillemets, utf8, cr_seul, plan
 
     def _octets_bruts(self, debut: int = 0):
