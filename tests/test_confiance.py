@@ -2071,3 +2071,12 @@ def test_fin_rapide_lecteur_parti_et_disque_plein():
         with open("/dev/full", "w") as plein:
             r = processus(EXEMPLE, stdout=plein)
         assert r.returncode == 2 and "disque plein" in r.stderr.decode()
+
+
+def test_sortie_standard_fermee():
+    """`simulateur … >&-` (Python sets sys.stdout to None): data to write is a write error — one French message,
+    exit 2 — never « erreur interne »."""
+    r = processus(EXEMPLE, preexec_fn=lambda: os.close(1))
+    assert r.returncode == 2 and "sortie fermée" in r.stderr.decode() and "interne" not in r.stderr.decode()
+    r = processus(["--version"], preexec_fn=lambda: os.close(1))
+    assert r.returncode == 2 and "interne" not in r.stderr.decode()

@@ -35,8 +35,31 @@ def _interrompre(signum, _frame):
     raise KeyboardInterrupt
 
 
+class _SortieFermee:
+    """Standard output closed at start (`simulateur … >&-`: Python sets `sys.stdout` to None): nothing to
+    flush, and writing data is the system's error EBADF — one message, exit code 2, as any write error."""
+    encoding = "utf-8"
+
+    def write(self, _texte):
+        raise OSError(errno.EBADF, "sortie standard fermée")
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        raise OSError(errno.EBADF, "sortie standard fermée")
+
+
 def preparer() -> None:
-    """Streams that degrade what they cannot encode; SIGTERM / SIGHUP handled as SIGINT."""
+    """Streams that degrade what they cannot encode; a closed standard output (`_SortieFermee`) or error
+    (nothing can be said: /dev/null); SIGTERM / SIGHUP handled as SIGINT."""
+    if sys.stdout is None:
+        sys.stdout = _SortieFermee()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")     # noqa: SIM115 - for the process's life
     for flux in (sys.stdout, sys.stderr):
         try:
             flux.reconfigure(errors="replace")

@@ -55,6 +55,7 @@ _RAISONS_SYSTEME = {
     "EBUSY": "ressource occupée", "ETXTBSY": "fichier occupé", "ENXIO": "périphérique absent", "ENODEV": "périphérique absent",
     "EPIPE": "le lecteur de la sortie est parti", "EINVAL": "nom ou opération invalide", "ENOMEM": "mémoire insuffisante",
     "EAGAIN": "ressource momentanément indisponible", "EXDEV": "déplacement entre deux disques impossible",
+    "EBADF": "sortie fermée (>&-) ; indice : redirigez-la vers un fichier ou /dev/null",
 }
 
 
