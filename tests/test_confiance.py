@@ -1598,6 +1598,8 @@ def test_contrats_dossier_nomme_par_son_identifiant(tmp_path, monkeypatch):
 
 @pytest.fixture
 def dossier_cache(tmp_path, monkeypatch):
+    from simulateur.parametres import charger_parametres
+    charger_parametres()                  # once per process: its entry is not one of these tests' entries
     d = tmp_path / "cache"
     monkeypatch.setenv("SIMULATEUR_CACHE", "1")
     monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", str(d))
@@ -1623,20 +1625,23 @@ def test_cache_json_seulement_dossier_prive(dossier_cache, tmp_path):
     c1 = charger_contrat(str(f))
     (entree,) = _entrees(dossier_cache)
     assert oct(dossier_cache.stat().st_mode & 0o777) == "0o700" and oct(entree.stat().st_mode & 0o777) == "0o600"
-    json.loads(entree.read_text(encoding="utf-8"))                              # plain JSON data
+    entete, corps = entree.read_text(encoding="utf-8").split("\n", 1)        # plain JSON data: its key and hash, then the data
+    assert json.loads(entete)["cle"] == entree.stem and json.loads(corps)["#c"] == "Contrat"
     from simulateur.contrat import depot
     depot._CACHE.clear()
     c2 = charger_contrat(str(f))                                               # rebuilt from the entry
     assert c2 is not c1 and c2.id == c1.id and [l.libelle for l in c2.lignes] == [l.libelle for l in c1.lignes]
 
 
-def _entree_piegee(dossier_cache, tmp_path):
-    """A valid entry for the témoin, rewritten to pay 999 % BR: read, it would show in the result."""
+def _entree_piegee(dossier_cache, tmp_path, empreinte=True):
+    """A valid entry for the témoin, rewritten to pay 999 % BR (`empreinte`: with the hash of its first line
+    recomputed, as someone who can write in the user's cache could): read, it would show in the result."""
     f = _contrat_fichier(tmp_path)
     charger_contrat(str(f))
     (entree,) = _entrees(dossier_cache)
-    entree.write_text(entree.read_text(encoding="utf-8").replace('"100 % BR"', '"999 % BR"').replace('"#d":"100"', '"#d":"999"'),
-                      encoding="utf-8")
+    entete, corps = entree.read_bytes().split(b"\n", 1)
+    corps = corps.replace(b'"100 % BR"', b'"999 % BR"').replace(b'"#d":"100"', b'"#d":"999"')
+    entree.write_bytes((cache._entete(entree.stem, corps) if empreinte else entete) + b"\n" + corps)
     from simulateur.contrat import depot
     depot._CACHE.clear()
     return f
@@ -2080,3 +2085,31 @@ def test_sortie_standard_fermee():
     assert r.returncode == 2 and "sortie fermée" in r.stderr.decode() and "interne" not in r.stderr.decode()
     r = processus(["--version"], preexec_fn=lambda: os.close(1))
     assert r.returncode == 2 and "interne" not in r.stderr.decode()
+
+
+def test_cache_entree_abimee_ou_d_une_autre_cle_ignoree(dossier_cache, tmp_path):
+    """An entry whose data changed without its hash (a damaged byte), or copied under another key (another
+    contract's entry), or holding a non-finite amount, is not used: the file is parsed again. témoin, base
+    « 100 % BR » (SS included), DPTM specialist BR 30, FR 100: SS 21 − PF 2 → base 30 − 21 = 9."""
+    f = _entree_piegee(dossier_cache, tmp_path, empreinte=False)
+    assert _paye_base(f) == Decimal("9.00")
+    from simulateur.contrat import depot
+    (entree,) = _entrees(dossier_cache)
+    autre = dossier_cache / ("0" * 40 + ".json")
+    _entree_piegee(dossier_cache, tmp_path)                      # a valid entry (hash recomputed)…
+    autre.write_bytes(entree.read_bytes())                       # …copied under another key
+    assert cache.lire(dossier_cache, autre.stem) is None and cache.lire(dossier_cache, entree.stem) is not None
+    entete, corps = entree.read_bytes().split(b"\n", 1)
+    corps = corps.replace(b'"#d":"999"', b'"#d":"NaN"')
+    entree.write_bytes(cache._entete(entree.stem, corps) + b"\n" + corps)
+    depot._CACHE.clear()
+    assert _paye_base(f) == Decimal("9.00")
+
+
+def test_cache_dossier_tilde_et_relatif(monkeypatch, tmp_path):
+    monkeypatch.setenv("SIMULATEUR_CACHE", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", "~/cache-sim")
+    assert cache.dossier() == tmp_path / "cache-sim"
+    monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", "relatif/cache")
+    assert cache.dossier() is None                               # never one cache per working folder

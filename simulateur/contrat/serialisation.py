@@ -73,7 +73,10 @@ def depuis_donnees(d):
     if type(d) is not dict:
         raise TypeError(f"donnée inattendue : {type(d).__name__}")
     if "#d" in d:
-        return Decimal(d["#d"])
+        v = Decimal(d["#d"])
+        if not v.is_finite():
+            raise ValueError("montant non fini")
+        return v
     if "#t" in d:
         return tuple(depuis_donnees(x) for x in d["#t"])
     if "#f" in d:

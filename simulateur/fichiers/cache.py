@@ -10,9 +10,13 @@ Safe by construction:
 - the folder is created owner-only (0700) and ignored when another user owns it or can write in it,
   or when it is a symbolic link; an entry is read only if it is a regular file of ours that nobody
   else can write; entries are written to an exclusive temporary file, never through a link, then
-  renamed.
+  renamed;
+- an entry's first line names its key and the hash of its data: an entry copied under another key, or
+  damaged, is not used. An entry rewritten on purpose by someone who can write in the user's own cache
+  folder is not detected — such a person could as well change the package itself.
 Any failure falls back to parsing. `SIMULATEUR_CACHE=0` disables the cache; `SIMULATEUR_CACHE_DOSSIER`
-chooses its folder (default `$XDG_CACHE_HOME/simulateur`, else `~/.cache/simulateur`).
+chooses its folder (`~` is the home folder; a relative path is ignored: no cache), by default
+`$XDG_CACHE_HOME/simulateur`, else `~/.cache/simulateur`.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ import os
 import stat
 from pathlib import Path
 
-FORMAT = "4"          # the cache's own layout; change it when the serialised form changes
+FORMAT = "5"          # the cache's own layout; change it when the serialised form changes
 _ICI = Path(__file__).resolve().parents[1]
 CODE = ("contrat/chargeur.py", "contrat/conditions.py", "contrat/expressions.py", "contrat/modele.py", "contrat/modules.py",
         "parametres/catalogue.py",
@@ -35,7 +39,8 @@ def dossier() -> Path | None:
         return None
     d = os.environ.get("SIMULATEUR_CACHE_DOSSIER")
     if d:
-        return Path(d)
+        d = os.path.expanduser(d)
+        return Path(d) if os.path.isabs(d) else None     # relative: one cache per working folder, never wanted
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "simulateur"
 
@@ -102,6 +107,20 @@ def _dossier_sur(d: Path, creer: bool) -> bool:
     return stat.S_ISDIR(st.st_mode) and _a_nous(st)
 
 
+def _entete(k: str, corps: bytes) -> bytes:
+    """The entry's first line: its key and the hash of its data, so that an entry read under another key
+    (a file copied or renamed) or damaged (truncated, a changed byte) is not used."""
+    return json.dumps({"cle": k, "empreinte": _empreinte(corps).hexdigest()}).encode()
+
+
+def _verifier(contenu: bytes, k: str):
+    """The data of an entry whose first line names key `k` and the hash of what follows; else None."""
+    entete, _, corps = contenu.partition(b"\n")
+    if not corps or entete != _entete(k, corps):
+        return None
+    return json.loads(corps)
+
+
 def lire(d: Path, k: str):
     """The cached data (JSON) of key `k`, or None (absent, unsafe, or unreadable)."""
     if not _dossier_sur(d, creer=False):
@@ -117,7 +136,7 @@ def lire(d: Path, k: str):
             return None
         with os.fdopen(fd, "rb") as f:
             fd = -1
-            return json.loads(f.read())
+            return _verifier(f.read(), k)
     except (OSError, ValueError, RecursionError):
         return None
     finally:
@@ -135,8 +154,9 @@ def ecrire(d: Path, k: str, donnees) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(donnees, f, ensure_ascii=False, separators=(",", ":"))
+        corps = json.dumps(donnees, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        with os.fdopen(fd, "wb") as f:
+            f.write(_entete(k, corps) + b"\n" + corps)
         os.replace(tmp, d / f"{k}.json")
     except (OSError, TypeError, ValueError):
         try:

@@ -522,9 +522,11 @@ def _depuis_donnees(donnees: list) -> Parametres:
     for nom, description, unite, valeurs in donnees:
         if not (isinstance(nom, str) and isinstance(description, str) and isinstance(unite, str) and valeurs):
             raise ValueError("entrée de cache invalide")
-        series[nom] = [nom, description, unite,
-                       [(Decimal(v), dt.date.fromisoformat(d), dt.date.fromisoformat(f) if f else None, str(r), str(s))
-                        for v, d, f, r, s in valeurs]]
+        lues = [(Decimal(v), dt.date.fromisoformat(d), dt.date.fromisoformat(f) if f else None, str(r), str(s))
+                for v, d, f, r, s in valeurs]
+        if not all(v[0].is_finite() for v in lues):
+            raise ValueError("entrée de cache invalide")
+        series[nom] = [nom, description, unite, lues]
     return Parametres(series)
 
 
