@@ -76,21 +76,26 @@ def _serie(nom: str, unite: str, valeur: str) -> str:
     ("taux_ss.general.medecins", "pourcent", "150", 'un taux est un pourcentage entre "0" et "100" ; reçu « 150 »'),
     ("situation.maternite.taux", "pourcent", "100.5", 'un taux est un pourcentage entre "0" et "100" ; reçu « 100.5 »'),
     # euros: ≥ 0, to the cent
-    ("participation_forfaitaire.montant", "euro", "-2", "un montant en euros est positif ou nul, au centime (ex. \"22.50\") ; "
-                                                        "reçu « -2 »"),
-    ("participation_forfaitaire.montant", "euro", "2.001", "un montant en euros est positif ou nul, au centime "
-                                                           "(ex. \"22.50\") ; reçu « 2.001 »"),
+    ("participation_forfaitaire.montant", "euro", "-2", "un montant en euros est positif ou nul, au plus 100 000 000, "
+                                                        "au centime (ex. \"22.50\") ; reçu « -2 »"),
+    ("participation_forfaitaire.montant", "euro", "2.001", "un montant en euros est positif ou nul, au plus 100 000 000, "
+                                                           "au centime (ex. \"22.50\") ; reçu « 2.001 »"),
     # the PMSS: strictly positive (the base of « % PMSS » guarantees)
     ("pmss", "euro", "0", "le plafond mensuel de la Sécurité sociale est strictement positif"),
     ("pmss", "euro", "-5", "le plafond mensuel de la Sécurité sociale est strictement positif"),
     # ages, durations, counts: whole numbers ≥ 0
-    ("participation_forfaitaire.age_exoneration", "annees", "-1", "un nombre d'années (âge, délai) est un entier positif "
-                                                                  "ou nul ; reçu « -1 »"),
-    ("renouvellement.optique.adulte_annees", "annees", "1.5", "un nombre d'années (âge, délai) est un entier positif ou "
-                                                              "nul ; reçu « 1.5 »"),
-    ("apres_cancer.delai_mois", "mois", "-12", "un nombre de mois est un entier positif ou nul ; reçu « -12 »"),
-    ("apres_cancer.max_bilans", "nombre", "-1", "un nombre (d'actes, de séances) est un entier positif ou nul ; reçu « -1 »"),
+    ("participation_forfaitaire.age_exoneration", "annees", "-1", "un nombre d'années (âge, délai) est un entier de 0 à "
+                                                                  "200 ; reçu « -1 »"),
+    ("renouvellement.optique.adulte_annees", "annees", "1.5", "un nombre d'années (âge, délai) est un entier de 0 à "
+                                                              "200 ; reçu « 1.5 »"),
+    ("apres_cancer.delai_mois", "mois", "-12", "un nombre de mois est un entier de 0 à 2 400 ; reçu « -12 »"),
+    ("apres_cancer.max_bilans", "nombre", "-1", "un nombre (d'actes, de séances) est un entier de 0 à 1 000 000 ; reçu « -1 »"),
     ("exoneration.css.franchises", "booleen", "2", 'unité booleen : la valeur est "1" (oui) ou "0" (non) ; reçu « 2 »'),
+    # an upper bound for each kind (hostile test 4: a PF of 10^40 € made the columnar engine fail, the line engine
+    # compute); 100 000 000 € is the bound of amounts everywhere else
+    ("participation_forfaitaire.montant", "euro", "100000000.01", "un montant en euros est positif ou nul, au plus "
+                                                                  "100 000 000, au centime"),
+    ("apres_cancer.max_bilans", "nombre", "1000001", "un nombre (d'actes, de séances) est un entier de 0 à 1 000 000"),
 ])
 def test_valeur_hors_bornes_refusee(tmp_path, nom, unite, valeur, message):
     """Each kind of value has its range, checked by the one parameter reader (hostile test A2: a scenario
@@ -104,6 +109,21 @@ def test_valeur_hors_bornes_refusee(tmp_path, nom, unite, valeur, message):
     r = runner.invoke(app, ["simuler", "cabinets-dentaires", "-f", "option-2", "-n", "consultation-specialiste", "--br",
                             "31,50", "--frais-reels", "80", "--date", "2025-06-01", "--parametres", str(f)])
     assert r.exit_code == 2 and f"bornes.yaml:6: {nom} : {message}" in r.stderr and r.stdout == ""
+
+
+def test_scenario_garde_l_unite_et_refuse_les_caracteres_de_controle(tmp_path):
+    """A scenario that gives a rate in euros would escape the rate's bounds (hostile test 4: « 250 » euros as
+    taux_ss.general.medecins made the SS pay 250 % of the BR): refused. A control character in a text
+    (`reference` with ESC [2J) would reach the terminal with --explique: refused too."""
+    f = tmp_path / "unite.yaml"
+    f.write_text(_serie("taux_ss.general.medecins", "euro", "250"), encoding="utf-8")
+    with pytest.raises(ErreurParametres) as e:
+        charger_parametres().avec(lire_fichier_parametres(f))
+    assert "unité « euro » différente de celle du paramètre livré (« pourcent »)" in e.value.erreurs[0]
+    f.write_text(_serie("participation_forfaitaire.montant", "euro", "2").replace('"scénario"', '"x\\e[2J"'), encoding="utf-8")
+    with pytest.raises(ErreurParametres) as e:
+        lire_fichier_parametres(f)
+    assert "caractère de contrôle U+001B" in e.value.erreurs[0]
 
 
 def test_bornes_atteintes_acceptees(tmp_path):

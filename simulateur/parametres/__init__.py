@@ -260,6 +260,11 @@ class Parametres:
                 erreurs.append(f"{autres._origines.get(n, n)}: paramètre inconnu « {n} » : un scénario ne remplace que des "
                                f"paramètres existants (ceux des fichiers livrés, simulateur/parametres/*.yaml){indice}")
             raise ErreurParametres(erreurs)
+        autres_unites = [(n, autres.unite(n), self.unite(n)) for n in autres._series if autres.unite(n) != self.unite(n)]
+        if autres_unites:    # a rate given as euros would escape the rate's bounds (0–100 %)
+            raise ErreurParametres([f"{autres._origines.get(n, n)}: paramètre « {n} » : unité « {u} » différente de celle du "
+                                    f"paramètre livré (« {v} ») : un scénario garde l'unité de la série qu'il remplace"
+                                    for n, u, v in autres_unites])
         return Parametres({**self._series, **autres._series})
 
 
@@ -272,11 +277,12 @@ class Parametres:
 # than the base: refused when the file is read, never computed.
 BORNES = {
     "pourcent": (Decimal(0), Decimal(100), False, "un taux est un pourcentage entre \"0\" et \"100\""),
-    "euro": (Decimal(0), None, False, "un montant en euros est positif ou nul, au centime (ex. \"22.50\")"),
-    "annees": (Decimal(0), None, True, "un nombre d'années (âge, délai) est un entier positif ou nul"),
-    "mois": (Decimal(0), None, True, "un nombre de mois est un entier positif ou nul"),
-    "jours": (Decimal(0), None, True, "un nombre de jours est un entier positif ou nul"),
-    "nombre": (Decimal(0), None, True, "un nombre (d'actes, de séances) est un entier positif ou nul"),
+    "euro": (Decimal(0), Decimal(100_000_000), False,
+             "un montant en euros est positif ou nul, au plus 100 000 000, au centime (ex. \"22.50\")"),
+    "annees": (Decimal(0), Decimal(200), True, "un nombre d'années (âge, délai) est un entier de 0 à 200"),
+    "mois": (Decimal(0), Decimal(2400), True, "un nombre de mois est un entier de 0 à 2 400"),
+    "jours": (Decimal(0), Decimal(100_000), True, "un nombre de jours est un entier de 0 à 100 000"),
+    "nombre": (Decimal(0), Decimal(1_000_000), True, "un nombre (d'actes, de séances) est un entier de 0 à 1 000 000"),
     "booleen": (Decimal(0), Decimal(1), True, "unité booleen : la valeur est \"1\" (oui) ou \"0\" (non)"),
 }
 # Series that must be strictly positive, whatever their unit: the base of other amounts.
@@ -338,10 +344,13 @@ class _LectureFichier:
         return Decimal(valeur)
 
     def texte(self, noeud, chemin_cle: str) -> str | None:
+        """A non-empty text, through the project's YAML reader (a control character is refused: it would
+        reach the terminal with `--explique`)."""
         if getattr(noeud, "tag", "") != _TAG_STR or not str(getattr(noeud, "value", "")).strip():
             self.pb(noeud, "texte non vide attendu", chemin_cle)
             return None
-        return noeud.value.strip()
+        t = self.lect.texte(noeud, chemin_cle)
+        return t.strip() if t is not None else None
 
     def valeur(self, noeud, chemin_v: str):
         """(depuis, jusqu_au, valeur, reference, source, lieu) of one dated value, or None."""
