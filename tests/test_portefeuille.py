@@ -175,6 +175,10 @@ def test_api_dict_de_colonnes():
     ({"beneficiaire": ["a", "b"], "date": ["2025-06-01"]}, "pas la même longueur (beneficiaire : 2, date : 1)"),
     ({"beneficiaire": "paul"}, "la clé 'beneficiaire' donne str"),
     ({"beneficiaire": ["a", "b"], "br": ["31.50", 2]}, "une colonne mêle des types"),
+    # polars panics (a Rust panic, not an Exception) on a Decimal NaN or Infinity
+    ({"beneficiaire": ["a"], "br": [Decimal("NaN")]}, "colonne br, acte 1 : NaN n'est pas un nombre fini"),
+    ({"beneficiaire": ["a", "b"], "frais_reels": [Decimal("80"), Decimal("-Infinity")]},
+     "colonne frais_reels, acte 2 : -Infinity n'est pas un nombre fini"),
 ])
 def test_api_table_d_un_autre_genre_typeerror(actes, attendu):
     """Not a table: TypeError in French (before: None was « <table> : fichier introuvable », a dict a pyarrow error)."""

@@ -12,6 +12,8 @@ or a LazyFrame). A Dask DataFrame is computed by its own partitions, regrouped b
 from __future__ import annotations
 
 import io
+import math
+from decimal import Decimal
 
 import polars as pl
 
@@ -60,6 +62,11 @@ def _depuis_dict(actes: dict) -> pl.DataFrame:
         detail = ", ".join(f"{n} : {k}" for n, k in longueurs.items())
         raise TypeError(f"simuler_portefeuille : les colonnes du dict n'ont pas la même longueur ({detail}) ; "
                         "il faut une valeur par acte dans chaque colonne")
+    for nom, valeurs in actes.items():
+        mauvais = next((i for i, v in enumerate(valeurs) if isinstance(v, (Decimal, float)) and not math.isfinite(v)), None)
+        if mauvais is not None:       # polars itself panics (a Rust panic, not an Exception) on a Decimal NaN
+            raise TypeError(f"simuler_portefeuille : colonne {nom}, acte {mauvais + 1} : {valeurs[mauvais]} n'est pas un "
+                            "nombre fini ; un montant s'écrit \"31.50\"")
     try:
         return pl.DataFrame(actes)
     except Exception:  # noqa: BLE001 - polars' own words are English: said in French, with the cure
