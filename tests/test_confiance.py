@@ -965,6 +965,9 @@ LIRE_CSV = "Voir les exemples valides : 31.50, 31,50, 31,50 €, 1 234,56"
     (["natures", "--format", "xml"], "erreur : --format « xml » inconnu ; valeurs permises : table, json, csv"),
     (["contrats", "--format", "yaml"], "erreur : --format « yaml » inconnu ; valeurs permises : table, json, csv"),
     (["simuler", "x", "-f", "y", "--nature", "\x1b[2Jbiologie"], "erreur : option obligatoire absente : --frais-reels"),
+    # an integer range (hostile test 4: « is not a valid int range », « hors des bornes x>=1 »)
+    (["lot", "a.csv", "--workers", "abc"], "erreur : --workers : « abc » n'est pas un nombre entier"),
+    (["lot", "a.csv", "--workers", "0"], "erreur : --workers : « 0 » hors des bornes : au moins 1"),
 ])
 def test_usage_en_francais_code_2(args, premiere):
     """The option parser's refusals: a French first line naming the problem (every missing option at once),

@@ -82,8 +82,8 @@ def _option(e) -> str:
 
 
 _VALEURS = [   # what click says of a value (types.py), in French (patterns compiled on first use: start-up)
-    (r"^(?P<v>.*) is not a valid (?:integer|int)\.?$", "« {v} » n'est pas un nombre entier"),
-    (r"^(?P<v>.*) is not a valid (?:float|floating point value)\.?$", "« {v} » n'est pas un nombre"),
+    (r"^(?P<v>.*) is not a valid (?:integer|int)(?: range)?\.?$", "« {v} » n'est pas un nombre entier"),
+    (r"^(?P<v>.*) is not a valid (?:float|floating point value)(?: range)?\.?$", "« {v} » n'est pas un nombre"),
     (r"^(?P<v>.*) is not a valid boolean\..*$", "« {v} » : écrivez oui ou non (true, false, 1, 0)"),
     (r"^(?P<v>.*) is not a valid UUID\.?$", "« {v} » n'est pas un identifiant valide"),
     (r"^(?P<v>.*) is not one of (?P<c>.*)\.$", "« {v} » inconnu ; valeurs permises : {c}"),
@@ -100,11 +100,25 @@ def _nettoyer(v: str) -> str:
     return v[1:-1] if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"" else v
 
 
+def _bornes(c: str) -> str:
+    """Click's range notation in words: `x>=1` → « au moins 1 », `x<=9` → « au plus 9 », `1<=x<=9` → « de 1 à 9 »."""
+    m = re.fullmatch(r"\s*(?:(?P<bas>[-\d.]+)<=?)?x(?:<=?(?P<haut>[-\d.]+))?\s*|\s*x>=?(?P<bas2>[-\d.]+)\s*", c)
+    if m is None:
+        return c
+    bas, haut = m["bas"] or m["bas2"], m["haut"]
+    if bas and haut:
+        return f"de {bas} à {haut}"
+    return f"au moins {bas}" if bas else f"au plus {haut}"
+
+
 def _valeur(message: str) -> str:
     for motif, francais in _VALEURS:
         m = re.match(motif, message.strip(), re.S)
         if m:
-            return francais.format(**{k: _nettoyer(x) for k, x in m.groupdict().items()})
+            valeurs = {k: _nettoyer(x) for k, x in m.groupdict().items()}
+            if "hors des bornes" in francais:
+                return f"« {valeurs['v']} » hors des bornes : {_bornes(valeurs['c'])}"
+            return francais.format(**valeurs)
     return message
 
 
