@@ -697,3 +697,12 @@ def test_compte_par_implant_et_maxi_par_an():
         assert parts(c, f, [acte("implantologie", frais_reels="3000", quantite=3), acte("implantologie", frais_reels="1000")]
                      ) == [D("500.00"), D(0)]
     assert parts(c, "a", [acte("medecine-douce", frais_reels="60")] * 5) == [D("20.00")] * 4 + [D(0)]
+
+
+def test_chiffres_d_une_autre_ecriture_refuses():
+    """« ١٥٠ % BR » (Arabic-Indic digits) was read as 150 % BR in a contract, though refused in every amount and
+    batch cell (hostile test 4): refused here too, with the digit named."""
+    from simulateur.contrat.expressions import ExpressionInvalide, analyser
+    with pytest.raises(ExpressionInvalide, match="chiffre « ١ » d'une autre écriture"):
+        analyser("١٥٠ % BR")
+    assert analyser("150 % BR").termes[0].taux == D(150)

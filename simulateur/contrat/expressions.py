@@ -322,6 +322,9 @@ def analyser(texte, _sous: bool = False) -> Expression:
     t = normaliser(texte)
     if t in _RIEN:
         return Expression(texte, rien=True)
+    autre = next((c for c in t if c.isdigit() and not c.isascii()), None)
+    if autre is not None:      # « ١٥٠ % BR »: refused, as everywhere else (amounts, batch cells)
+        raise ExpressionInvalide(f"« {texte} » : chiffre « {autre} » d'une autre écriture ; écrivez les nombres avec 0 à 9")
     expr = Expression(texte)
     if t.startswith("+ "):
         expr.additif = True
