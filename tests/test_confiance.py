@@ -2116,3 +2116,14 @@ def test_cache_dossier_tilde_et_relatif(monkeypatch, tmp_path):
     assert cache.dossier() == tmp_path / "cache-sim"
     monkeypatch.setenv("SIMULATEUR_CACHE_DOSSIER", "relatif/cache")
     assert cache.dossier() is None                               # never one cache per working folder
+
+
+def test_chemin_qui_finit_par_une_barre_oblique(tmp_path):
+    """« nd/ » names a folder: `contrat nouveau nd/` wrote a file « nd », `valider f.yaml/` read f.yaml (pathlib
+    drops the slash). Refused, code 2, nothing written."""
+    r = lancer(["contrat", "nouveau", str(tmp_path / "nd") + "/"])
+    assert r.exit_code == 2 and "finit par « / » désigne un dossier" in r.stderr and not (tmp_path / "nd").exists()
+    f = tmp_path / "f.yaml"
+    f.write_text((RACINE / "contrats" / "cabinets-dentaires.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    r = lancer(["valider", str(f) + "/"])
+    assert r.exit_code == 2 and "finit par « / » désigne un dossier" in r.stdout + r.stderr

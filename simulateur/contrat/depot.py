@@ -42,6 +42,9 @@ def chemin_contrat(nom: str) -> Path:
     p = Path(nom)
     try:
         if _est_chemin(nom):
+            if nom.endswith(("/", os.sep)) and not p.is_dir():     # pathlib drops the slash: « f.yaml/ » would read f.yaml
+                raise ContratIntrouvable(f"{_court(nom)} : un chemin qui finit par « / » désigne un dossier ; retirez la barre "
+                                         "oblique pour le fichier")
             if p.is_dir():
                 raise ContratIntrouvable(f"{_court(nom)} : c'est un dossier, pas un fichier de contrat (.yaml)")
             if not _fichier(p):

@@ -61,6 +61,8 @@ def verifier_sortie(sortie: str, entrees=(), dossiers=()) -> Path:
     chemin = Path(sortie)
     nom = _court(sortie)
     st = _etat(chemin, nom)
+    if str(sortie).endswith(("/", os.sep)):      # pathlib drops the slash: the file « nd » would be written
+        raise SortieInvalide(f"{nom} : un chemin qui finit par « / » désigne un dossier ; donnez un nom de fichier")
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise SortieInvalide(f"{nom} : c'est un dossier ; donnez un nom de fichier")
     if st is None or stat.S_ISREG(st.st_mode):
