@@ -128,6 +128,21 @@ def test_xlsx_en_entree(tmp_path):
     assert [p["montant"] for p in d[1]["parts"]] == ["9.45", "47.25"]
 
 
+def test_xlsx_date_avec_heure_est_le_jour(tmp_path):
+    """A date-time cell (an export's « 2025-01-05 23:59 ») is the day of care; it was « illisible » (hostile test 4).
+    G 30 € on 2025-01-05: SS 70 % = 21 − PF 2 = 19, cabinets-dentaires option-2 pays 100 % BR → 9, reste 2,00."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["beneficiaire", "date", "nature", "br", "frais_reels"])
+    ws.append(["A", dt.datetime(2025, 1, 5, 23, 59), "consultation-generaliste", 30, 30])
+    f = tmp_path / "heure.xlsx"
+    wb.save(f)
+    r = lot(str(f), *CONTRAT, "--format", "json", "-s")
+    assert r.exit_code == 0, r.stderr
+    (d,) = json.loads(r.stdout)
+    assert (d["date"], d["reste_a_charge"]) == ("2025-01-05", "2.00")
+
+
 def test_xlsx_feuille_nommee(tmp_path):
     f = classeur(tmp_path, feuilles=("Notes", "Actes"))
     r = lot(f, *CONTRAT, "--format", "json", "-s")              # the first sheet is read by default

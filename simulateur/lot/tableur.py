@@ -54,8 +54,8 @@ def _cellule(v) -> str:
         return ""
     if isinstance(v, bool):
         return "oui" if v else "non"
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.datetime):      # a date-time cell is the day of care (or of joining): its hour is not read
+        return v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, float):
