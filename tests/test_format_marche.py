@@ -706,3 +706,19 @@ def test_chiffres_d_une_autre_ecriture_refuses():
     with pytest.raises(ExpressionInvalide, match="chiffre « ١ » d'une autre écriture"):
         analyser("١٥٠ % BR")
     assert analyser("150 % BR").termes[0].taux == D(150)
+
+
+def test_valider_delai_nul_formules_identiques_identifiant(tmp_path):
+    """A waiting period of 0 months is refused (there is none: remove the section); two formulas with the same
+    columns, and an `id` other than the file's name (a batch's `contrat` column names the file), are warned."""
+    texte = ("contrat: {id: autre-nom, nom: X, source: s, responsable: false}\n"
+             "niveaux: {n: {libelle: N, convention: inclut-ss}}\ncolonnes: {a: {niveau: n}}\n"
+             "formules: {f1: {colonnes: [a]}, f2: {colonnes: [a]}}\n"
+             "delai_de_stage: {duree_mois: DUREE, exclues: [biologie], libelle: D}\n"
+             "garanties:\n  - section: S\n    lignes:\n      - {libelle: L1, natures: [biologie], a: \"100 % BR\"}\n")
+    with pytest.raises(ContratInvalide) as e:
+        lire_contrat(texte.replace("DUREE", "0"), "essai.yaml")
+    assert "durée « 0 » invalide" in str(e.value)
+    messages = [p.message for p in valider_contrat(lire_contrat(texte.replace("DUREE", "3"), "essai.yaml"))]
+    assert "les formules « f1 » et « f2 » ont les mêmes colonnes (a) : elles paient la même chose" in messages
+    assert "l'identifiant « autre-nom » diffère du nom du fichier « essai.yaml »" in messages

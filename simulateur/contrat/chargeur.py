@@ -370,11 +370,13 @@ def _plafonds(L: _Lecture) -> list:
 
 
 def _entier(lect: LecteurYaml, md: dict, cle: str, chemin: str, unite: str, maxi: int) -> int | None:
-    """The whole number of `unite` (« mois », « jours ») at `cle`, 0..`maxi`; None (and a problem) otherwise."""
+    """The whole number of `unite` (« mois », « jours ») at `cle`, 1..`maxi` (a waiting period of 0 is none:
+    remove the section); None (and a problem) otherwise."""
     t = lect.texte(md[cle][0], chemin) if cle in md else None
-    if t is not None and not (t.isascii() and t.isdigit() and len(t) <= 6 and int(t) <= maxi):
+    if t is not None and not (t.isascii() and t.isdigit() and len(t) <= 6 and 1 <= int(t) <= maxi):
         exemple = 6 if unite == "mois" else 90
-        lect.pb(md[cle][0], f"durée « {t[:40]} » invalide", chemin, f"un nombre de {unite}, ex. {exemple} ({maxi} au plus)")
+        lect.pb(md[cle][0], f"durée « {t[:40]} » invalide", chemin, f"un nombre de {unite} de 1 à {maxi}, ex. {exemple} (sans "
+                "délai de stage, retirez la section)")
         return None
     return int(t) if t is not None else None
 

@@ -132,4 +132,31 @@ def pieges(contrat) -> list[Probleme]:
     d = contrat.delai_de_stage
     if d is not None:
         pbs += _paniers(contrat, "le délai", d.libelle, d.natures_ticket_moderateur + d.natures_exclues, d.paniers, d.ligne)
-    return pbs + _modules(contrat)
+    return pbs + _modules(contrat) + _formules_identiques(contrat) + _nom_du_fichier(contrat)
+
+
+def _formules_identiques(contrat) -> list[Probleme]:
+    """Two formulas with the same columns and status pay the same: a copy-paste slip, usually."""
+    vues, pbs = {}, []
+    for f in contrat.formules.values():
+        cle = (tuple(f.colonnes), f.responsable)
+        if cle in vues:
+            pbs.append(Probleme(contrat.fichier, None, f"les formules « {vues[cle]} » et « {f.id} » ont les mêmes colonnes "
+                                f"({', '.join(f.colonnes)}) : elles paient la même chose", "formules",
+                                "vérifiez les colonnes de l'une des deux", gravite="avertissement"))
+        else:
+            vues[cle] = f.id
+    return pbs
+
+
+def _nom_du_fichier(contrat) -> list[Probleme]:
+    """`contrat.id` different from the file's name: a batch's `contrat` column (with --contrats-dossier) names
+    the file, not the id."""
+    import os
+    nom = os.path.basename(contrat.fichier)
+    base, ext = os.path.splitext(nom)
+    if ext not in (".yaml", ".yml") or base == contrat.id:
+        return []
+    return [Probleme(contrat.fichier, None, f"l'identifiant « {contrat.id} » diffère du nom du fichier « {nom} »", "contrat.id",
+                     f"une colonne contrat d'un lot (--contrats-dossier) désigne le fichier : « {base} » ; renommez l'un ou "
+                     "l'autre", gravite="avertissement")]
