@@ -100,6 +100,18 @@ def test_natures():
         assert code in codes
 
 
+@pytest.mark.parametrize("texte, code", [("lunettes", "optique-equipement"), ("Paire de lunettes", "optique-equipement"),
+                                         ("kiné", "auxiliaires-medicaux"), ("Ostéopathe", "medecine-douce"), ("IRM", "imagerie"),
+                                         ("appareil auditif", "aide-auditive"), ("spécialiste", "consultation-specialiste")])
+def test_natures_par_leur_nom_courant(texte, code):
+    """What patients call a nature (`domaine.natures.SYNONYMES`): `-n lunettes` found nothing. The same
+    resolution for `--nature`, a batch cell and `natures TEXTE`."""
+    from simulateur.domaine.natures import resoudre
+    assert resoudre(texte).code == code
+    r = lancer("natures", texte, "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["code"] == code
+
+
 @pytest.mark.parametrize("args, mots", [
     (["simuler", "inconnu", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10"], ["contrat inconnu", "inconnu"]),
     (["simuler", "cabinets-dentair", "-f", "base", "-n", "biologie", "--br", "10", "--frais-reels", "10"], ["cabinets-dentaires"]),

@@ -122,8 +122,8 @@ def natures(texte: Optional[str] = typer.Argument(None, metavar="[TEXTE]", show_
     """Le catalogue des natures d'actes (codes de --nature et de la colonne nature), ou celles qui
     contiennent TEXTE. Code de sortie 1 si aucune ne correspond, 2 si TEXTE n'a aucun mot (lettres ou chiffres).
 
-    Partout où une nature est attendue, son libellé et les écritures sans accents sont acceptés aussi
-    (« consultation spécialiste » = consultation-specialiste)."""
+    Partout où une nature est attendue, son libellé, les écritures sans accents et les noms courants sont
+    acceptés aussi (« consultation spécialiste » = consultation-specialiste, « lunettes » = optique-equipement)."""
     from . import rien_a_fermer
     from ..domaine.natures import chercher, mots
     rien_a_fermer()

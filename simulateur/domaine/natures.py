@@ -194,6 +194,29 @@ def mots(texte: str) -> frozenset:
     return frozenset(_mot(m) for m in re.findall(r"[a-z0-9]+", t) if m not in _MOTS_VIDES)
 
 
+# What patients and brochures call a nature, when it is neither its code nor its label (compared as `_cle`:
+# no accents, case, spaces or dashes). Only names that mean one nature.
+SYNONYMES = {
+    "lunettes": "optique-equipement", "pairedelunettes": "optique-equipement", "equipementoptique": "optique-equipement",
+    "verres": "optique-verre", "monture": "optique-monture",
+    "generaliste": "consultation-generaliste", "medecingeneraliste": "consultation-generaliste",
+    "medecintraitant": "consultation-generaliste",
+    "specialiste": "consultation-specialiste", "medecinspecialiste": "consultation-specialiste",
+    "kine": "auxiliaires-medicaux", "kinesitherapeute": "auxiliaires-medicaux", "kinesitherapie": "auxiliaires-medicaux",
+    "infirmier": "auxiliaires-medicaux", "infirmiere": "auxiliaires-medicaux", "orthophoniste": "auxiliaires-medicaux",
+    "osteopathe": "medecine-douce", "osteopathie": "medecine-douce", "chiropracteur": "medecine-douce",
+    "acupuncture": "medecine-douce", "medecinesdouces": "medecine-douce",
+    "appareilauditif": "aide-auditive", "appareilsauditifs": "aide-auditive", "protheseauditive": "aide-auditive",
+    "audioprothese": "aide-auditive",
+    "couronne": "dentaire-prothese", "bridge": "dentaire-prothese", "detartrage": "dentaire-soins", "carie": "dentaire-soins",
+    "implant": "implantologie", "implantdentaire": "implantologie",
+    "analyses": "biologie", "prisedesang": "biologie", "laboratoire": "biologie",
+    "radio": "imagerie", "radiographie": "imagerie", "echographie": "imagerie", "irm": "imagerie", "scanner": "imagerie",
+    "medicament": "medicaments", "pharmacie": "medicaments",
+    "ambulance": "transport", "taxiconventionne": "transport", "vsl": "transport",
+}
+
+
 def _cle(texte: str) -> str:
     import re
     import unicodedata
@@ -226,7 +249,7 @@ def resoudre(texte: str) -> Nature:
     if t in NATURES:
         return NATURES[t]
     index = _index()
-    code = index["cles"].get(_cle(t))
+    code = index["cles"].get(_cle(t)) or SYNONYMES.get(_cle(t))
     if code is not None:
         return NATURES[code]
     m = mots(t)
@@ -249,9 +272,10 @@ def chercher(texte: str | None) -> list[Nature]:
     voulus = mots(texte or "")
     if not voulus:
         return list(NATURES.values())
-    out = []
+    synonyme = SYNONYMES.get(_cle(texte))
+    out = [NATURES[synonyme]] if synonyme else []
     for n in NATURES.values():
         dans = mots(n.code) | mots(n.libelle) | mots(CATEGORIES.get(n.categorie, n.categorie)) | mots(n.categorie)
-        if all(any(d.startswith(v) for d in dans) for v in voulus):
+        if all(any(d.startswith(v) for d in dans) for v in voulus) and n.code != synonyme:
             out.append(n)
     return out
