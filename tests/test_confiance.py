@@ -1137,7 +1137,7 @@ def test_contrat_duree_de_5000_chiffres(tmp_path):
     r = lancer(["valider", f])
     assert r.exit_code == 1
     assert r.stdout.startswith(f"{f}:5:30: erreur : durée « {'9' * 40} » invalide (clé delai_de_stage.duree_mois)\n"
-                               "  indice : un nombre de mois, ex. 6 (120 au plus)\n")
+                               "  indice : un nombre de mois de 1 à 120, ex. 6 (sans délai de stage, retirez la section)\n")
 
 
 @pytest.mark.parametrize("nom", ["x" * 251, "x" * 251 + ".yaml", "dossier/" + "y" * 300 + ".yaml"])

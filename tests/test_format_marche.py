@@ -719,6 +719,10 @@ def test_valider_delai_nul_formules_identiques_identifiant(tmp_path):
     with pytest.raises(ContratInvalide) as e:
         lire_contrat(texte.replace("DUREE", "0"), "essai.yaml")
     assert "durée « 0 » invalide" in str(e.value)
-    messages = [p.message for p in valider_contrat(lire_contrat(texte.replace("DUREE", "3"), "essai.yaml"))]
+    f = tmp_path / "essai.yaml"
+    f.write_text(texte.replace("DUREE", "3"), encoding="utf-8")
+    messages = [p.message for p in valider_contrat(lire_contrat(f.read_text(encoding="utf-8"), str(f)))]
     assert "les formules « f1 » et « f2 » ont les mêmes colonnes (a) : elles paient la même chose" in messages
     assert "l'identifiant « autre-nom » diffère du nom du fichier « essai.yaml »" in messages
+    assert not any("diffère du nom" in m for m in (p.message for p in valider_contrat(lire_contrat(f.read_text(
+        encoding="utf-8"), "pas-un-fichier.yaml"))))

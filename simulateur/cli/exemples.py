@@ -24,17 +24,18 @@ FICHIERS = {
     "panier-annuel.csv": "un panier annuel d'actes : simulateur comparer cabinets-dentaires --actes panier-annuel.csv",
     "exemples-types.yaml": "les exemples-types de remboursement (prix, BR, Sécurité sociale, sources) de "
                            "simulateur exemples ; modèle pour --fichier",
+    "devis-dentaire.csv": "un devis dentaire par codes d'actes (colonnes acte et dent) : simulateur lot devis-dentaire.csv "
+                          "--contrat cabinets-dentaires --formule option-2",
+    "portefeuille-2026.csv": "un portefeuille (colonnes contrat et formule par ligne) : simulateur lot portefeuille-2026.csv "
+                             "-o aujourdhui.csv",
+    "reforme-plfss-2026.yaml": "un scénario de réforme (paramètres datés) : simulateur lot portefeuille-2026.csv "
+                               "--parametres reforme-plfss-2026.yaml -o reforme.csv",
+    "releves-famille-2025.csv": "des relevés de remboursement à vérifier : simulateur verifier releves-famille-2025.csv "
+                                "-c cabinets-dentaires -f option-2",
 }
 
 
-def dossier_exemples() -> Path:
-    """The folder of the shipped example files (the package `simulateur.exemples`, or `exemples/` of a
-    source checkout)."""
-    try:
-        from .. import exemples as paquet  # type: ignore[attr-defined]
-        return Path(list(paquet.__path__)[0])
-    except ImportError:
-        return Path(__file__).resolve().parents[2] / "exemples"
+from ..fichiers.exemples import dossier_exemples  # noqa: E402,F401  (re-exported: the folder of the examples)
 
 
 def fichiers_exemples() -> list[Path]:

@@ -410,8 +410,9 @@ def _resume(bilan, sortie):
     vers = f" → {apercu(sortie, 200)}" if sortie else ""
     w(f"lot {apercu(bilan.fichier, 200)}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"
       + (f", {_entier_fr(bilan.vides)} ligne(s) vide(s) ignorée(s)" if bilan.vides else "") + "\n")
-    if getattr(bilan, "encodage", "utf-8") != "utf-8":
-        w(f"  fichier lu en {bilan.encodage.upper()} ; sortie en UTF-8 avec BOM\n")
+    if getattr(bilan, "encodage", "utf-8") not in ("utf-8", "xlsx"):
+        texte_sortie = sortie is None or not str(sortie).lower().endswith((".xlsx", ".parquet", ".json", ".jsonl"))
+        w(f"  fichier lu en {bilan.encodage.upper()}" + (" ; sortie en UTF-8 avec BOM" if texte_sortie else "") + "\n")
     if getattr(bilan, "rejouees", None) is not None:
         w(f"  moteur en colonnes ; {_entier_fr(bilan.rejouees)} ligne(s) calculée(s) par le moteur ligne (règles séquentielles "
           "ou non compilées, lignes en erreur : voir docs/portefeuille.md)\n")

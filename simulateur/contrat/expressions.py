@@ -290,7 +290,7 @@ _SYNONYMES = (
      rf"(?:de la |du )?) ?{_RO}\)?(,.*)?$", r"\1 % br\2, securite sociale incluse"),
     (rf"^{_N} % \((?:de la )?br ?- ?{_RO}\)(,.*)?$", r"\1 % br\2, securite sociale incluse"),
     (rf"(^| \+ )(?:100 % (?:du |de la )?)?{_RO}(?=$| \+ )", r"\1securite sociale"),
-    (r"^remboursement integral(?: des frais reels)?$", "frais reels"),
+    (r"^remboursement integral(?: des frais reels)?(?=$|,| dans| \+)", "frais reels"),
     (r"\bmaxi\b", "max"),
 )
 _COMPILES: dict = {}

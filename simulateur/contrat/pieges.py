@@ -155,8 +155,8 @@ def _nom_du_fichier(contrat) -> list[Probleme]:
     import os
     nom = os.path.basename(contrat.fichier)
     base, ext = os.path.splitext(nom)
-    if ext not in (".yaml", ".yml") or base == contrat.id:
-        return []
+    if ext not in (".yaml", ".yml") or base == contrat.id or not os.path.isfile(contrat.fichier):
+        return []                # a text read under a name of the caller's (`lire_contrat(texte, "x.yaml")`): no file
     return [Probleme(contrat.fichier, None, f"l'identifiant « {contrat.id} » diffère du nom du fichier « {nom} »", "contrat.id",
                      f"une colonne contrat d'un lot (--contrats-dossier) désigne le fichier : « {base} » ; renommez l'un ou "
                      "l'autre", gravite="avertissement")]

@@ -70,7 +70,8 @@ def lire_octets(chemin) -> bytes:
                 raise _trop_grand(nom)
             return _lire_flux(f, nom)
     except FileNotFoundError:
-        raise LotInvalide(f"{nom} : fichier introuvable ; indice : vérifiez le chemin (relatif au dossier courant)") from None
+        from ..fichiers.exemples import indice_introuvable
+        raise LotInvalide(f"{nom} : fichier introuvable ; indice : {indice_introuvable(chemin)}") from None
     except PermissionError:
         raise LotInvalide(f"{nom} : lecture refusée ; indice : vérifiez les droits du fichier") from None
     except MemoryError:

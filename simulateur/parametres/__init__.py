@@ -493,8 +493,8 @@ def lire_fichier_parametres(chemin: Path | str) -> Parametres:
         raise ErreurParametres([f"{chemin}: c'est un dossier ; indice : donnez un fichier YAML au format des "
                                 "paramètres livrés"])
     if not chemin.exists():                         # a regular file, or a pipe read once (`<(cat f.yaml)`)
-        raise ErreurParametres([f"{chemin}: fichier de paramètres introuvable ; indice : vérifiez le chemin "
-                                "(un fichier YAML au format des paramètres livrés)"])
+        from ..fichiers.exemples import indice_introuvable
+        raise ErreurParametres([f"{chemin}: fichier de paramètres introuvable ; indice : {indice_introuvable(chemin)}"])
     series: dict[str, _Serie] = {}
     origines: dict[str, str] = {}
     erreurs: list[str] = []
