@@ -125,9 +125,9 @@ class SourceCSV:
         for morceau in self._octets_bruts():
             guillemets = guillemets or b'"' in morceau
             if not morceau.isascii():
-                if utf8 or l_utf8 is None:
+                if l_utf8 is None:              # searched until found: the first accented block, in a UTF-8 file
                     m = _UTF8_MULTI.search(morceau)
-                    if m is not None and l_utf8 is None:
+                    if m is not None:
                         l_utf8 = fins + morceau.count(b"\n", 0, m.start()) + 1
                 if utf8:
                     try:
