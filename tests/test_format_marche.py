@@ -697,6 +697,9 @@ def test_compte_par_implant_et_maxi_par_an():
         assert parts(c, f, [acte("implantologie", frais_reels="3000", quantite=3), acte("implantologie", frais_reels="1000")]
                      ) == [D("500.00"), D(0)]
     assert parts(c, "a", [acte("medecine-douce", frais_reels="60")] * 5) == [D("20.00")] * 4 + [D(0)]
+    from simulateur.contrat.expressions import ExpressionInvalide, analyser
+    with pytest.raises(ExpressionInvalide):          # the counted unit is not the paid one
+        analyser("250 € par implant, 2 couronnes par an")
 
 
 def test_chiffres_d_une_autre_ecriture_refuses():

@@ -240,7 +240,7 @@ _SOURCES_MOTIFS = [
 _PAR_ACTE = (rf"^{_N} € (?:/|par) (acte|seance|consultation|appareil|aide auditive|oreille|equipement|implant|dent|couronne|"
              rf"prothese|cure|bilan|vaccin)s?,? "
              rf"(?:limite a |dans la limite de |max |maximum |au plus )?(\d{{1,9}})"
-             rf"(?: (?:actes?|seances?|consultations?|appareils?|aides auditives|equipements?|implants?|dents?|couronnes?|"
+             rf"(?: (actes?|seances?|consultations?|appareils?|aides auditives|equipements?|implants?|dents?|couronnes?|"
              rf"protheses?|cures?|bilans?|vaccins?))?(?: (?:maximum|max|au plus))?"
              rf"(?: (?:({_AN})|(?:par periode de|sur|tous les) (\d{{1,9}}) (?:annees civiles|exercices civils|ans)))?{_PAR_PERSONNE}$")
 _ENVELOPPE = (rf"^(?:(?:credit|forfait) (?:annuel )?(?:de )?)?{_N} € ({_AN}){_PAR_PERSONNE}(.*)$",
@@ -405,10 +405,10 @@ def _terme_simple(morceau: str, motifs):
         if m:
             return fabrique(m, morceau)
     m = motifs["par_acte"].match(morceau)
-    if m:
+    if m and (m[4] is None or _meme_unite(m[2], m[4])):
         unite = {"seance": "seance", "consultation": "seance"}.get(m[2], m[2])
-        return ParActe(morceau, montant=Decimal(m[1]), par_an=int(m[3]), annees=int(m[5]) if m[5] else 1, unite=unite,
-                       annee=_annee(m[4]))
+        return ParActe(morceau, montant=Decimal(m[1]), par_an=int(m[3]), annees=int(m[6]) if m[6] else 1, unite=unite,
+                       annee=_annee(m[5]))
     m = motifs["jour"].match(morceau)
     if m:
         return _par_jour(morceau, Decimal(m[1]), m[2], motifs)
@@ -417,6 +417,19 @@ def _terme_simple(morceau: str, motifs):
         if m:
             return _enveloppe(morceau, Decimal(m[1]), m[2], m[3], motifs)
     return None
+
+
+_UNITES_EGALES = {"seance": "acte", "consultation": "acte", "aide auditive": "appareil", "aides auditives": "appareil"}
+
+
+def _meme_unite(unite: str, comptee: str) -> bool:
+    """« 250 € par implant, 2 implants par an »: the counted unit is the paid one (acts, sessions and
+    consultations are one kind; « 250 € par implant, 2 couronnes par an » is not understood)."""
+    def forme(u):
+        u = _UNITES_EGALES.get(u, u)
+        u = u[:-1] if u.endswith("s") and u not in ("aides auditives",) else u
+        return _UNITES_EGALES.get(u, u)
+    return forme(unite) == forme(comptee)
 
 
 def _modificateurs(reste: str, table) -> list | None:
