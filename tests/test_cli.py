@@ -196,3 +196,13 @@ def test_soins_avant_adhesion_refuses_pour_tout_contrat(contrat, formule, nature
     assert lignes[0]["erreur"] == f"ligne 2 : {attendu}la colonne date_adhesion"
     if nature == "consultation-specialiste":
         assert lignes[1]["erreur"] in ("", None) and lignes[1]["securite_sociale"] == "19.00"
+
+
+def test_pharmacie_reste_ambigue():
+    """« pharmacie » names several natures (pharmacie-non-remboursee, fournitures-medicales…): refused, never read
+    as one of them silently."""
+    from simulateur.domaine.erreurs import ActeInvalide
+    from simulateur.domaine.natures import resoudre
+    with pytest.raises(ActeInvalide, match="ambiguë"):
+        resoudre("pharmacie")
+    assert resoudre("analyse").code == resoudre("analyses").code == "biologie"

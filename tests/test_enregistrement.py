@@ -109,3 +109,20 @@ def test_cache_parametres_sans_perte():
     for nom in p.noms():
         assert q.historique(nom) == p.historique(nom) and q.unite(nom) == p.unite(nom), nom
     assert q.valeur("pmss", dt.date(2025, 6, 1)).valeur == Decimal("3925")    # arrêté du 19/12/2024
+
+
+def test_copie_et_pickle_d_un_enregistrement_fige():
+    """A frozen record is copied and pickled as a frozen dataclass is (its `__setattr__` refuses: the state goes
+    through `__getstate__` / `__setstate__`); so is a simulation's result (a process pool returns it)."""
+    import copy
+    import pickle
+    from simulateur import charger_contrat, creer_acte, simuler
+    from simulateur.parametres import charger_parametres
+    v = charger_parametres().valeur("pmss", dt.date(2025, 6, 1))
+    assert copy.copy(v) == v and copy.deepcopy(v) == v and pickle.loads(pickle.dumps(v)) == v
+    assert pickle.loads(pickle.dumps(v)).valeur == Decimal("3925")          # arrêté du 19/12/2024
+    w = Valeur("x", Decimal("1.50"))
+    assert copy.deepcopy(w) == w and copy.copy(w).montant == Decimal("1.50")
+    a = creer_acte(nature="consultation-specialiste", br="31.50", frais_reels="80", dptm=True, date="2025-06-01")
+    r = pickle.loads(pickle.dumps(simuler(charger_contrat("cabinets-dentaires"), "option-2", a)))
+    assert (r.reste_a_charge, [p.montant for p in r.parts]) == (Decimal("3.25"), [Decimal("9.45"), Decimal("47.25")])

@@ -320,3 +320,19 @@ def test_cent_pour_cent_sante_non_couvert_par_une_formule_responsable():
         (Decimal("550.00"), Decimal("950"))]
     assert faire("cabinets-dentaires", "base") == (Decimal("0.00"), [])
     assert faire("production-agricole", "socle", fr="1000")[1] == []
+
+
+def test_cent_pour_cent_sante_pas_d_avertissement_quand_le_renouvellement_refuse():
+    """A second class I hearing aid for the same ear within 4 years (R871-2 CSS: one every 4 years): the contract
+    owes nothing — 950 − 240 (SS) = 710 € left — and that is not a 100 % Santé gap of the contract."""
+    from simulateur.moteur.etat import EtatBeneficiaire
+    c = charger_contrat("cabinets-dentaires")
+    etat = EtatBeneficiaire()
+    def aide(date):
+        return creer_acte(nature="aide-auditive", br="400", frais_reels="950", panier="100-sante", date=date, age=60,
+                          oreille="droite")
+    r1 = simuler(c, "base", aide("2024-06-01"), etat)
+    etat.appliquer(r1)
+    r2 = simuler(c, "base", aide("2025-06-01"), etat)
+    assert (r1.reste_a_charge, r2.reste_a_charge) == (Decimal("0.00"), Decimal("710.00"))
+    assert not [h for h in r2.hypotheses if h.raison == "responsable.cent_pour_cent_sante"]

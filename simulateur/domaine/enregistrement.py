@@ -69,6 +69,16 @@ def _hash(self) -> int:
     return hash(_valeurs(self))
 
 
+def _etat(self) -> list:
+    """The fields' values: what `copy` and `pickle` keep of a frozen record (its `__setattr__` refuses)."""
+    return [getattr(self, f.name) for f in dataclasses.fields(self)]
+
+
+def _restaurer(self, etat: list) -> None:
+    for f, valeur in zip(dataclasses.fields(self), etat):
+        object.__setattr__(self, f.name, valeur)
+
+
 def _fige(self, nom, valeur=None):
     raise dataclasses.FrozenInstanceError(f"cannot assign to field {nom!r}")
 
@@ -102,6 +112,8 @@ def _enregistrer(classe, frozen: bool, eq: bool):
     if frozen:
         classe.__setattr__ = _fige
         classe.__delattr__ = _fige_del
+        classe.__getstate__ = _etat          # copy, deepcopy and pickle go through these, as for a frozen dataclass
+        classe.__setstate__ = _restaurer
     if sans_doc:
         classe.__doc__ = f"{classe.__name__}({', '.join(nom for nom, _, _ in classe._enregistrement)})"
     return classe

@@ -210,9 +210,10 @@ SYNONYMES = {
     "audioprothese": "aide-auditive",
     "couronne": "dentaire-prothese", "bridge": "dentaire-prothese", "detartrage": "dentaire-soins", "carie": "dentaire-soins",
     "implant": "implantologie", "implantdentaire": "implantologie",
-    "analyses": "biologie", "prisedesang": "biologie", "laboratoire": "biologie",
+    "analyse": "biologie", "analyses": "biologie", "analysesmedicales": "biologie", "prisedesang": "biologie",
+    "laboratoire": "biologie",
     "radio": "imagerie", "radiographie": "imagerie", "echographie": "imagerie", "irm": "imagerie", "scanner": "imagerie",
-    "medicament": "medicaments", "pharmacie": "medicaments",
+    "medicament": "medicaments",
     "ambulance": "transport", "taxiconventionne": "transport", "vsl": "transport",
 }
 

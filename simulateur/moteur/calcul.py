@@ -188,6 +188,7 @@ def _simuler(contrat, formule: str, acte: Acte, etat, lire: LectureParametres, e
     total = ss.rss + forfait_ac + a.verse_avant
     r = Resultat(contrat.id, form.id, acte.nature, acte.date, fr, acte.br, ss.taux, ss.ss_brut, ss.rss, ss.pf + ss.franchise,
                  parts, total, fr - total, forfait_ac, explication, a.consommations, renouvellements, ss.majoration)
+    r.renouvellement_refuse = a.refus is not None
     if ss.sans_effet is not None:        # « hors » asked, no majoration by rule: said, as the other inputs without effect
         motif, details = ss.sans_effet
         r.hypotheses_moteur = (Hypothese("parcours", "hors", "parcours.hors_sans_effet", motif=motif, **details),)

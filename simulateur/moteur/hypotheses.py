@@ -215,6 +215,8 @@ def cent_pour_cent_sante_non_couvert(acte, resultat, contrat, formule: str) -> l
     transcribed is computed as it is; `simulateur valider` names the line (`details["reste"]`, euros)."""
     if acte.panier != "100-sante" or acte.limite is None or acte.frais_reels > acte.limite or resultat.reste_a_charge <= 0:
         return []
+    if resultat.renouvellement_refuse:     # within the renewal period nothing is due (R871-2 too): not a gap
+        return []
     if not contrat.est_responsable(formule):
         return []
     retenu = resultat.participation_forfaitaire

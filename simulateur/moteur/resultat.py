@@ -73,7 +73,7 @@ class Resultat:
     __slots__ = ("contrat", "formule", "nature", "date", "frais_reels", "base_remboursement", "taux_securite_sociale",
                  "ss_brut", "securite_sociale", "participation_forfaitaire", "parts", "total_rembourse", "reste_a_charge",
                  "forfait_apres_cancer", "explication", "consommations", "renouvellements", "acte", "hypotheses_moteur",
-                 "majoration_hors_parcours", "exonerations")
+                 "majoration_hors_parcours", "exonerations", "renouvellement_refuse")
 
     def __init__(self, contrat: str, formule: str, nature: str, date: dt.date, frais_reels: Decimal, base_remboursement: Decimal,
                  taux_securite_sociale: Decimal, ss_brut: Decimal, securite_sociale: Decimal, participation_forfaitaire: Decimal,
@@ -92,6 +92,7 @@ class Resultat:
         self.acte = None
         self.hypotheses_moteur = ()
         self.exonerations = ()
+        self.renouvellement_refuse = False    # the renewal rule (optics, hearing aids) refused the layers: paid nothing
 
     @property
     def hypotheses(self) -> list:
