@@ -1538,16 +1538,22 @@ def test_cellules_fausses_simuler_lot_et_comparer_actes(tmp_path):
 
 # ------------------------------------------------------------------ per-row contracts: only what the command line allows
 
-def test_contrat_par_ligne_seulement_livre_ou_dossier_donne(tmp_path):
-    """A `contrat` cell names a shipped contract, the --contrat one, or a file under --contrats-dossier —
-    never another path of the machine (a link inside the folder that leads outside is outside), and a
-    refused file is never read (its content is never quoted)."""
+def _dossier_avec_un_lien_vers_dehors(tmp_path):
+    """(DOSSIER with the témoin as maison.yaml and lien.yaml, a link to DEHORS; DEHORS, a contract outside)."""
     dedans = tmp_path / "contrats"
     dedans.mkdir()
     (dedans / "maison.yaml").write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
     dehors = tmp_path / "secret.yaml"
     dehors.write_text("contrat: {id: secret-defense}\n", encoding="utf-8")
     (dedans / "lien.yaml").symlink_to(dehors)
+    return dedans, dehors
+
+
+def test_contrat_par_ligne_seulement_livre_ou_dossier_donne(tmp_path):
+    """A `contrat` cell names a shipped contract, the --contrat one, or a file under --contrats-dossier —
+    never another path of the machine (a link inside the folder that leads outside is outside), and a
+    refused file is never read (its content is never quoted)."""
+    dedans, dehors = _dossier_avec_un_lien_vers_dehors(tmp_path)
     lignes = [f"a,2025-01-10,biologie,10,10,{c}," for c in ("cabinets-dentaires", str(dedans / "maison.yaml"), str(dehors),
                                                             str(dedans / "lien.yaml"), str(dedans / ".." / "secret.yaml"))]
     f = tmp_path / "actes.csv"
@@ -1569,12 +1575,7 @@ def test_contrats_dossier_nomme_par_son_identifiant(tmp_path, monkeypatch):
     the current folder; a link `DOSSIER/lien.yaml` that leads outside stays refused and unread; a folder that
     does not exist, or a file given as folder, is exit 2 before anything. Témoin, formula base, biologie
     BR = FR = 10: SS 60 % × 10 − PF 2 = 4, base 100 % BR − SS brute 6 = 4, reste à charge 2."""
-    dedans = tmp_path / "contrats"
-    dedans.mkdir()
-    (dedans / "maison.yaml").write_text(TEMOIN.read_text(encoding="utf-8"), encoding="utf-8")
-    dehors = tmp_path / "secret.yaml"
-    dehors.write_text("contrat: {id: secret-defense}\n", encoding="utf-8")
-    (dedans / "lien.yaml").symlink_to(dehors)
+    dedans, dehors = _dossier_avec_un_lien_vers_dehors(tmp_path)
     f = tmp_path / "actes.csv"
     f.write_text("beneficiaire,date,nature,br,frais_reels,contrat\n" + "".join(f"a,2025-01-10,biologie,10,10,{c}\n" for c in
                                                                                   ("maison", "maison.yaml", "lien", "absent")),

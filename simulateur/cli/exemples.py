@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from ..fichiers.exemples import dossier_exemples
 from .francais import exemples as _exemples
 from .options import argument_contrat, option_format
 
@@ -35,7 +36,6 @@ FICHIERS = {
 }
 
 
-from ..fichiers.exemples import dossier_exemples  # noqa: E402,F401  (re-exported: the folder of the examples)
 
 
 def fichiers_exemples() -> list[Path]:

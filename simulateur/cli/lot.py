@@ -295,7 +295,7 @@ def enregistrer(app) -> None:
             from .environnement import lecteur_parti
             raise typer.Exit(lecteur_parti())
         if not silencieux:
-            _resume(bilan, sortie)
+            _resume(bilan, sortie, format)
         if resume is not None and resume_sortie is None:
             proteger(lambda: _resume_groupes(options["resume"]))
         for ligne in ecrits:
@@ -402,7 +402,7 @@ class _Barre:
         self.p.stop()
 
 
-def _resume(bilan, sortie):
+def _resume(bilan, sortie, format: str):
     """The summary on stderr: rows, rows in error, totals per payer (French number format)."""
     from ..rendu.texte import texte_fr
     w = sys.stderr.write
@@ -411,8 +411,8 @@ def _resume(bilan, sortie):
     w(f"lot {apercu(bilan.fichier, 200)}{vers} : {_entier_fr(bilan.lignes)} acte(s), {_entier_fr(bilan.erreurs)} en erreur"
       + (f", {_entier_fr(bilan.vides)} ligne(s) vide(s) ignorée(s)" if bilan.vides else "") + "\n")
     if getattr(bilan, "encodage", "utf-8") not in ("utf-8", "xlsx"):
-        texte_sortie = sortie is None or not str(sortie).lower().endswith((".xlsx", ".parquet", ".json", ".jsonl"))
-        w(f"  fichier lu en {bilan.encodage.upper()}" + (" ; sortie en UTF-8 avec BOM" if texte_sortie else "") + "\n")
+        # the BOM goes with a CSV output only (lot.commande, lot.portefeuille.execution)
+        w(f"  fichier lu en {bilan.encodage.upper()}" + (" ; sortie en UTF-8 avec BOM" if format == "csv" else "") + "\n")
     if getattr(bilan, "rejouees", None) is not None:
         w(f"  moteur en colonnes ; {_entier_fr(bilan.rejouees)} ligne(s) calculée(s) par le moteur ligne (règles séquentielles "
           "ou non compilées, lignes en erreur : voir docs/portefeuille.md)\n")

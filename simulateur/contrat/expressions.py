@@ -419,17 +419,19 @@ def _terme_simple(morceau: str, motifs):
     return None
 
 
-_UNITES_EGALES = {"seance": "acte", "consultation": "acte", "aide auditive": "appareil", "aides auditives": "appareil"}
+_UNITES_EGALES = {"seance": "acte", "consultation": "acte", "aide auditive": "appareil"}
+
+
+def _unite(u: str) -> str:
+    """A unit of count in the singular, sessions and consultations as acts, hearing aids as appliances."""
+    u = "aide auditive" if u == "aides auditives" else u.removesuffix("s")
+    return _UNITES_EGALES.get(u, u)
 
 
 def _meme_unite(unite: str, comptee: str) -> bool:
-    """« 250 € par implant, 2 implants par an »: the counted unit is the paid one (acts, sessions and
-    consultations are one kind; « 250 € par implant, 2 couronnes par an » is not understood)."""
-    def forme(u):
-        u = _UNITES_EGALES.get(u, u)
-        u = u[:-1] if u.endswith("s") and u not in ("aides auditives",) else u
-        return _UNITES_EGALES.get(u, u)
-    return forme(unite) == forme(comptee)
+    """« 250 € par implant, 2 implants par an »: the counted unit is the paid one (« 250 € par implant, 2
+    couronnes par an » is not understood)."""
+    return _unite(unite) == _unite(comptee)
 
 
 def _modificateurs(reste: str, table) -> list | None:

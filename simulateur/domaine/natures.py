@@ -250,7 +250,8 @@ def resoudre(texte: str) -> Nature:
     if t in NATURES:
         return NATURES[t]
     index = _index()
-    code = index["cles"].get(_cle(t)) or SYNONYMES.get(_cle(t))
+    cle = _cle(t)
+    code = index["cles"].get(cle) or SYNONYMES.get(cle)
     if code is not None:
         return NATURES[code]
     m = mots(t)

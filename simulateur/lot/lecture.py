@@ -174,6 +174,14 @@ def _refuser_binaire(debut: bytes, fichier: str) -> None:
     raise LotInvalide(f"{fichier} : fichier binaire (octets nuls) ; indice : donnez un fichier CSV (texte)")
 
 
+def encodages_melanges(fichier: str, l_utf8: int, l_autre: int) -> LotInvalide:
+    """The refusal of a file whose line `l_utf8` is UTF-8 and line `l_autre` is not (rows pasted from two
+    sources): one message for both engines."""
+    return LotInvalide(f"{fichier} : encodages mélangés : la ligne {l_utf8} est en UTF-8, "
+                       f"la ligne {l_autre} ne l'est pas (Windows-1252 ?) ; indice : "
+                       "enregistrez tout le fichier en « CSV UTF-8 »")
+
+
 def decoder(data: bytes, fichier: str) -> tuple[str, str, bool]:
     """(text, encoding, had a BOM). UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; an .xlsx
     workbook (a zip archive) gives its first sheet as CSV text (`tableur`, encoding "xlsx").
@@ -200,9 +208,7 @@ def decoder(data: bytes, fichier: str) -> tuple[str, str, bool]:
     melange = _UTF8_MULTI.search(data)
     if melange is not None:
         l_utf8, l_autre = data.count(b"\n", 0, melange.start()) + 1, data.count(b"\n", 0, erreur.start) + 1
-        raise LotInvalide(f"{fichier} : encodages mélangés : la ligne {l_utf8} est en UTF-8, "
-                          f"la ligne {l_autre} ne l'est pas (Windows-1252 ?) ; indice : "
-                          "enregistrez tout le fichier en « CSV UTF-8 »")
+        raise encodages_melanges(fichier, l_utf8, l_autre)
     try:
         return data.decode("cp1252"), "windows-1252", False
     except UnicodeDecodeError:

@@ -27,6 +27,7 @@ from ..domaine.champs import CLASSES_VERRES, CONDITIONS_DERIVEES, PAR_NOM, SITUA
 from ..domaine.erreurs import ActeInvalide
 from ..domaine.montant import ZERO, arrondi
 from ..domaine.natures import NATURES
+from .securite_sociale import situations
 
 PANIERS = PAR_NOM["panier"].valeurs
 PAIRES_VERRES = tuple((a, b) for i, a in enumerate(CLASSES_VERRES) for b in CLASSES_VERRES[i:])
@@ -197,7 +198,7 @@ def acte_lourd_possible(acte, params) -> list:
     that pay it in full anyway, and its tariff per unit (BR / quantité, euros) reaches the dated threshold
     `forfait_actes_lourds.seuil` (120 €): such an act may carry the forfait « actes lourds » instead of the
     ticket modérateur (art. R160-16 CSS), which only the patient's bill tells (`details["seuil"]`)."""
-    if acte.acte_lourd or _donne(acte, "acte_lourd") or situations_de(acte) or acte.taux is not None:
+    if acte.acte_lourd or _donne(acte, "acte_lourd") or situations(acte) or acte.taux is not None:
         return []
     nat = NATURES.get(acte.nature)
     if nat is None or nat.taux not in _GROUPES_ACTES_LOURDS or not acte.br:
@@ -231,11 +232,6 @@ def cent_pour_cent_sante_non_couvert(acte, resultat, contrat, formule: str) -> l
 def _seuil_acte_lourd(params, date):
     """`forfait_actes_lourds.seuil` at `date` (euros; memoised: a batch asks it for most of its rows)."""
     return params.valeur_reconduite("forfait_actes_lourds.seuil", date).valeur
-
-
-def situations_de(acte) -> bool:
-    """Whether the act has a situation that changes the rates (maternité, ALD, CSS, AT/MP)."""
-    return any(getattr(acte, s) for s in SITUATIONS)
 
 
 # ------------------------------------------------------------------ inputs that do not matter
@@ -363,5 +359,6 @@ def hypotheses(resultat) -> list:
                                 resultat.exonerations)
 
 
-__all__ = ["Hypothese", "PAIRES_VERRES", "acte_lourd_possible", "avertissements", "cent_pour_cent_sante_non_couvert", "candidats", "completer", "horizon", "hypotheses",
+__all__ = ["Hypothese", "PAIRES_VERRES", "acte_lourd_possible", "avertissements", "cent_pour_cent_sante_non_couvert",
+           "candidats", "completer", "horizon", "hypotheses",
            "par_defaut", "reconduits", "sans_entrees_inutiles"]

@@ -159,7 +159,7 @@ class Parametres:
         """The latest date a published value covers (the end of a bounded last value, else its start):
         beyond it, every value is the last one known, carried forward."""
         if self._connus is None:
-            dates = [_fin_connue(s) for s in self._series.values() if _fin_connue(s) is not None]
+            dates = [d for s in self._series.values() if (d := _fin_connue(s)) is not None]
             self._connus = max(dates) if dates else dt.date.min
         return self._connus
 

@@ -25,8 +25,8 @@ import polars as pl
 
 from ...domaine.champs import COLONNES_OBLIGATOIRES, PAR_NOM
 from ...domaine.identifiants import _BORDS, normaliser_beneficiaire
-from ..lecture import (_UTF8_MULTI, LotInvalide, Table, _index_colonnes, decoder, lire_octets, normaliser_colonne,
-                       verifier_parquet)
+from ..lecture import (_UTF8_MULTI, LotInvalide, Table, _index_colonnes, decoder, encodages_melanges, lire_octets,
+                       normaliser_colonne, verifier_parquet)
 
 TAILLE_BLOC = 8 * 1024 * 1024           # bytes of CSV parsed at once (about 90 000 rows of a claims file)
 BLOCS_PAR_TACHE = 2                      # a task reads 2 such blocks (16 MiB: its writing stays under 300 MB)
@@ -156,9 +156,7 @@ class SourceCSV:
             ligne += morceau.count(b"\n", debut - pos) + (0 if morceau.endswith(b"\n") else 1)
             pos += len(morceau)
         if not utf8 and l_utf8 is not None:      # the line path's refusal (`lot.lecture.decoder`), same words
-            raise LotInvalide(f"{self.fichier} : encodages mélangés : la ligne {l_utf8} est en UTF-8, "
-                              f"la ligne {l_autre} ne l'est pas (Windows-1252 ?) ; indice : "
-                              "enregistrez tout le fichier en « CSV UTF-8 »")
+            raise encodages_melanges(self.fichier, l_utf8, l_autre)
         return guillemets, utf8, cr_seul, plan
 
     def _octets_bruts(self, debut: int = 0):
